@@ -1,0 +1,94 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Ballast: a host-local VM resource balancer. Library targets hold the logic; the
+/// `ballast` executable is a thin command-line front. See README.md and docs/.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Ballast",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ballast", targets: ["ballast"]),
+        .library(name: "BallastCore", targets: ["BallastCore"]),
+        .library(name: "BallastSim", targets: ["BallastSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Model, estimator, allocator, governor, engine, config model. No I/O.
+        .target(name: "BallastCore", swiftSettings: strictSettings),
+        // Simulated hypervisor, trace loaders, scenarios, scoring, baseline policies.
+        .target(name: "BallastSim", dependencies: ["BallastCore"], swiftSettings: strictSettings),
+        // cgroup v1/v2 and /proc readers and writers.
+        .target(name: "BallastCgroups", dependencies: ["BallastCore"], swiftSettings: strictSettings),
+        // libvirt C API through pkg-config.
+        .systemLibrary(
+            name: "CLibvirt",
+            pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]
+        ),
+        // Swift layer over libvirt: dedicated thread, bulk stats, actuators, domain XML.
+        .target(
+            name: "BallastLibvirt",
+            dependencies: ["CLibvirt", "BallastCore", "BallastCgroups",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Plugin protocol (NDJSON JSON-RPC 2.0) and the process supervisor.
+        .target(
+            name: "BallastPlugins",
+            dependencies: ["BallastCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Prometheus text rendering and the HTTP endpoint.
+        .target(
+            name: "BallastMetrics",
+            dependencies: [
+                "BallastCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Wiring: config loading, the daemon loop, lifecycle and signals.
+        .target(
+            name: "BallastDaemon",
+            dependencies: [
+                "BallastCore", "BallastSim", "BallastCgroups", "BallastLibvirt",
+                "BallastPlugins", "BallastMetrics",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ballast",
+            dependencies: [
+                "BallastDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BallastCoreTests",
+            dependencies: ["BallastCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "BallastSimTests", dependencies: ["BallastSim"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt"]),
+        .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
+        .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
+        .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+/// One VM's claim on the host, as the allocator sees it: demand, guarantee,
+/// cap, weights, and how much of its memory is active (for the idle memory tax).
+public struct AllocationRequest: Sendable, Hashable {
+    public var demand: ResourceVector
+    public var reservation: ResourceVector
+    /// The most it may get (limit, never above ceiling).
+    public var cap: ResourceVector
+    public var cpuShares: UInt32
+    public var memoryShares: UInt32
+    /// Fraction of its current memory that is actively used (0...1).
+    public var memoryActiveFraction: Double
+
+    public init(demand: ResourceVector, reservation: ResourceVector, cap: ResourceVector,
+                cpuShares: UInt32, memoryShares: UInt32, memoryActiveFraction: Double) {
+        self.demand = demand
+        self.reservation = reservation
+        self.cap = cap
+        self.cpuShares = cpuShares
+        self.memoryShares = memoryShares
+        self.memoryActiveFraction = memoryActiveFraction
+    }
+}

@@ -1,0 +1,27 @@
+/// A hypervisor as the engine sees it: something that can be sampled and told
+/// to apply changes. libvirt, the simulator and test doubles implement it.
+///
+/// `sample` returns raw counters; it throws only when the host as a whole cannot
+/// be read (lost connection), in which case the tick is skipped and retried.
+/// `apply` never throws: each change reports its own outcome.
+public protocol Backend: Sendable {
+    func sample() async throws -> HostSnapshot
+    func apply(_ changes: [Change]) async -> [AppliedChange]
+}
+
+/// A step of the policy chain: the built-in allocator, a plugin, a baseline
+/// policy in the simulator. Gets the snapshot and the previous stage's
+/// proposal and returns the whole next proposal (a plugin's partial answer is
+/// merged onto `previous` by its adapter with `Proposal.merging`).
+///
+/// A stage that fails (throws) is skipped for that tick: the previous proposal stands.
+public protocol PolicyStage: Sendable {
+    var name: String { get }
+    func decide(_ snapshot: TickSnapshot, previous: Proposal) async throws -> Proposal
+    /// Told what was applied at the end of the tick. Default: nothing.
+    func observe(_ snapshot: TickSnapshot, applied: [AppliedChange]) async
+}
+
+extension PolicyStage {
+    public func observe(_ snapshot: TickSnapshot, applied: [AppliedChange]) async {}
+}

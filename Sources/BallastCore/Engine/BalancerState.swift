@@ -1,0 +1,51 @@
+/// The in-memory state of a balancer between ticks (estimator history and
+/// governor cool-downs) and the two synchronous halves of a tick around the
+/// policy chain. The engine, the simulator and benchmarks all drive this.
+public struct BalancerState: Sendable {
+    public var settings: BalancerSettings
+    public private(set) var estimator: Estimator
+    public private(set) var governor: Governor
+    public private(set) var tick: UInt64 = 0
+
+    public init(settings: BalancerSettings) {
+        self.settings = settings
+        self.estimator = Estimator(settings: settings.estimator)
+        self.governor = Governor(settings: settings.governor)
+    }
+
+    /// Replaces the settings (config reload) keeping history.
+    public mutating func reconfigure(_ settings: BalancerSettings) {
+        self.settings = settings
+        estimator.settings = settings.estimator
+        governor.settings = settings.governor
+    }
+
+    /// Raw sample -> estimates -> the snapshot every policy stage sees.
+    /// Only running, not opted-out VMs are balanced.
+    public mutating func prepare(_ raw: HostSnapshot) -> TickSnapshot {
+        tick += 1
+        var views: [VMView] = []
+        views.reserveCapacity(raw.vms.count)
+        var seen = Set<VMID>()
+        for vm in raw.vms where vm.state == .running {
+            seen.insert(vm.id)
+            let estimate = estimator.estimate(vm, at: raw.host.time)
+            guard !vm.spec.optOut else { continue }
+            views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
+                                hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
+        }
+        views.sort { $0.id < $1.id }
+        estimator.retain(only: seen)
+        governor.retain(only: seen)
+        let reserve = settings.hostReserve
+        let capacity = ResourceVector(
+            cpu: max(0, raw.host.capacity.cpu - reserve.cpu),
+            memory: raw.host.capacity.memory > reserve.memory ? raw.host.capacity.memory - reserve.memory : 0)
+        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
+    }
+
+    /// The final proposal -> the governed changes.
+    public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
+        governor.govern(snapshot, proposal: proposal)
+    }
+}

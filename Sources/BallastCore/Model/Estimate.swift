@@ -1,0 +1,35 @@
+/// One piece of evidence behind a demand estimate, e.g. "cpu.throttled"
+/// = 0.4 (40 % of periods throttled). Carried to plugins, logs and `explain`.
+public struct Signal: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: Double
+    public var note: String
+
+    public init(name: String, value: Double, note: String) {
+        self.name = name
+        self.value = value
+        self.note = note
+    }
+}
+
+/// The estimator's belief about what one VM needs now: CPU millicores and
+/// memory bytes, how sure it is (0...1), the guest's used memory where known
+/// (the governor's floor uses it), and the signals that drove it.
+public struct DemandEstimate: Sendable, Hashable, Codable {
+    public var demand: ResourceVector
+    /// Memory the guest is actually using, when the guest reports it.
+    public var guestUsedMemory: UInt64?
+    /// Fraction of the VM's memory allocation that is actively used (0...1), for the idle memory tax.
+    public var memoryActiveFraction: Double
+    public var confidence: Double
+    public var signals: [Signal]
+
+    public init(demand: ResourceVector, guestUsedMemory: UInt64?, memoryActiveFraction: Double,
+                confidence: Double, signals: [Signal]) {
+        self.demand = demand
+        self.guestUsedMemory = guestUsedMemory
+        self.memoryActiveFraction = memoryActiveFraction
+        self.confidence = confidence
+        self.signals = signals
+    }
+}

@@ -1,0 +1,39 @@
+/// What one VM looks like to a policy stage: identity, spec, what is applied,
+/// and the demand estimate with its signals. Never the true demand.
+public struct VMView: Sendable, Hashable, Codable {
+    public var id: VMID
+    public var name: String
+    public var spec: VMSpec
+    public var current: VMAllocation
+    public var estimate: DemandEstimate
+    /// Whether the guest reports balloon statistics (memory is left alone otherwise).
+    public var hasBalloonStats: Bool
+
+    public init(id: VMID, name: String, spec: VMSpec, current: VMAllocation, estimate: DemandEstimate, hasBalloonStats: Bool) {
+        self.id = id
+        self.name = name
+        self.spec = spec
+        self.current = current
+        self.estimate = estimate
+        self.hasBalloonStats = hasBalloonStats
+    }
+}
+
+/// The input to every policy stage for one tick: host capacity for guests
+/// (after the host reserve), pressure, and one view per balanced VM, sorted by id.
+public struct TickSnapshot: Sendable, Hashable, Codable {
+    public var tick: UInt64
+    public var time: Double
+    public var host: HostSample
+    /// Capacity the policy may hand to guests: host capacity minus the host reserve.
+    public var guestCapacity: ResourceVector
+    public var vms: [VMView]
+
+    public init(tick: UInt64, time: Double, host: HostSample, guestCapacity: ResourceVector, vms: [VMView]) {
+        self.tick = tick
+        self.time = time
+        self.host = host
+        self.guestCapacity = guestCapacity
+        self.vms = vms
+    }
+}

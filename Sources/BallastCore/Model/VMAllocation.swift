@@ -1,0 +1,94 @@
+/// The knobs Ballast turns on one VM, as applied or as proposed.
+///
+/// - `memory`: balloon target in bytes (what the guest may use).
+/// - `cpu`: CPU entitlement in millicores, enforced as a bandwidth cap
+///   (libvirt `vcpu_quota` = cpu / vcpus of each `vcpu_period`).
+/// - `vcpus`: online vCPU count.
+/// - `cpuWeight`: CFS weight (libvirt `cpu_shares`).
+public struct VMAllocation: Sendable, Hashable, Codable {
+    public var memory: UInt64
+    public var cpu: Int
+    public var vcpus: Int
+    public var cpuWeight: UInt32
+
+    public init(memory: UInt64, cpu: Int, vcpus: Int, cpuWeight: UInt32) {
+        self.memory = memory
+        self.cpu = cpu
+        self.vcpus = vcpus
+        self.cpuWeight = cpuWeight
+    }
+
+    public var resources: ResourceVector { ResourceVector(cpu: cpu, memory: memory) }
+}
+
+/// One stage's wish for one VM: any subset of the knobs, and why. Stages
+/// (the built-in allocator, plugins) return these; fields left `nil` keep the
+/// previous stage's value.
+public struct AllocationProposal: Sendable, Hashable, Codable {
+    public var memory: UInt64?
+    public var cpu: Int?
+    public var vcpus: Int?
+    public var cpuWeight: UInt32?
+    /// Human-readable reason, shown in logs, `explain` and metrics.
+    public var reason: String
+
+    public init(memory: UInt64? = nil, cpu: Int? = nil, vcpus: Int? = nil, cpuWeight: UInt32? = nil, reason: String) {
+        self.memory = memory
+        self.cpu = cpu
+        self.vcpus = vcpus
+        self.cpuWeight = cpuWeight
+        self.reason = reason
+    }
+}
+
+/// A complete proposal for the tick: one full allocation per balanced VM, in
+/// the same order as `TickSnapshot.vms`, each with the reason that produced it
+/// and the stage that last touched it. Arrays, not dictionaries, because the
+/// simulator runs this path millions of times.
+public struct Proposal: Sendable, Hashable, Codable {
+    public struct Entry: Sendable, Hashable, Codable {
+        public var id: VMID
+        public var allocation: VMAllocation
+        public var reason: String
+        public var stage: String
+
+        public init(id: VMID, allocation: VMAllocation, reason: String, stage: String) {
+            self.id = id
+            self.allocation = allocation
+            self.reason = reason
+            self.stage = stage
+        }
+    }
+
+    public var entries: [Entry]
+
+    public init(entries: [Entry] = []) {
+        self.entries = entries
+    }
+
+    /// The starting proposal: every VM keeps what it has.
+    public static func keepCurrent(_ snapshot: TickSnapshot) -> Proposal {
+        Proposal(entries: snapshot.vms.map {
+            Entry(id: $0.id, allocation: $0.current, reason: "unchanged", stage: "current")
+        })
+    }
+
+    /// Applies a stage's partial proposals on top of this one. VMs the proposal
+    /// does not hold are ignored here; the stage adapter validates and reports them.
+    public func merging(_ partial: [VMID: AllocationProposal], stage: String) -> Proposal {
+        guard !partial.isEmpty else { return self }
+        var merged = self
+        for index in merged.entries.indices {
+            guard let wish = partial[merged.entries[index].id] else { continue }
+            var entry = merged.entries[index]
+            if let memory = wish.memory { entry.allocation.memory = memory }
+            if let cpu = wish.cpu { entry.allocation.cpu = cpu }
+            if let vcpus = wish.vcpus { entry.allocation.vcpus = vcpus }
+            if let weight = wish.cpuWeight { entry.allocation.cpuWeight = weight }
+            entry.reason = wish.reason
+            entry.stage = stage
+            merged.entries[index] = entry
+        }
+        return merged
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import BallastDaemon
+
+/// The `ballast` command line: a thin front over the library targets. Each
+/// subcommand lives in its own file and only parses options and calls a library.
+@main
+struct Ballast: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ballast",
+        abstract: "A host-local VM resource balancer.",
+        subcommands: [])
+}
