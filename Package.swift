@@ -14,6 +14,11 @@ let package = Package(
         .executable(name: "ballast", targets: ["ballast"]),
         .library(name: "BallastCore", targets: ["BallastCore"]),
         .library(name: "BallastSim", targets: ["BallastSim"]),
+        .library(name: "BallastCgroups", targets: ["BallastCgroups"]),
+        .library(name: "BallastLibvirt", targets: ["BallastLibvirt"]),
+        .library(name: "BallastPlugins", targets: ["BallastPlugins"]),
+        .library(name: "BallastMetrics", targets: ["BallastMetrics"]),
+        .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
