@@ -56,11 +56,4 @@ public struct BallastConfig: Sendable, Hashable {
         self.vmOverrides = vmOverrides
         self.plugins = plugins
     }
-
-    /// The spec of a VM after every matching override, in file order (later wins).
-    public func spec(for id: VMID, name: String, base: VMSpec) -> VMSpec {
-        vmOverrides.reduce(base) { spec, override in
-            override.matches(id: id, name: name) ? override.apply(to: spec) : spec
-        }
-    }
 }
