@@ -152,10 +152,11 @@ extension ConnectionState {
         return result
     }
 
-    func domainXML(uuid: String) throws(LibvirtError) -> String {
-        let operation = "virDomainGetXMLDesc(\(uuid))"
+    func domainXML(uuid: String, inactive: Bool) throws(LibvirtError) -> String {
+        let operation = "virDomainGetXMLDesc(\(uuid)\(inactive ? ", inactive" : ""))"
+        let flags = inactive ? UInt32(VIR_DOMAIN_XML_INACTIVE.rawValue) : 0
         return try withDomain(uuid, operation) { domain throws(LibvirtError) in
-            guard let text = virDomainGetXMLDesc(domain, 0) else { throw failure(operation) }
+            guard let text = virDomainGetXMLDesc(domain, flags) else { throw failure(operation) }
             defer { free(text) }
             return String(cString: text)
         }

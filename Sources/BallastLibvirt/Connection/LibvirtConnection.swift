@@ -71,9 +71,12 @@ public final class LibvirtConnection: Sendable {
         try await perform("virConnectGetAllDomainStats") { state throws(LibvirtError) in try state.allDomainStats() }
     }
 
-    /// The live domain XML (`virDomainGetXMLDesc`).
-    public func domainXML(uuid: String) async throws(LibvirtError) -> String {
-        try await perform("virDomainGetXMLDesc") { state throws(LibvirtError) in try state.domainXML(uuid: uuid) }
+    /// The domain XML (`virDomainGetXMLDesc`): live, or with `inactive` the
+    /// persistent configuration (what the operator defined, untouched by live changes).
+    public func domainXML(uuid: String, inactive: Bool = false) async throws(LibvirtError) -> String {
+        try await perform("virDomainGetXMLDesc") { state throws(LibvirtError) in
+            try state.domainXML(uuid: uuid, inactive: inactive)
+        }
     }
 
     /// Live scheduler parameters (`cpu_shares`, `vcpu_quota`, `vcpu_period`).
