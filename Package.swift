@@ -82,6 +82,7 @@ let package = Package(
             name: "ballast",
             dependencies: [
                 "BallastDaemon",
+                "BallastPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
