@@ -23,8 +23,10 @@ enum Repo {
         do {
             let result = try run(["make", "-s", "-C", path("plugins/c")])
             return result.status == 0 ? .success(()) : .failure(ToolFailure(detail: "make -C plugins/c: \(result.output)"))
+        } catch let failure as ToolFailure {
+            return .failure(failure)
         } catch {
-            return .failure(error)
+            return .failure(ToolFailure(detail: "\(error)"))
         }
     }()
 

@@ -25,6 +25,8 @@ final class PluginConnection: Sendable {
     private let stderrLimiter: LineRateLimiter
     private let writes: DispatchQueue
     private let state = Mutex(State())
+    /// Set once stdin is closed, so no later write can hit a reused descriptor number.
+    private let inputClosed = Mutex(false)
 
     private struct Pending {
         var method: String
@@ -93,19 +95,27 @@ final class PluginConnection: Sendable {
         send(MessageEncoder.notification(method: method, params: params))
     }
 
-    /// Closes stdin (the plugin's signal to exit).
+    /// Closes stdin (the plugin's signal to exit), after any queued writes.
     func closeInput() {
-        writes.async { [process] in close(process.stdinFD) }
+        writes.async { [self] in
+            let wasClosed = inputClosed.withLock { closed in
+                defer { closed = true }
+                return closed
+            }
+            if !wasClosed { close(process.stdinFD) }
+        }
     }
 
-    /// Kills the process and fails whatever is pending with `reason`.
+    /// Kills the process, closes its stdin and fails whatever is pending with `reason`.
     func terminate(reason: PluginError) {
         poison(reason)
         process.kill()
+        closeInput()
     }
 
     private func send(_ line: [UInt8]) {
         writes.async { [self] in
+            guard !inputClosed.withLock({ $0 }) else { return }
             let written = line.withUnsafeBytes { buffer -> Int32 in
                 guard let base = buffer.baseAddress else { return 0 }
                 var offset = 0
