@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon",
+                "BallastDaemon", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

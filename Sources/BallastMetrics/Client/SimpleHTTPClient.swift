@@ -4,6 +4,10 @@ import NIOPosix
 /// Why a request to the Ballast endpoint failed, in words an operator can act on.
 public struct HTTPClientError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// A parsed HTTP response: status code, headers (names lower-cased) and body.
@@ -25,7 +29,7 @@ public enum SimpleHTTPClient {
         let request = "\(method) \(target.path) HTTP/1.1\r\nHost: \(target.host):\(target.port)\r\n"
             + "User-Agent: ballast-cli\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         let raw = try await exchange(host: target.host, port: target.port, send: Array(request.utf8), timeout: timeout)
-        return try parse(raw, from: url)
+        return try parse(raw, from: url, expectBody: method != "HEAD")
     }
 
     /// Sends raw bytes and returns everything the server sends until it closes
@@ -57,7 +61,7 @@ public enum SimpleHTTPClient {
         return bytes
     }
 
-    static func parse(_ raw: [UInt8], from url: String) throws -> HTTPResponse {
+    static func parse(_ raw: [UInt8], from url: String, expectBody: Bool) throws -> HTTPResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let headEnd = raw.firstRange(of: separator) else {
             throw HTTPClientError(description: "\(url) answered \(raw.count) bytes without a complete HTTP head")
@@ -75,7 +79,7 @@ public enum SimpleHTTPClient {
             headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
         }
         var body = Array(raw[headEnd.upperBound...])
-        if let length = headers["content-length"].flatMap({ Int($0) }) {
+        if expectBody, let length = headers["content-length"].flatMap({ Int($0) }) {
             guard body.count >= length else {
                 throw HTTPClientError(description: "\(url) closed after \(body.count) of \(length) body bytes")
             }
