@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon", "BallastSim", "BallastPlugins",
+                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
