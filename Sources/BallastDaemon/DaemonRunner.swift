@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 import Logging
 
 /// What `ballast run` was asked to do, after option parsing.
@@ -66,7 +67,7 @@ public struct DaemonRunner: Sendable {
     public func run(config: BallastConfig, backend: any Backend) async -> Int32 {
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
         let engine = BalancerEngine(backend: overriding, stages: stages(for: config), settings: config.balancer)
-        var observers: [any TickObserver] = [DecisionLog(logger: logger)]
+        var observers: [any TickObserver] = [DecisionLogObserver(logger: logger)]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
         control.installSignalHandlers()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BallastCore
 import BallastDaemon
+import BallastMetrics
 import BallastSim
 import Logging
 
@@ -95,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         }
-        BallastLogging.bootstrap(format: loaded.logFormat)
+        loaded.logFormat.bootstrap(level: .info)
         let logger = Logger(label: "ballast")
         let choice: BackendChoice
         switch resolvedBackend {
