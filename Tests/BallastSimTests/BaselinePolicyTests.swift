@@ -1,3 +1,4 @@
+import Foundation
 import BallastCore
 import Testing
 @testable import BallastSim
@@ -112,5 +113,33 @@ import Testing
         #expect(filler.fill(demands: [10, 10], weights: [2, 1], capacity: 9) == [6, 3])
         #expect(filler.fill(demands: [1, 10, 10], weights: [1, 1, 1], capacity: 9) == [1, 4, 4])
         #expect(filler.fill(demands: [1, 2], weights: [1, 1], capacity: 9) == [1, 2])
+    }
+}
+
+/// The fixed-point water-filler against a brute-force reference on seeded random inputs.
+@Suite struct WaterFillerTests {
+    @Test func matchesBisectionReference() {
+        var generator = SeededGenerator(seed: 42)
+        var filler = WaterFiller()
+        for round in 0..<300 {
+            let count = 1 + round % 60
+            // Geometric demands in some rounds force many fixed-point rounds (the sort fallback).
+            let demands = (0..<count).map { index in
+                round % 3 == 0 ? pow(1.3, Double(index)) : 100 * generator.nextUnit()
+            }
+            let weights = (0..<count).map { _ in 0.5 + generator.nextUnit() }
+            let capacity = demands.reduce(0, +) * generator.nextUnit()
+            let result = filler.fill(demands: demands, weights: weights, capacity: capacity)
+            var low = 0.0, high = zip(demands, weights).map { $0 / $1 }.max() ?? 0
+            for _ in 0..<200 {
+                let middle = (low + high) / 2
+                let used = zip(demands, weights).reduce(0.0) { $0 + min($1.0, middle * $1.1) }
+                if used > capacity { high = middle } else { low = middle }
+            }
+            for index in 0..<count {
+                #expect(abs(result[index] - min(demands[index], low * weights[index])) < 1e-6 * max(1, demands[index]))
+            }
+            #expect(abs(result.reduce(0, +) - capacity) < 1e-6 * max(1, capacity))
+        }
     }
 }

@@ -81,6 +81,7 @@ struct HostRun {
                         let after = host.allocations[index]
                         if after.memory != before.memory {
                             scorer.card.changes += 1
+                            scorer.card.memoryChanges += 1
                             scorer.card.bytesBallooned += after.memory > before.memory
                                 ? Double(after.memory - before.memory) : Double(before.memory - after.memory)
                         }

@@ -15,6 +15,8 @@ public struct Scorecard: Sendable, Hashable {
     public var memoryFairnessSum = 0.0
     public var memoryFairnessCount = 0
     public var changes = 0
+    /// The balloon part of `changes`.
+    public var memoryChanges = 0
     public var bytesBallooned = 0.0
     public var vmSeconds = 0.0
     /// Ticks from each detected demand step to an allocation covering it.
@@ -38,6 +40,7 @@ public struct Scorecard: Sendable, Hashable {
         memoryFairnessSum += other.memoryFairnessSum
         memoryFairnessCount += other.memoryFairnessCount
         changes += other.changes
+        memoryChanges += other.memoryChanges
         bytesBallooned += other.bytesBallooned
         vmSeconds += other.vmSeconds
         reactions += other.reactions
@@ -62,6 +65,7 @@ public struct Scorecard: Sendable, Hashable {
         return count > 0 ? (fairnessSum - memoryFairnessSum) / Double(count) : 1
     }
     public var changesPerVMHour: Double { vmSeconds > 0 ? Double(changes) / (vmSeconds / 3600) : 0 }
+    public var memoryChangesPerVMHour: Double { vmSeconds > 0 ? Double(memoryChanges) / (vmSeconds / 3600) : 0 }
     public var reactionP50: Double { Self.percentile(reactions, 0.5) }
     public var reactionP99: Double { Self.percentile(reactions, 0.99) }
 
