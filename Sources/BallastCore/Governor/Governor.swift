@@ -139,7 +139,7 @@ public struct Governor: Sendable {
     public func memoryFloor(_ vm: VMView) -> UInt64 {
         let used = vm.estimate.guestUsedMemory ?? 0
         let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
-        let margin = max(settings.memoryMarginBytes, fractionMargin < 1.8e19 ? UInt64(fractionMargin) : .max)
+        let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
         let (withMargin, overflow) = used.addingReportingOverflow(margin)
         return max(vm.spec.floor.memory, overflow ? .max : withMargin)
     }
@@ -205,7 +205,7 @@ public struct Governor: Sendable {
     /// `fraction` of `value`, at most `value`.
     private static func step(_ value: UInt64, _ fraction: Double) -> UInt64 {
         let amount = Double(value) * min(max(fraction.isFinite ? fraction : 0, 0), 1)
-        return min(UInt64(amount), value)
+        return min(WholeUnits.down(amount), value)
     }
 
     private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {
