@@ -1,4 +1,6 @@
 import BallastCore
+import BallastMetrics
+import BallastPlugins
 import Logging
 
 /// What `ballast run` was asked to do, after option parsing.
@@ -48,11 +50,42 @@ public struct DaemonRunner: Sendable {
         self.logger = logger
     }
 
-    /// Runs until stopped (or for the requested duration / once) and returns the exit code.
-    public func run(config: BallastConfig, backend: any Backend) async -> Int32 {
+    /// Builds the chosen backend and runs until stopped (or for the requested
+    /// duration / once); returns the process exit code.
+    public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
+        let observability = ObservabilityState(interval: config.balancer.interval)
+        let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
+        let backend: any Backend
+        do {
+            backend = try choice.make(events: events, logger: logger)
+        } catch {
+            logger.error("cannot start the backend", metadata: ["error": "\(error)"])
+            return 2
+        }
+        return await run(config: config, backend: backend, observability: observability, events: events)
+    }
+
+    /// Runs against an already built backend until stopped; returns the exit code.
+    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
+                    events: any BalancerEventSink) async -> Int32 {
+        guard let address = ListenAddress(config.listen) else {
+            logger.error("listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
+            return 2
+        }
+        let server = MetricsServer(host: address.host, port: address.port, state: observability)
+        do {
+            let port = try await server.start()
+            logger.info("serving /metrics, /healthz and /v1/state", metadata: ["listen": "\(address.host):\(port)"])
+        } catch {
+            logger.error("cannot listen; choose another --listen address", metadata: [
+                "listen": "\(config.listen)", "error": "\(error)"])
+            return 2
+        }
+        let plugins = PluginChain(events: events, logger: logger)
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
-        let engine = BalancerEngine(backend: overriding, stages: stages(for: config), settings: config.balancer)
-        var observers: [any TickObserver] = [DecisionLog(logger: logger)]
+        let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
+                                    settings: config.balancer)
+        var observers: [any TickObserver] = [MetricsObserver(state: observability), DecisionLogObserver(logger: logger)]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
         control.installSignalHandlers()
@@ -64,7 +97,7 @@ public struct DaemonRunner: Sendable {
                 do throws(ConfigError) {
                     let fresh = try request.loadConfig()
                     overriding.replaceOverrides(fresh.vmOverrides)
-                    return .success((fresh.balancer, runner.stages(for: fresh)))
+                    return .success((fresh.balancer, await runner.stages(for: fresh, plugins: plugins)))
                 } catch {
                     return .failure(error)
                 }
@@ -80,11 +113,13 @@ public struct DaemonRunner: Sendable {
         if case .tickFailed(let message) = exit {
             logger.error("the single tick failed", metadata: ["error": "\(message)", "exit_code": "\(exit.exitCode)"])
         }
+        await plugins.shutdownAll()
+        await server.stop()
         return exit.exitCode
     }
 
     /// The policy chain: the built-in fair share first, then the configured plugins in order.
-    func stages(for config: BallastConfig) -> [any PolicyStage] {
-        [FairShareStage(settings: config.balancer.allocator)]
+    func stages(for config: BallastConfig, plugins: PluginChain) async -> [any PolicyStage] {
+        [FairShareStage(settings: config.balancer.allocator)] + (await plugins.stages(for: config.plugins))
     }
 }
