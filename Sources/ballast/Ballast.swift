@@ -8,5 +8,5 @@ struct Ballast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
         abstract: "A host-local VM resource balancer.",
-        subcommands: [StatusCommand.self, ExplainCommand.self])
+        subcommands: [ConfigCommand.self, StatusCommand.self, ExplainCommand.self])
 }

@@ -26,22 +26,37 @@ public struct BalancerState: Sendable {
         tick += 1
         var views: [VMView] = []
         views.reserveCapacity(raw.vms.count)
-        var seen = Set<VMID>()
         for vm in raw.vms where vm.state == .running {
-            seen.insert(vm.id)
             let estimate = estimator.estimate(vm, at: raw.host.time)
             guard !vm.spec.optOut else { continue }
             views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
                                 hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
         }
-        views.sort { $0.id < $1.id }
-        estimator.retain(only: seen)
-        governor.retain(only: seen)
+        // Backends usually list VMs in a stable order: check before paying for a sort.
+        var sorted = true
+        for index in views.indices.dropFirst() where !(views[index - 1].id < views[index].id) {
+            sorted = false
+            break
+        }
+        if !sorted { views.sort { $0.id < $1.id } }
+        // History is pruned every tick, but the (rarer) set change is what the governor needs.
+        if estimator.pruneUnseen(at: raw.host.time) {
+            governor.retain(only: Set(estimator.trackedIDs))
+        }
+        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: guestCapacity(of: raw.host), vms: views)
+    }
+
+    /// Host capacity minus the host reserve, within the optional configured limit.
+    public func guestCapacity(of host: HostSample) -> ResourceVector {
         let reserve = settings.hostReserve
-        let capacity = ResourceVector(
-            cpu: max(0, raw.host.capacity.cpu - reserve.cpu),
-            memory: raw.host.capacity.memory > reserve.memory ? raw.host.capacity.memory - reserve.memory : 0)
-        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
+        var capacity = ResourceVector(
+            cpu: max(0, host.capacity.cpu - reserve.cpu),
+            memory: host.capacity.memory > reserve.memory ? host.capacity.memory - reserve.memory : 0)
+        if let limit = settings.guestCapacityLimit {
+            capacity.cpu = min(capacity.cpu, limit.cpu)
+            capacity.memory = min(capacity.memory, limit.memory)
+        }
+        return capacity
     }
 
     /// The final proposal -> the governed changes.

@@ -1,0 +1,23 @@
+import BallastCgroups
+import BallastCore
+
+/// What the backend remembers about one domain between samples: its parsed
+/// definition (refreshed every few samples or when its id changes), where its
+/// cgroup is, and the live facts `apply` needs (vCPUs, balloon device).
+struct DomainRecord {
+    var id: Int
+    var name: String
+    var definition: DomainDefinition?
+    var definitionError: String?
+    var spec: VMSpec
+    var warnings: [String]
+    var fetchedAtSample: UInt64
+    var cgroup: MachineCgroup?
+    var cgroupError: String?
+    var statsPeriodSet = false
+    var currentVCPUs: Int
+    /// vCPU hot-plug allowed (latched: true once the config showed current < maximum).
+    var vcpuHotplug: Bool
+
+    var hasBalloon: Bool { definition?.hasBalloon ?? true }
+}
