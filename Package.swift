@@ -47,10 +47,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // GNU spawn extensions (pipe2, addchdir) for the plugin supervisor.
+        .target(name: "CBallastSpawn"),
         // Plugin protocol (NDJSON JSON-RPC 2.0) and the process supervisor.
         .target(
             name: "BallastPlugins",
-            dependencies: ["BallastCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BallastCore", "CBallastSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Prometheus text rendering and the HTTP endpoint.
@@ -79,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon", "BallastMetrics",
+                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 import Logging
 
 /// What `ballast run` was asked to do, after option parsing.
@@ -48,11 +49,25 @@ public struct DaemonRunner: Sendable {
         self.logger = logger
     }
 
-    /// Runs until stopped (or for the requested duration / once) and returns the exit code.
+    /// Builds the chosen backend and runs until stopped (or for the requested
+    /// duration / once); returns the process exit code.
+    public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
+        let events = LoggingEventSink(logger: logger)
+        let backend: any Backend
+        do {
+            backend = try choice.make(events: events, logger: logger)
+        } catch {
+            logger.error("cannot start the backend", metadata: ["error": "\(error)"])
+            return 2
+        }
+        return await run(config: config, backend: backend)
+    }
+
+    /// Runs against an already built backend until stopped; returns the exit code.
     public func run(config: BallastConfig, backend: any Backend) async -> Int32 {
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
         let engine = BalancerEngine(backend: overriding, stages: stages(for: config), settings: config.balancer)
-        var observers: [any TickObserver] = [DecisionLog(logger: logger)]
+        var observers: [any TickObserver] = [DecisionLogObserver(logger: logger)]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
         control.installSignalHandlers()

@@ -1,9 +1,5 @@
 import BallastCore
-
-/// How log lines are written: for people, or one JSON object per line for log shippers.
-public enum LogFormat: String, Sendable, Hashable, CaseIterable {
-    case text, json
-}
+import BallastMetrics
 
 /// A plugin as the config file declares it (`[[plugin]]`). The plugin
 /// supervisor turns it into a running stage.

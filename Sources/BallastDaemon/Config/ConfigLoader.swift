@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 import Foundation
 import TOMLKit
 
