@@ -52,7 +52,8 @@ public struct DaemonRunner: Sendable {
     /// Builds the chosen backend and runs until stopped (or for the requested
     /// duration / once); returns the process exit code.
     public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
-        let events = LoggingEventSink(logger: logger)
+        let observability = makeObservability(config)
+        let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
         let backend: any Backend
         do {
             backend = try choice.make(events: events, logger: logger)
@@ -60,14 +61,40 @@ public struct DaemonRunner: Sendable {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2
         }
-        return await run(config: config, backend: backend)
+        return await run(config: config, backend: backend, observability: observability)
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
-    public func run(config: BallastConfig, backend: any Backend) async -> Int32 {
+    /// Serves `/metrics`, `/healthz` and `/v1/state` on the config's listen address meanwhile.
+    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState? = nil) async -> Int32 {
+        let observability = observability ?? makeObservability(config)
+        guard let address = ListenAddress(config.listen) else {
+            logger.error("the listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
+            return 2
+        }
+        let server = MetricsServer(host: address.host, port: address.port, state: observability)
+        do {
+            let port = try await server.start()
+            logger.info("serving /metrics, /healthz and /v1/state",
+                        metadata: ["listen": "\(ListenAddress.describe(host: address.host, port: port))"])
+        } catch {
+            logger.error("cannot start the metrics endpoint", metadata: ["error": "\(error)"])
+            return 2
+        }
+        let exit = await runLoop(config: config, backend: backend, observability: observability)
+        await server.stop()
+        return exit
+    }
+
+    /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
+    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
+        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
+    }
+
+    private func runLoop(config: BallastConfig, backend: any Backend, observability: ObservabilityState) async -> Int32 {
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
         let engine = BalancerEngine(backend: overriding, stages: stages(for: config), settings: config.balancer)
-        var observers: [any TickObserver] = [DecisionLogObserver(logger: logger)]
+        var observers: [any TickObserver] = [MetricsObserver(state: observability), DecisionLogObserver(logger: logger)]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
         control.installSignalHandlers()
