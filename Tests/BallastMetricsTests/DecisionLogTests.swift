@@ -25,7 +25,7 @@ struct DecisionLogTests {
         #expect(objects[4]["level"] == "warning")
         #expect(objects[4]["outcome"] == "failed")
         #expect(objects[4]["detail"] == "balloon refused")
-        #expect(objects[0]["msg"]?.contains("2.0 GiB -> 1.8 GiB applied") == true)
+        #expect(objects[0]["msg"]?.contains("2.00 GiB -> 1.80 GiB applied") == true)
         #expect(objects[0]["ts"]?.hasSuffix("Z") == true)
     }
 
