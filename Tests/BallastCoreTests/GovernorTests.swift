@@ -26,6 +26,16 @@ struct GovernorTests {
         return (decision.vms[0], decision.changes, decision.emergency)
     }
 
+    @Test func aFullGuestIsNotGrownByTheFloorAlone() {
+        var governor = Governor()
+        // The guest uses all of its 2 GiB; the policy keeps it at 2 GiB (the host has no more).
+        let current = Fixture.allocation(memory: 2 << 30)
+        let (vm, changes, _) = Self.one(current: current, proposed: Fixture.allocation(memory: 2 << 30),
+                                        used: 2 << 30, governor: &governor)
+        #expect(vm.final.memory == 2 << 30)
+        #expect(changes.isEmpty)
+    }
+
     @Test func floorBeatsAPluginProposingBelowIt() {
         var governor = Governor()
         let current = Fixture.allocation(memory: 2 << 30 + 300 << 20)
@@ -198,7 +208,8 @@ struct GovernorTests {
             let (vm, changes, _) = Self.one(current: Fixture.allocation(memory: current), proposed: proposal,
                                             used: used, spec: spec, active: active,
                                             available: emergency ? 1 << 20 : nil, governor: &governor)
-            let guestFloor = used + max(64 << 20, used / 10)
+            // The used-based floor forbids shrinking below used + margin, never forces growth.
+            let guestFloor = min(used + max(64 << 20, used / 10), current)
             let memoryFloor = min(max(floor, guestFloor), 32 << 30)
             #expect(vm.final.memory >= memoryFloor)
             #expect(vm.final.memory <= 32 << 30)

@@ -135,13 +135,19 @@ public struct Governor: Sendable {
         return text
     }
 
-    /// The memory floor of one VM: the configured floor or guest used + margin, whichever is higher.
+    /// The memory floor of one VM: the configured floor or guest used + margin,
+    /// whichever is higher. The used-based part only forbids shrinking: it is
+    /// capped at the current balloon size, so a guest that fills its memory is
+    /// not grown by the floor alone (growth is the allocator's call, which knows
+    /// what the host can afford); otherwise floors would ratchet every full guest
+    /// upwards by the margin each tick, past what the host has.
     public func memoryFloor(_ vm: VMView) -> UInt64 {
         let used = vm.estimate.guestUsedMemory ?? 0
         let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
         let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
         let (withMargin, overflow) = used.addingReportingOverflow(margin)
-        return max(vm.spec.floor.memory, overflow ? .max : withMargin)
+        let usedFloor = min(overflow ? .max : withMargin, vm.current.memory)
+        return max(vm.spec.floor.memory, usedFloor)
     }
 
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
