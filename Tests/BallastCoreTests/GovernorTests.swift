@@ -26,16 +26,6 @@ struct GovernorTests {
         return (decision.vms[0], decision.changes, decision.emergency)
     }
 
-    @Test func aFullGuestIsNotGrownByTheFloorAlone() {
-        var governor = Governor()
-        // The guest uses all of its 2 GiB; the policy keeps it at 2 GiB (the host has no more).
-        let current = Fixture.allocation(memory: 2 << 30)
-        let (vm, changes, _) = Self.one(current: current, proposed: Fixture.allocation(memory: 2 << 30),
-                                        used: 2 << 30, governor: &governor)
-        #expect(vm.final.memory == 2 << 30)
-        #expect(changes.isEmpty)
-    }
-
     @Test func floorBeatsAPluginProposingBelowIt() {
         var governor = Governor()
         let current = Fixture.allocation(memory: 2 << 30 + 300 << 20)
@@ -208,9 +198,9 @@ struct GovernorTests {
             let (vm, changes, _) = Self.one(current: Fixture.allocation(memory: current), proposed: proposal,
                                             used: used, spec: spec, active: active,
                                             available: emergency ? 1 << 20 : nil, governor: &governor)
-            // The used-based floor forbids shrinking below used + margin, never forces growth.
-            let guestFloor = min(used + max(64 << 20, used / 10), current)
-            let memoryFloor = min(max(floor, guestFloor), 32 << 30)
+            let guestFloor = used + max(64 << 20, used / 10)
+            // Guest used + margin stops shrinking; only the configured floor forces growth.
+            let memoryFloor = max(min(floor, 32 << 30), min(guestFloor, current, 32 << 30))
             #expect(vm.final.memory >= memoryFloor)
             #expect(vm.final.memory <= 32 << 30)
             #expect(vm.final.cpu >= 100 && vm.final.cpu <= 8000)
@@ -224,9 +214,41 @@ struct GovernorTests {
                 #expect(!change.reason.isEmpty)
                 if change.kind == .memory {
                     let delta = abs(change.to - change.from)
-                    #expect(delta >= Int64(16 << 20) || Int64(current) < Int64(memoryFloor))
+                    #expect(delta >= Int64(16 << 20) || current < min(floor, 32 << 30))
                 }
             }
         }
+    }
+}
+
+/// Governor behaviour across several VMs at once.
+@Suite("Governor host-wide")
+struct GovernorHostTests {
+    @Test func growthNeverPushesPastCapacity() {
+        var governor = Governor()
+        let views = [1, 2].map {
+            Fixture.view($0, current: Fixture.allocation(memory: 8 << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 8 << 30, used: 7 << 30))
+        }
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 20 << 30))
+        // VM 1 shrinks by 1 GiB (within the 10 % step), VM 2 wants +8 GiB: only 5 GiB of room.
+        let proposal = GovernorTests.proposal(snapshot, [Fixture.allocation(memory: 7 << 30 + 800 << 20),
+                                                         Fixture.allocation(memory: 16 << 30)])
+        let decision = governor.govern(snapshot, proposal: proposal)
+        let total = decision.vms.reduce(UInt64(0)) { $0 + $1.final.memory }
+        #expect(total <= 20 << 30)
+        #expect(decision.vms[1].final.memory > 8 << 30)
+        #expect(decision.vms[1].clamps.contains(GovernorClamp.memoryGrowthLimited))
+    }
+
+    @Test func fullGuestFloorDoesNotRatchet() {
+        var governor = Governor()
+        // The guest uses its whole balloon: used + margin is above the current size.
+        let view = Fixture.view(1, current: Fixture.allocation(memory: 4 << 30),
+                                estimate: Fixture.estimate(cpu: 1000, memory: 4 << 30, used: 4 << 30))
+        let snapshot = Fixture.snapshot([view])
+        let decision = governor.govern(snapshot, proposal: GovernorTests.proposal(snapshot, [view.current]))
+        #expect(decision.vms[0].final.memory == 4 << 30)
+        #expect(decision.changes.isEmpty)
     }
 }
