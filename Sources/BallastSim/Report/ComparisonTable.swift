@@ -8,7 +8,7 @@ public enum ComparisonTable {
                      + "overcommit \(format(result.overcommit, 2)), CPU model \(result.cpuModel.rawValue), "
                      + "simulated in \(format(result.seconds, 1)) s")
         let header = ["policy", "cpu short", "mem short", "mem slack", "cpu slack", "fairness", "fair mem", "fair cpu", "chg/VM-h", "mem chg",
-                      "GiB balloon", "react p50", "react p99", "censored"]
+                      "GiB balloon", "react p50", "react p99", "censored", "mem p50/p99", "mem cens"]
         var rows: [[String]] = [header]
         for policy in result.policies {
             let card = policy.card
@@ -18,6 +18,9 @@ public enum ComparisonTable {
                 format(card.cpuFairness, 3), format(card.changesPerVMHour, 1), format(card.memoryChangesPerVMHour, 1),
                 format(card.bytesBallooned / Double(1 << 30), 0), format(card.reactionP50, 0),
                 format(card.reactionP99, 0), "\(card.censoredReactions)/\(card.reactions.count)",
+                format(Scorecard.percentile(card.memoryReactions, 0.5), 0) + "/"
+                    + format(Scorecard.percentile(card.memoryReactions, 0.99), 0),
+                "\(card.memoryCensoredReactions)/\(card.memoryReactions.count)",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }

@@ -23,6 +23,9 @@ public struct Scorecard: Sendable, Hashable {
     public var reactions: [Int] = []
     /// How many of `reactions` hit the censoring limit without being covered.
     public var censoredReactions = 0
+    /// The memory steps among `reactions` (the rest are CPU steps) and how many were censored.
+    public var memoryReactions: [Int] = []
+    public var memoryCensoredReactions = 0
 
     public init() {}
 
@@ -45,6 +48,8 @@ public struct Scorecard: Sendable, Hashable {
         vmSeconds += other.vmSeconds
         reactions += other.reactions
         censoredReactions += other.censoredReactions
+        memoryReactions += other.memoryReactions
+        memoryCensoredReactions += other.memoryCensoredReactions
     }
 
     /// Unmet CPU demand / CPU demand.

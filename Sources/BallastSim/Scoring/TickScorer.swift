@@ -60,10 +60,16 @@ struct TickScorer {
         let memoryAffordable = memoryDemandTotal <= Double(config.memory)
         let cpuAffordable = cpuWantedTotal <= Double(config.cpus * 1000)
         for index in 0..<count {
+            let reactionsBefore = card.reactions.count
+            let censoredBefore = card.censoredReactions
             memoryReaction.record(tick: tick, vm: index, demandNow: memory[base + index],
                                   demandBefore: before >= 0 ? memory[before + index] : nil,
                                   allocation: Double(host.allocations[index].memory),
                                   affordable: memoryAffordable, into: &card)
+            if card.reactions.count > reactionsBefore {
+                card.memoryReactions.append(contentsOf: card.reactions[reactionsBefore...])
+                card.memoryCensoredReactions += card.censoredReactions - censoredBefore
+            }
             if config.cpuModel == .quota {
                 cpuReaction.record(tick: tick, vm: index, demandNow: wanted[index],
                                    demandBefore: before >= 0 ? min(cpu[before + index], Double(vms[index].vcpus * 1000)) : nil,
