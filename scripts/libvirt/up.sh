@@ -61,7 +61,16 @@ start_daemon() {
   fi
   rm -f "$pidfile"
   # setsid: its own session, so the daemon outlives this shell and a Ctrl-C in it.
-  setsid "$name" "$@" >>"$BALLAST_E2E_DAEMON_DIR/$name.log" 2>&1 </dev/null &
+  # Close every inherited descriptor above 2 first: a caller may watch one to learn when
+  # this script ends (Foundation's Process on Linux does), and a daemon holding it open
+  # would make the script look like it never finished.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$name" "$@" >>"$BALLAST_E2E_DAEMON_DIR/$name.log" 2>&1 </dev/null
+  ) &
   echo $! > "$pidfile"
   log "started $name (pid $!, log $BALLAST_E2E_DAEMON_DIR/$name.log)"
 }
