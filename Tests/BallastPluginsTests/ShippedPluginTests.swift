@@ -62,6 +62,8 @@ struct ShippedPluginTests {
     }
 
     @Test func jsonrpcserverPluginSpeaksTheProtocol() async throws {
+        let installed = try Repo.run([Repo.python, "-c", "import jsonrpcserver"])
+        try #require(installed.status == 0, "jsonrpcserver is missing: pip install 'jsonrpcserver>=5,<6'")
         let stage = try PluginStage(configuration: Plugins.python("headroom", script: "plugins/jsonrpcserver/headroom.py"))
         let handshake = try await stage.start()
         #expect(handshake.name == "headroom")
