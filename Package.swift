@@ -81,8 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon",
-                "BallastPlugins",
+                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -97,6 +96,9 @@ let package = Package(
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
+        // (docs/real-guests.md). Run alone with `make e2e`.
+        .testTarget(name: "BallastE2ETests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,16 +1,143 @@
-/// Weighted max-min fair share of the host per resource. A pure function.
+/// Weighted max-min fair share of the host, per resource: a pure, deterministic
+/// function of the requests and the capacity (the same input always gives the
+/// same output, whatever the order of evaluation).
 ///
-/// FIRST CUT (to be replaced by the full water-filling allocator with the idle memory tax).
+/// Each resource (CPU, then memory) is divided in three phases:
+///
+/// 1. **Reservations.** Every VM first gets its reservation, capped at its own cap
+///    (a cap below the reservation wins: the cap is what the VM can physically take
+///    or what the operator allows). If the reservations alone exceed the capacity,
+///    they are scaled down proportionally (each gets `reservation × capacity / Σ
+///    reservations`, rounded down) and nothing else is handed out: an over-reserved
+///    host cannot honour its guarantees, and scaling keeps the guarantees' ratios.
+/// 2. **Demand.** Each VM's target is `max(reservation, min(demand, cap))`. When the
+///    targets fit, every VM gets its target (no artificial shortage). Otherwise the
+///    capacity is water-filled: each VM gets `clamp(level × weight, reservation, target)`
+///    for the one level that uses the capacity exactly; weight is the CPU shares,
+///    or for memory the shares adjusted by the idle memory tax (below).
+/// 3. **Surplus.** What is left after every target is met is water-filled on top,
+///    by the same weights, up to each VM's cap. Headroom makes growth free: a VM
+///    whose demand rises gets the new demand without waiting for anyone to shrink.
+///    `AllocatorSettings.distributeSurplus = false` leaves the surplus unallocated.
+///
+/// **Idle memory tax** (Waldspurger, "Memory Resource Management in VMware ESX
+/// Server", OSDI 2002): with tax rate τ, idle memory costs `k = 1 / (1 − τ)` times
+/// active memory, so a VM's memory weight is `shares / (f + k (1 − f))`, where `f`
+/// is its active fraction. Equal shares and equal demands: the VM with more idle
+/// memory gets less under contention, so its idle memory is reclaimed first.
+///
+/// Zero shares: served only after every positive-share VM is satisfied. Zero
+/// capacity: everyone gets zero. Amounts are rounded down, so the total never
+/// exceeds the capacity. Cost: O(n log n) per resource, arrays only.
 public enum FairShareAllocator {
     public static func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
                                 settings: AllocatorSettings = .init()) -> [ResourceVector] {
-        let cpuDemand = requests.reduce(0) { $0 + min($1.demand.cpu, $1.cap.cpu) }
-        let memDemand = requests.reduce(UInt64(0)) { $0 + min($1.demand.memory, $1.cap.memory) }
-        let cpuScale = cpuDemand > capacity.cpu ? Double(capacity.cpu) / Double(cpuDemand) : 1
-        let memScale = memDemand > capacity.memory ? Double(capacity.memory) / Double(memDemand) : 1
-        return requests.map {
-            ResourceVector(cpu: Int(Double(min($0.demand.cpu, $0.cap.cpu)) * cpuScale),
-                           memory: UInt64(Double(min($0.demand.memory, $0.cap.memory)) * memScale))
+        guard !requests.isEmpty else { return [] }
+        var workspace = AllocatorWorkspace(count: requests.count)
+        return workspace.allocate(requests, capacity: capacity, settings: settings)
+    }
+
+    /// The memory weight of one VM under the idle memory tax.
+    public static func memoryWeight(shares: UInt32, activeFraction: Double, idleTax: Double) -> Double {
+        let tax = idleTax.isFinite ? min(max(idleTax, 0), 0.99) : 0.75
+        let k = 1 / (1 - tax)
+        let f = activeFraction.isFinite ? min(max(activeFraction, 0), 1) : 1
+        return Double(shares) / (f + k * (1 - f))
+    }
+}
+
+/// Scratch arrays for one allocation, reused across the two resources so that an
+/// allocation of n VMs costs a handful of array allocations, not n.
+struct AllocatorWorkspace {
+    private var lower: [Double]
+    private var target: [Double]
+    private var cap: [Double]
+    private var weight: [Double]
+    private var result: [Double]
+    private var filler = WaterFill()
+
+    init(count: Int) {
+        lower = Array(repeating: 0, count: count)
+        target = lower
+        cap = lower
+        weight = lower
+        result = lower
+    }
+
+    mutating func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
+                           settings: AllocatorSettings) -> [ResourceVector] {
+        var output = Array(repeating: ResourceVector.zero, count: requests.count)
+
+        for i in requests.indices {
+            let request = requests[i]
+            let c = Double(max(0, request.cap.cpu))
+            cap[i] = c
+            lower[i] = min(Double(max(0, request.reservation.cpu)), c)
+            target[i] = max(lower[i], min(Double(max(0, request.demand.cpu)), c))
+            weight[i] = Double(request.cpuShares)
+        }
+        let cpu = divide(Double(max(0, capacity.cpu)), settings: settings)
+        for i in requests.indices { output[i].cpu = WholeUnits.downInt(cpu[i]) }
+        trimExcess(&output, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
+                   set: { $0.cpu -= Int($1) })
+
+        for i in requests.indices {
+            let request = requests[i]
+            let c = Double(request.cap.memory)
+            cap[i] = c
+            lower[i] = min(Double(request.reservation.memory), c)
+            target[i] = max(lower[i], min(Double(request.demand.memory), c))
+            weight[i] = FairShareAllocator.memoryWeight(
+                shares: request.memoryShares, activeFraction: request.memoryActiveFraction,
+                idleTax: settings.idleMemoryTax)
+        }
+        let memory = divide(Double(capacity.memory), settings: settings)
+        for i in requests.indices { output[i].memory = WholeUnits.down(memory[i]) }
+        trimExcess(&output, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
+        return output
+    }
+
+    /// The three phases for one resource, on the prepared arrays; returns amounts
+    /// already rounded down to whole units (still as Double).
+    private mutating func divide(_ capacity: Double, settings: AllocatorSettings) -> [Double] {
+        let n = lower.count
+        var reserved = 0.0
+        for i in 0..<n { reserved += lower[i] }
+        if reserved > capacity {
+            let scale = reserved > 0 ? capacity / reserved : 0
+            for i in 0..<n { result[i] = Double(WholeUnits.down(lower[i] * scale)) }
+            return result
+        }
+        var wanted = 0.0
+        for i in 0..<n { wanted += target[i] }
+        if wanted > capacity {
+            _ = filler.fill(lower: lower, upper: target, weight: weight, amount: capacity - reserved,
+                            result: &result)
+        } else if settings.distributeSurplus, wanted < capacity {
+            _ = filler.fill(lower: target, upper: cap, weight: weight, amount: capacity - wanted,
+                            result: &result)
+        } else {
+            for i in 0..<n { result[i] = target[i] }
+        }
+        for i in 0..<n { result[i] = Double(WholeUnits.down(result[i])) }
+        return result
+    }
+
+    /// Guards against floating-point rounding pushing the rounded total over
+    /// capacity (a unit or so at most): takes the excess from the allocations in
+    /// proportion to their size, rounded up, in one deterministic pass.
+    private func trimExcess(_ output: inout [ResourceVector], capacity: UInt64,
+                            get: (ResourceVector) -> UInt64, set: (inout ResourceVector, UInt64) -> Void) {
+        var total: UInt64 = 0
+        for value in output { total &+= get(value) }
+        guard total > capacity else { return }
+        var excess = total - capacity
+        let ratio = Double(excess) / Double(total)
+        for i in output.indices where excess > 0 {
+            let value = get(output[i])
+            let take = min(excess, value, WholeUnits.up(Double(value) * ratio))
+            set(&output[i], take)
+            excess -= take
         }
     }
 }

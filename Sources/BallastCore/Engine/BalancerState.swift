@@ -26,17 +26,23 @@ public struct BalancerState: Sendable {
         tick += 1
         var views: [VMView] = []
         views.reserveCapacity(raw.vms.count)
-        var seen = Set<VMID>()
         for vm in raw.vms where vm.state == .running {
-            seen.insert(vm.id)
             let estimate = estimator.estimate(vm, at: raw.host.time)
             guard !vm.spec.optOut else { continue }
             views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
                                 hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
         }
-        views.sort { $0.id < $1.id }
-        estimator.retain(only: seen)
-        governor.retain(only: seen)
+        // Backends usually list VMs in a stable order: check before paying for a sort.
+        var sorted = true
+        for index in views.indices.dropFirst() where !(views[index - 1].id < views[index].id) {
+            sorted = false
+            break
+        }
+        if !sorted { views.sort { $0.id < $1.id } }
+        // History is pruned every tick, but the (rarer) set change is what the governor needs.
+        if estimator.pruneUnseen(at: raw.host.time) {
+            governor.retain(only: Set(estimator.trackedIDs))
+        }
         return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: guestCapacity(of: raw.host), vms: views)
     }
 

@@ -1,36 +1,321 @@
-/// Turns each VM's raw counters into a demand estimate. Stateful: it keeps the
-/// previous counters (to compute rates) and the smoothed estimate per VM.
-/// Owned by one loop; value semantics make a simulator run reproducible.
+/// Turns raw counters into per-VM demand (CPU millicores, memory bytes) with a
+/// confidence and the signals that drove it. Stateful: it keeps each VM's
+/// previous counters to compute rates, and smoothed estimates that rise fast and
+/// fall slowly (asymmetric exponential smoothing with half-lives in seconds).
 ///
-/// FIRST CUT (to be replaced by the full estimator): usage-based, no probing.
+/// Usage is censored by the allocation: a VM capped at 2 cores shows at most 2
+/// cores. When the counters show unmet demand (CFS throttling, run-queue delay,
+/// cgroup CPU pressure; guest swapping, major faults, memory pressure, a full
+/// guest), the estimate probes upward: at least usage × `probeFactor` plus the
+/// measured unmet time as millicores for CPU, at least the balloon × `memoryProbeFactor`
+/// plus the bytes swapped in for memory; both capped at the VM's ceiling, and
+/// never falling while censored. See docs/core.md for the full rules.
+///
+/// History lives in arrays indexed by a slot per VM; the id -> slot map is rebuilt
+/// only when the VM set changes, and a cursor makes the common case (same VMs in
+/// the same order as last tick) a single comparison per VM. Value semantics keep a
+/// simulator run reproducible; owned by one loop.
 public struct Estimator: Sendable {
     public var settings: EstimatorSettings
-    private var previous: [VMID: (time: Double, cpuNanos: UInt64)] = [:]
+    private var slots: [VMHistory] = []
+    private var slotIndex: [VMID: Int] = [:]
+    private var cursor = 0
+    private var addedSinceLastPrune = false
 
     public init(settings: EstimatorSettings = .init()) {
         self.settings = settings
     }
 
+    /// The VMs the estimator keeps history for.
+    public var trackedIDs: [VMID] { slots.map(\.id) }
+
     /// Estimates one VM's demand at `time` (seconds, the host sample's clock).
     public mutating func estimate(_ vm: VMSample, at time: Double) -> DemandEstimate {
-        var cpu = vm.current.cpu
-        if let counters = vm.cpu, let last = previous[vm.id], time > last.time, counters.usageNanos >= last.cpuNanos {
-            cpu = Int(Double(counters.usageNanos - last.cpuNanos) / (time - last.time) / 1e6)
+        let slot = findSlot(vm.id, time: time, current: vm.current)
+        var history = slots[slot]
+        defer {
+            history.lastSeen = time
+            slots[slot] = history
         }
-        if let counters = vm.cpu { previous[vm.id] = (time, counters.usageNanos) }
-        var used: UInt64?
-        if let b = vm.memory.balloon, let available = b.available, let unused = b.unused {
-            used = available > unused ? available - unused : 0
+        var signals: [Signal] = []
+        signals.reserveCapacity(4)
+        var confidence = 1.0
+        if !vm.sampleNotes.isEmpty {
+            confidence -= 0.15 * Double(vm.sampleNotes.count)
+            signals.append(Signal(name: SignalName.sampleNotes, value: Double(vm.sampleNotes.count),
+                                  note: "problems met while sampling lower the confidence"))
         }
-        let memory = used ?? vm.current.memory
+        let dt = time - history.time
+        let isFirst = !history.hasEstimated
+        if isFirst || dt <= 0 {
+            return believeCurrent(vm, history: &history, first: isFirst, at: time,
+                                  signals: &signals, confidence: confidence)
+        }
+
+        let cpu = estimateCPU(vm, history: &history, dt: dt, signals: &signals, confidence: &confidence)
+        let memory = estimateMemory(vm, history: &history, dt: dt, time: time, signals: &signals,
+                                    confidence: &confidence)
+        history.remember(vm, at: time)
         return DemandEstimate(
-            demand: ResourceVector(cpu: cpu, memory: memory), guestUsedMemory: used,
-            memoryActiveFraction: vm.current.memory > 0 ? min(1, Double(memory) / Double(vm.current.memory)) : 1,
-            confidence: used == nil ? 0.5 : 1, signals: [])
+            demand: ResourceVector(cpu: WholeUnits.upInt(cpu), memory: WholeUnits.up(memory.demand)),
+            guestUsedMemory: memory.guestUsed, memoryActiveFraction: memory.activeFraction,
+            confidence: min(max(confidence, 0.05), 1), signals: signals)
     }
 
     /// Drops history of VMs that are gone.
     public mutating func retain(only ids: Set<VMID>) {
-        previous = previous.filter { ids.contains($0.key) }
+        let before = slots.count
+        slots.removeAll { !ids.contains($0.id) }
+        if slots.count != before { rebuildIndex() }
+    }
+
+    /// Drops history of VMs not estimated at `time` (the tick that just ran) and says
+    /// whether the set of tracked VMs changed since the last call: cheap when it did not.
+    public mutating func pruneUnseen(at time: Double) -> Bool {
+        let before = slots.count
+        slots.removeAll { $0.lastSeen != time }
+        let changed = slots.count != before || addedSinceLastPrune
+        if slots.count != before { rebuildIndex() }
+        addedSinceLastPrune = false
+        return changed
+    }
+
+    // MARK: - Slots
+
+    private mutating func findSlot(_ id: VMID, time: Double, current: VMAllocation) -> Int {
+        let guess = cursor < slots.count ? cursor : 0
+        if guess < slots.count, slots[guess].id == id {
+            cursor = guess + 1
+            return guess
+        }
+        if let found = slotIndex[id] {
+            cursor = found + 1
+            return found
+        }
+        slots.append(VMHistory(id: id, time: time, current: current))
+        slotIndex[id] = slots.count - 1
+        addedSinceLastPrune = true
+        cursor = slots.count
+        return slots.count - 1
+    }
+
+    private mutating func rebuildIndex() {
+        slotIndex.removeAll(keepingCapacity: true)
+        for (index, history) in slots.enumerated() { slotIndex[history.id] = index }
+        cursor = 0
+    }
+
+    // MARK: - First sample
+
+    /// No rates yet (first sample) or no time has passed: believe what is applied now,
+    /// with low confidence, so that nothing shrinks on a VM Ballast has just met.
+    private func believeCurrent(_ vm: VMSample, history: inout VMHistory, first: Bool, at time: Double,
+                                signals: inout [Signal], confidence: Double) -> DemandEstimate {
+        let guestUsed = Self.guestUsed(vm.memory.balloon)
+        if first {
+            history.cpu = Double(vm.current.cpu)
+            history.memory = Double(vm.current.memory)
+            history.remember(vm, at: time)
+            history.hasEstimated = true
+            signals.append(Signal(name: SignalName.firstSample, value: 1,
+                                  note: "first sample: no rates yet, believing the current allocation"))
+        } else {
+            signals.append(Signal(name: SignalName.repeatedSample, value: 0,
+                                  note: "no time passed since the previous sample: estimate unchanged"))
+        }
+        let active: Double
+        if let guestUsed, vm.current.memory > 0 {
+            active = min(1, Double(guestUsed) / Double(vm.current.memory))
+        } else {
+            active = 1
+        }
+        return DemandEstimate(
+            demand: ResourceVector(cpu: WholeUnits.upInt(history.cpu), memory: WholeUnits.up(history.memory)),
+            guestUsedMemory: guestUsed, memoryActiveFraction: active,
+            confidence: min(max(confidence, 0.05), first ? 0.2 : 0.5), signals: signals)
+    }
+
+    // MARK: - CPU
+
+    private func estimateCPU(_ vm: VMSample, history: inout VMHistory, dt: Double,
+                             signals: inout [Signal], confidence: inout Double) -> Double {
+        let ceiling = Double(max(vm.spec.ceiling.cpu, 0))
+        guard let counters = vm.cpu else {
+            confidence -= 0.3
+            signals.append(Signal(name: SignalName.cpuUnreported, value: 0,
+                                  note: "no CPU counters: keeping the previous estimate"))
+            return min(history.cpu, ceiling)
+        }
+        let usedNanos: Double
+        switch CounterDelta(now: counters.usageNanos, before: history.usageNanos) {
+        case .value(let nanos):
+            usedNanos = Double(nanos)
+        case .reset:
+            confidence -= 0.3
+            signals.append(Signal(name: SignalName.counterReset, value: 0,
+                                  note: "CPU time went backwards (restart or reset): keeping the previous estimate"))
+            return min(history.cpu, ceiling)
+        case .missing:
+            confidence -= 0.3
+            signals.append(Signal(name: SignalName.firstSample, value: 0,
+                                  note: "CPU counters just appeared: no rate yet, keeping the previous estimate"))
+            return min(history.cpu, ceiling)
+        }
+        let usage = usedNanos / dt / 1e6
+        signals.append(Signal(name: SignalName.cpuUsage, value: usage, note: "CPU used, from cpu time deltas"))
+
+        var censored = false
+        var unmet = 0.0
+        let periods = CounterDelta(now: counters.periods, before: history.periods)
+        let throttled = CounterDelta(now: counters.throttledPeriods, before: history.throttledPeriods)
+        let hasThrottleCounters = periods.amount != nil && throttled.amount != nil
+        if let p = periods.amount, let t = throttled.amount, p > 0 {
+            let fraction = min(t / p, 1)
+            if fraction > settings.throttleThreshold {
+                censored = true
+                signals.append(Signal(name: SignalName.cpuThrottled, value: fraction,
+                                      note: "fraction of CFS periods throttled: usage is capped by the quota"))
+            }
+        }
+        if let nanos = CounterDelta(now: counters.throttledNanos, before: history.throttledNanos).amount {
+            let millicores = nanos / dt / 1e6
+            unmet += millicores
+            if millicores > Double(settings.cpuUnmetThreshold) {
+                censored = true
+                signals.append(Signal(name: SignalName.cpuThrottledTime, value: millicores,
+                                      note: "time throttled by the quota, as millicores of unmet demand"))
+            }
+        }
+        if let nanos = CounterDelta(now: counters.runDelayNanos, before: history.runDelayNanos).amount {
+            let millicores = nanos / dt / 1e6
+            unmet += millicores
+            if millicores > Double(settings.cpuUnmetThreshold) {
+                censored = true
+                signals.append(Signal(name: SignalName.cpuRunDelay, value: millicores,
+                                      note: "vCPUs runnable but waiting for a host CPU, as millicores"))
+            }
+        }
+        if let pressure = counters.pressure, pressure.someAvg10 > settings.pressureThreshold {
+            censored = true
+            signals.append(Signal(name: SignalName.cpuPressure, value: pressure.someAvg10,
+                                  note: "cgroup cpu.pressure: tasks stalled waiting for CPU (percent)"))
+        }
+        if !hasThrottleCounters, vm.current.cpu > 0, usage >= 0.98 * Double(vm.current.cpu) {
+            censored = true
+            signals.append(Signal(name: SignalName.cpuSaturated, value: usage / Double(vm.current.cpu),
+                                  note: "usage at the allocation and no throttle counters: demand may be higher"))
+        }
+        if CounterDelta(now: counters.throttledPeriods, before: history.throttledPeriods).isReset
+            || CounterDelta(now: counters.runDelayNanos, before: history.runDelayNanos).isReset {
+            confidence -= 0.1
+        }
+
+        var raw = usage * (1 + settings.cpuHeadroomFraction) + unmet
+        if censored {
+            raw = max(raw, usage * settings.probeFactor + unmet)
+        }
+        raw = min(raw, ceiling)
+        if censored {
+            signals.append(Signal(name: SignalName.cpuProbe, value: raw,
+                                  note: "CPU usage is censored: probing upward"))
+            let rise = HalfLife.weight(dt: dt, halfLife: settings.riseHalfLife)
+            history.cpu = max(history.cpu, history.cpu + rise * (raw - history.cpu))
+        } else {
+            let halfLife = raw > history.cpu ? settings.riseHalfLife : settings.cpuFallHalfLife
+            history.cpu += HalfLife.weight(dt: dt, halfLife: halfLife) * (raw - history.cpu)
+        }
+        history.cpu = min(max(history.cpu, 0), ceiling)
+        return history.cpu
+    }
+
+    // MARK: - Memory
+
+    private struct MemoryEstimate {
+        var demand: Double
+        var guestUsed: UInt64?
+        var activeFraction: Double
+    }
+
+    /// Guest used memory from balloon statistics: available − usable, or
+    /// available − unused − disk caches; nil when the guest does not report it.
+    static func guestUsed(_ balloon: BalloonStats?) -> UInt64? {
+        guard let balloon, let available = balloon.available else { return nil }
+        if let usable = balloon.usable {
+            return available > usable ? available - usable : 0
+        }
+        guard let unused = balloon.unused else { return nil }
+        let free = unused &+ (balloon.diskCaches ?? 0)
+        return available > free ? available - free : 0
+    }
+
+    private func estimateMemory(_ vm: VMSample, history: inout VMHistory, dt: Double, time: Double,
+                                signals: inout [Signal], confidence: inout Double) -> MemoryEstimate {
+        let ceiling = Double(vm.spec.ceiling.memory)
+        let current = Double(vm.current.memory)
+        guard let balloon = vm.memory.balloon, let used = Self.guestUsed(balloon),
+              let available = balloon.available else {
+            confidence -= 0.4
+            signals.append(Signal(name: SignalName.memoryUnreported, value: Double(vm.memory.rss ?? 0),
+                                  note: "guest reports no balloon statistics: using host RSS, memory will not be shrunk blindly"))
+            history.memory = min(Double(vm.memory.rss ?? vm.current.memory), max(ceiling, current))
+            return MemoryEstimate(demand: history.memory, guestUsed: nil, activeFraction: 1)
+        }
+        let usedBytes = Double(used)
+        signals.append(Signal(name: SignalName.memoryUsed, value: usedBytes,
+                              note: "guest used memory, from balloon statistics"))
+        if history.statsUpdate != nil, balloon.lastUpdate == history.statsUpdate,
+           time - history.statsUpdateChangedAt > settings.staleStatsAfter {
+            confidence -= 0.3
+            signals.append(Signal(name: SignalName.memoryStaleStats, value: time - history.statsUpdateChangedAt,
+                                  note: "guest balloon statistics stopped updating (seconds)"))
+        }
+
+        var censored = false
+        var swappedIn = 0.0
+        let swapInDelta = CounterDelta(now: balloon.swapIn, before: history.swapIn)
+        let swapOutDelta = CounterDelta(now: balloon.swapOut, before: history.swapOut)
+        if swapInDelta.isReset || swapOutDelta.isReset { confidence -= 0.1 }
+        let swapBytes = (swapInDelta.amount ?? 0) + (swapOutDelta.amount ?? 0)
+        if swapBytes / dt > settings.swapThreshold {
+            censored = true
+            swappedIn = swapInDelta.amount ?? 0
+            signals.append(Signal(name: SignalName.memorySwap, value: swapBytes / dt,
+                                  note: "guest swapping (bytes per second): memory is short"))
+        }
+        if let faults = CounterDelta(now: balloon.majorFaults, before: history.majorFaults).amount,
+           faults / dt > settings.majorFaultThreshold {
+            censored = true
+            signals.append(Signal(name: SignalName.memoryMajorFaults, value: faults / dt,
+                                  note: "guest major faults per second: working set does not fit"))
+        }
+        if let pressure = vm.memory.pressure, pressure.someAvg10 > settings.pressureThreshold {
+            censored = true
+            signals.append(Signal(name: SignalName.memoryPressure, value: pressure.someAvg10,
+                                  note: "cgroup memory.pressure: tasks stalled on memory (percent)"))
+        }
+        let headroom = available > used ? Double(available - used) : 0
+        if available > 0, headroom < settings.memoryFullFraction * Double(available) {
+            censored = true
+            signals.append(Signal(name: SignalName.memoryFull, value: headroom / Double(available),
+                                  note: "guest has almost no usable memory left"))
+        }
+
+        var raw = usedBytes + max(Double(settings.memoryHeadroomBytes), settings.memoryHeadroomFraction * usedBytes)
+        if censored {
+            raw = max(raw, current * settings.memoryProbeFactor + swappedIn)
+        }
+        raw = min(raw, max(ceiling, 0))
+        if censored {
+            signals.append(Signal(name: SignalName.memoryProbe, value: raw,
+                                  note: "memory is censored: probing upward"))
+            let rise = HalfLife.weight(dt: dt, halfLife: settings.riseHalfLife)
+            history.memory = max(history.memory, history.memory + rise * (raw - history.memory))
+        } else {
+            let halfLife = raw > history.memory ? settings.riseHalfLife : settings.fallHalfLife
+            history.memory += HalfLife.weight(dt: dt, halfLife: halfLife) * (raw - history.memory)
+        }
+        history.memory = min(max(history.memory, 0), max(ceiling, 0))
+        let active = current > 0 ? min(1, usedBytes / current) : 1
+        return MemoryEstimate(demand: history.memory, guestUsed: used, activeFraction: active)
     }
 }

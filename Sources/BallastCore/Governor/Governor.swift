@@ -1,30 +1,315 @@
 /// The last word before the hypervisor: clamps whatever the policy chain
-/// proposed into the safety envelope (floors, ceilings, shrink steps,
-/// hysteresis, hot-plug cool-down, emergency mode, dry run). Stateful only for
-/// cool-downs; owned by one loop.
+/// proposed into the safety envelope, whoever proposed it (built-in allocator or
+/// plugin). Rules, per VM, in order of precedence (later rules win):
 ///
-/// FIRST CUT (to be replaced by the full governor).
+/// - memory (only for guests that report balloon statistics; the others keep
+///   their memory, with the reason): ceiling; in emergency mode (host
+///   `memoryAvailable` below `emergencyFreeFraction` of capacity) no growth beyond
+///   the floor and idle VMs shrink by up to `emergencyShrinkFraction` per tick;
+///   otherwise shrink at most `maxShrinkFraction` of the current balloon per tick
+///   (growth is immediate); no shrink on a low-confidence estimate; the floor
+///   `max(spec.floor, guest used + max(marginBytes, marginFraction × used))` beats
+///   everything; changes smaller than `minMemoryChange` are dropped (hysteresis)
+///   unless needed to reach the floor or the ceiling;
+/// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
+///   `minCPUChange`;
+/// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
+///   change per `vcpuCooldown` seconds per VM (snapshot time);
+/// - CPU weight: within libvirt's 2...262144.
+///
+/// Every change carries the proposing stage's reason plus the clamps that applied;
+/// `GovernedVM.clamps` lists them. Stateful only for hot-plug cool-downs (keyed by
+/// VM id, touched only when a vCPU change is proposed); owned by one loop.
 public struct Governor: Sendable {
     public var settings: GovernorSettings
+    private var lastVCPUChange: [VMID: Double] = [:]
 
     public init(settings: GovernorSettings = .init()) {
         self.settings = settings
     }
 
-    public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
-        var changes: [Change] = []
-        var governed: [GovernedVM] = []
-        for (vm, entry) in zip(snapshot.vms, proposal.entries) {
-            var final = entry.allocation
-            final.memory = min(max(final.memory, vm.spec.floor.memory), vm.spec.ceiling.memory)
-            if final.memory != vm.current.memory {
-                changes.append(Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(vm.current.memory),
-                                      to: Int64(final.memory), reason: entry.reason))
-            }
-            governed.append(GovernedVM(id: vm.id, proposed: entry.allocation, final: final, clamps: []))
-        }
-        return GovernorDecision(changes: changes, vms: governed, emergency: false)
+    /// Whether host free memory is low enough for emergency mode.
+    public func isEmergency(_ host: HostSample) -> Bool {
+        Double(host.memoryAvailable) < settings.emergencyFreeFraction * Double(host.capacity.memory)
     }
 
-    public mutating func retain(only ids: Set<VMID>) {}
+    public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
+        let emergency = isEmergency(snapshot.host)
+        var pending: [Pending] = []
+        pending.reserveCapacity(snapshot.vms.count)
+        var byID: [VMID: Int]?
+        for index in snapshot.vms.indices {
+            let vm = snapshot.vms[index]
+            let entry: Proposal.Entry
+            if index < proposal.entries.count, proposal.entries[index].id == vm.id {
+                entry = proposal.entries[index]
+            } else {
+                if byID == nil {
+                    var map: [VMID: Int] = [:]
+                    for (position, candidate) in proposal.entries.enumerated() { map[candidate.id] = position }
+                    byID = map
+                }
+                if let position = byID?[vm.id] {
+                    entry = proposal.entries[position]
+                } else {
+                    var missing = Pending(proposed: vm.current, final: vm.current, reason: GovernorClamp.missingProposal)
+                    missing.memoryClamps = [GovernorClamp.missingProposal]
+                    pending.append(missing)
+                    continue
+                }
+            }
+            pending.append(governVM(vm, entry: entry, time: snapshot.time, emergency: emergency))
+        }
+        limitGrowth(snapshot, &pending)
+
+        var changes: [Change] = []
+        var governed: [GovernedVM] = []
+        governed.reserveCapacity(pending.count)
+        for index in pending.indices {
+            let vm = snapshot.vms[index]
+            let p = pending[index]
+            emitChanges(vm, p, into: &changes)
+            var clamps = p.memoryClamps
+            clamps += p.cpuClamps
+            clamps += p.vcpuClamps
+            clamps += p.weightClamps
+            governed.append(GovernedVM(id: vm.id, proposed: p.proposed, final: p.final, clamps: clamps))
+        }
+        return GovernorDecision(changes: changes, vms: governed, emergency: emergency)
+    }
+
+    /// One VM's governed allocation before changes are emitted.
+    private struct Pending {
+        var proposed: VMAllocation
+        var final: VMAllocation
+        var reason: String
+        var memoryClamps: [String] = []
+        var cpuClamps: [String] = []
+        var vcpuClamps: [String] = []
+        var weightClamps: [String] = []
+        /// The floor that applied (for the reason) and the configured floor growth may not be cut below.
+        var floor: UInt64 = 0
+        var hardFloor: UInt64 = 0
+    }
+
+    /// Growth is immediate but never pushes the balanced VMs' memory past the guest
+    /// capacity: shrinks this tick free room, and when the growth wanted exceeds the
+    /// room, each growing VM gets the same fraction of its growth (never less than
+    /// its configured floor). A host already over capacity does not get worse.
+    private func limitGrowth(_ snapshot: TickSnapshot, _ pending: inout [Pending]) {
+        var committed: UInt64 = 0
+        var growth: UInt64 = 0
+        for index in pending.indices {
+            let current = snapshot.vms[index].current.memory
+            let final = pending[index].final.memory
+            if final > current {
+                committed &+= current
+                growth &+= final - current
+            } else {
+                committed &+= final
+            }
+        }
+        let capacity = snapshot.guestCapacity.memory
+        let room = capacity > committed ? capacity - committed : 0
+        guard growth > room else { return }
+        let ratio = Double(room) / Double(growth)
+        for index in pending.indices {
+            let current = snapshot.vms[index].current.memory
+            let wanted = pending[index].final.memory
+            guard wanted > current else { continue }
+            var allowed = current + WholeUnits.down(Double(wanted - current) * ratio)
+            allowed = max(allowed, min(pending[index].hardFloor, wanted))
+            if allowed - current < settings.minMemoryChange, current >= pending[index].hardFloor {
+                allowed = current
+            }
+            if allowed < wanted {
+                pending[index].final.memory = allowed
+                pending[index].memoryClamps.append(GovernorClamp.memoryGrowthLimited)
+            }
+        }
+    }
+
+    /// Forgets cool-downs of VMs that are gone.
+    public mutating func retain(only ids: Set<VMID>) {
+        guard !lastVCPUChange.isEmpty else { return }
+        lastVCPUChange = lastVCPUChange.filter { ids.contains($0.key) }
+    }
+
+    // MARK: - One VM
+
+    private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool) -> Pending {
+        let proposed = entry.allocation
+        let current = vm.current
+        var p = Pending(proposed: proposed, final: current, reason: entry.reason)
+        if vm.hasBalloonStats {
+            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.memoryClamps)
+            p.final.memory = memory.value
+            p.floor = memory.floor
+            p.hardFloor = memory.hardFloor
+        } else if proposed.memory != current.memory {
+            p.memoryClamps.append(GovernorClamp.memoryNoBalloonStats)
+        }
+        p.final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &p.cpuClamps)
+        p.final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &p.vcpuClamps)
+        p.final.cpuWeight = min(max(proposed.cpuWeight, 2), 262_144)
+        if p.final.cpuWeight != proposed.cpuWeight { p.weightClamps.append(GovernorClamp.cpuWeightBounds) }
+        return p
+    }
+
+    private func emitChanges(_ vm: VMView, _ p: Pending, into changes: inout [Change]) {
+        let current = vm.current
+        let final = p.final
+        if final.memory != current.memory {
+            var reason = Self.reason(p.reason, p.memoryClamps)
+            if p.memoryClamps.contains(GovernorClamp.memoryFloor) {
+                reason += " (floor "
+                ReasonText.appendBytes(p.floor, to: &reason)
+                reason += ")"
+            }
+            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(clamping: current.memory),
+                                  to: Int64(clamping: final.memory), reason: reason))
+        }
+        if final.cpu != current.cpu {
+            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuQuota, from: Int64(current.cpu),
+                                  to: Int64(final.cpu), reason: Self.reason(p.reason, p.cpuClamps)))
+        }
+        if final.vcpus != current.vcpus {
+            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: Int64(current.vcpus),
+                                  to: Int64(final.vcpus), reason: Self.reason(p.reason, p.vcpuClamps)))
+        }
+        if final.cpuWeight != current.cpuWeight {
+            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: Int64(current.cpuWeight),
+                                  to: Int64(final.cpuWeight), reason: Self.reason(p.reason, p.weightClamps)))
+        }
+    }
+
+    private static func reason(_ base: String, _ clamps: [String]) -> String {
+        guard !clamps.isEmpty else { return base }
+        var text = base
+        text += " [clamped: "
+        for (index, clamp) in clamps.enumerated() {
+            if index > 0 { text += "; " }
+            text += clamp
+        }
+        text += "]"
+        return text
+    }
+
+    /// The memory floor of one VM: the configured floor or guest used + margin, whichever is higher.
+    public func memoryFloor(_ vm: VMView) -> UInt64 {
+        let used = vm.estimate.guestUsedMemory ?? 0
+        let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
+        let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
+        let (withMargin, overflow) = used.addingReportingOverflow(margin)
+        return max(vm.spec.floor.memory, overflow ? .max : withMargin)
+    }
+
+    private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
+                              clamps: inout [String]) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
+        let current = vm.current.memory
+        let ceiling = vm.spec.ceiling.memory
+        var hardFloor = vm.spec.floor.memory
+        if hardFloor > ceiling {
+            hardFloor = ceiling
+            clamps.append(GovernorClamp.memoryFloorAboveCeiling)
+        }
+        // Guest used + margin stops a shrink but does not force growth: a full guest's
+        // "used" is its whole balloon, and a floor above it would ratchet upward forever.
+        let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling))
+        var target = proposed
+        if target > ceiling {
+            target = ceiling
+            clamps.append(GovernorClamp.memoryCeiling)
+        }
+        let idle = vm.estimate.memoryActiveFraction < settings.idleActiveFraction
+        if emergency {
+            let growthLimit = max(current, floor)
+            if target > growthLimit {
+                target = growthLimit
+                clamps.append(GovernorClamp.memoryEmergencyNoGrowth)
+            }
+            if idle, vm.estimate.confidence >= settings.minShrinkConfidence {
+                let pressed = current - Self.step(current, settings.emergencyShrinkFraction)
+                if target > pressed, current > floor {
+                    target = max(pressed, floor)
+                    clamps.append(GovernorClamp.memoryEmergencyIdleShrink)
+                }
+            }
+        }
+        if target < current {
+            if vm.estimate.confidence < settings.minShrinkConfidence {
+                target = current
+                clamps.append(GovernorClamp.memoryLowConfidence)
+            } else {
+                let fraction = emergency && idle
+                    ? max(settings.emergencyShrinkFraction, settings.maxShrinkFraction) : settings.maxShrinkFraction
+                let lowest = current - Self.step(current, fraction)
+                if target < lowest {
+                    target = lowest
+                    clamps.append(GovernorClamp.memoryShrinkStep)
+                }
+            }
+        }
+        if target < floor {
+            target = floor
+            clamps.append(GovernorClamp.memoryFloor)
+        }
+        if target != current {
+            let difference = target > current ? target - current : current - target
+            let required = current < hardFloor || current > ceiling
+            if difference < settings.minMemoryChange, !required {
+                target = current
+                clamps.append(GovernorClamp.memoryHysteresis)
+            }
+        }
+        return (target, floor, hardFloor)
+    }
+
+    /// `fraction` of `value`, at most `value`.
+    private static func step(_ value: UInt64, _ fraction: Double) -> UInt64 {
+        let amount = Double(value) * min(max(fraction.isFinite ? fraction : 0, 0), 1)
+        return min(WholeUnits.down(amount), value)
+    }
+
+    private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {
+        let current = vm.current.cpu
+        let ceiling = max(vm.spec.ceiling.cpu, 0)
+        let minimum = min(max(vm.spec.floor.cpu, settings.minCPU), ceiling)
+        var target = proposed
+        if target > ceiling {
+            target = ceiling
+            clamps.append(GovernorClamp.cpuCeiling)
+        }
+        if target < minimum {
+            target = minimum
+            clamps.append(GovernorClamp.cpuMinimum)
+        }
+        if target != current, abs(target - current) < settings.minCPUChange,
+           current >= minimum, current <= ceiling {
+            target = current
+            clamps.append(GovernorClamp.cpuHysteresis)
+        }
+        return target
+    }
+
+    private mutating func governVCPUs(_ vm: VMView, proposed: Int, time: Double, clamps: inout [String]) -> Int {
+        let current = vm.current.vcpus
+        guard proposed != current else { return current }
+        guard vm.spec.vcpuHotplug else {
+            clamps.append(GovernorClamp.vcpusNoHotplug)
+            return current
+        }
+        let lowest = max(vm.spec.minVCPUs, 1)
+        let highest = max(vm.spec.maxVCPUs, lowest)
+        var target = min(max(proposed, lowest), highest)
+        if target != proposed { clamps.append(GovernorClamp.vcpusBounds) }
+        guard target != current else { return current }
+        if let last = lastVCPUChange[vm.id], time - last < settings.vcpuCooldown, time >= last {
+            clamps.append(GovernorClamp.vcpusCooldown)
+            target = current
+        } else if !settings.dryRun {
+            lastVCPUChange[vm.id] = time
+        }
+        return target
+    }
 }

@@ -85,7 +85,7 @@ public struct DaemonLoop: Sendable {
             }
             if pacing.once { return .finished }
             simulated += interval
-            if let duration = pacing.duration, simulated >= duration { return .finished }
+            if let duration = pacing.duration, simulated >= duration - 1e-9 { return .finished }
             await control.sleep(until: start.advanced(by: .seconds(interval / max(pacing.speed, 1e-9))))
         }
         logger.info("stopping: the tick in progress finished")

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 import Foundation
 import Synchronization
 
@@ -18,7 +19,7 @@ public final class LiveTable: TickObserver {
     public func tickCompleted(_ report: TickReport, seconds: Double, late: Bool) async {
         let remembered = lastChanges.withLock { changes -> [VMID: String] in
             for applied in report.applied {
-                changes[applied.change.vm] = "\(DecisionLog.describe(applied.change).split(separator: " ").dropFirst().joined(separator: " ")) [\(applied.outcome.label)]: \(applied.change.reason)"
+                changes[applied.change.vm] = DecisionLog.message(for: applied)
             }
             let present = Set(report.snapshot.vms.map(\.id))
             changes = changes.filter { present.contains($0.key) }
