@@ -96,6 +96,9 @@ let package = Package(
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
+        // (docs/real-guests.md). Run alone with `make e2e`.
+        .testTarget(name: "BallastE2ETests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
 )

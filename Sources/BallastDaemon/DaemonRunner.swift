@@ -1,5 +1,6 @@
 import BallastCore
 import BallastMetrics
+import BallastPlugins
 import Logging
 
 /// What `ballast run` was asked to do, after option parsing.
@@ -61,15 +62,14 @@ public struct DaemonRunner: Sendable {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2
         }
-        return await run(config: config, backend: backend, observability: observability)
+        return await run(config: config, backend: backend, observability: observability, events: events)
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
-    /// Serves `/metrics`, `/healthz` and `/v1/state` on the config's listen address meanwhile.
-    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState? = nil) async -> Int32 {
-        let observability = observability ?? makeObservability(config)
+    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
+                    events: any BalancerEventSink) async -> Int32 {
         guard let address = ListenAddress(config.listen) else {
-            logger.error("the listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
+            logger.error("listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
             return 2
         }
         let server = MetricsServer(host: address.host, port: address.port, state: observability)
@@ -78,22 +78,14 @@ public struct DaemonRunner: Sendable {
             logger.info("serving /metrics, /healthz and /v1/state",
                         metadata: ["listen": "\(ListenAddress.describe(host: address.host, port: port))"])
         } catch {
-            logger.error("cannot start the metrics endpoint", metadata: ["error": "\(error)"])
+            logger.error("cannot listen; choose another --listen address", metadata: [
+                "listen": "\(config.listen)", "error": "\(error)"])
             return 2
         }
-        let exit = await runLoop(config: config, backend: backend, observability: observability)
-        await server.stop()
-        return exit
-    }
-
-    /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
-    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
-        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
-    }
-
-    private func runLoop(config: BallastConfig, backend: any Backend, observability: ObservabilityState) async -> Int32 {
+        let plugins = PluginChain(events: events, logger: logger)
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
-        let engine = BalancerEngine(backend: overriding, stages: stages(for: config), settings: config.balancer)
+        let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
+                                    settings: config.balancer)
         var observers: [any TickObserver] = [MetricsObserver(state: observability), DecisionLogObserver(logger: logger)]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
@@ -106,7 +98,7 @@ public struct DaemonRunner: Sendable {
                 do throws(ConfigError) {
                     let fresh = try request.loadConfig()
                     overriding.replaceOverrides(fresh.vmOverrides)
-                    return .success((fresh.balancer, runner.stages(for: fresh)))
+                    return .success((fresh.balancer, await runner.stages(for: fresh, plugins: plugins)))
                 } catch {
                     return .failure(error)
                 }
@@ -122,11 +114,18 @@ public struct DaemonRunner: Sendable {
         if case .tickFailed(let message) = exit {
             logger.error("the single tick failed", metadata: ["error": "\(message)", "exit_code": "\(exit.exitCode)"])
         }
+        await plugins.shutdownAll()
+        await server.stop()
         return exit.exitCode
     }
 
+    /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
+    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
+        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
+    }
+
     /// The policy chain: the built-in fair share first, then the configured plugins in order.
-    func stages(for config: BallastConfig) -> [any PolicyStage] {
-        [FairShareStage(settings: config.balancer.allocator)]
+    func stages(for config: BallastConfig, plugins: PluginChain) async -> [any PolicyStage] {
+        [FairShareStage(settings: config.balancer.allocator)] + (await plugins.stages(for: config.plugins))
     }
 }

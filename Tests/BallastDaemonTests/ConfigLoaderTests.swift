@@ -1,5 +1,6 @@
 import BallastCore
 @testable import BallastDaemon
+import BallastPlugins
 import Testing
 
 @Suite("Config loading")
@@ -56,7 +57,8 @@ struct ConfigLoaderTests {
         #expect(config.balancer.governor.minMemoryChange == .mebibytes(8))
         #expect(config.vmOverrides.count == 2)
         #expect(config.plugins.first?.command == ["/usr/bin/env", "python3", "p.py"])
-        #expect(config.plugins.first?.optionsJSON == #"{"tag":"gold","weights":[1,2]}"#)
+        #expect(config.plugins.first?.deadline == 0.2)
+        #expect(config.plugins.first?.options == .object(["tag": .string("gold"), "weights": .array([.integer(1), .integer(2)])]))
     }
 
     @Test("unknown keys are errors naming the line and key")

@@ -135,13 +135,19 @@ public struct Governor: Sendable {
         return text
     }
 
-    /// The memory floor of one VM: the configured floor or guest used + margin, whichever is higher.
+    /// The memory floor of one VM: the configured floor or guest used + margin,
+    /// whichever is higher. The used-based part only forbids shrinking: it is
+    /// capped at the current balloon size, so a guest that fills its memory is
+    /// not grown by the floor alone (growth is the allocator's call, which knows
+    /// what the host can afford); otherwise floors would ratchet every full guest
+    /// upwards by the margin each tick, past what the host has.
     public func memoryFloor(_ vm: VMView) -> UInt64 {
         let used = vm.estimate.guestUsedMemory ?? 0
         let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
-        let margin = max(settings.memoryMarginBytes, fractionMargin < 1.8e19 ? UInt64(fractionMargin) : .max)
+        let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
         let (withMargin, overflow) = used.addingReportingOverflow(margin)
-        return max(vm.spec.floor.memory, overflow ? .max : withMargin)
+        let usedFloor = min(overflow ? .max : withMargin, vm.current.memory)
+        return max(vm.spec.floor.memory, usedFloor)
     }
 
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
@@ -205,7 +211,7 @@ public struct Governor: Sendable {
     /// `fraction` of `value`, at most `value`.
     private static func step(_ value: UInt64, _ fraction: Double) -> UInt64 {
         let amount = Double(value) * min(max(fraction.isFinite ? fraction : 0, 0), 1)
-        return min(UInt64(amount), value)
+        return min(WholeUnits.down(amount), value)
     }
 
     private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastMetrics
+import BallastPlugins
 import Foundation
 import TOMLKit
 
@@ -121,22 +122,28 @@ public enum ConfigLoader {
         return override
     }
 
-    private static func readPlugin(_ table: TableReader) -> PluginDeclaration? {
+    private static func readPlugin(_ table: TableReader) -> PluginConfiguration? {
         let name = table.string("name")
         let command = table.stringArray("command")
         if name == nil { table.report("name", "is required: a short unique name for logs and metrics") }
         if command?.isEmpty ?? true {
             table.report("command", "is required: the program and its arguments, e.g. [\"/usr/bin/python3\", \"plugin.py\"]")
         }
-        let declaration = PluginDeclaration(
-            name: name ?? "", command: command ?? [],
-            workingDirectory: table.string("working_directory"),
-            environment: table.stringArray("environment") ?? [],
-            user: table.string("user"), group: table.string("group"),
-            deadlineMilliseconds: table.integer("deadline_ms", in: 1...60_000),
-            optionsJSON: table.json("options") ?? "{}")
+        let workingDirectory = table.string("working_directory")
+        let environment = table.stringArray("environment") ?? []
+        let user = table.string("user")
+        let group = table.string("group")
+        let deadline = table.integer("deadline_ms", in: 1...60_000)
+        let options = table.json("options") ?? "{}"
         table.finish()
         guard let name, !name.isEmpty, let command, !command.isEmpty else { return nil }
-        return declaration
+        do {
+            return try PluginConfiguration(
+                name: name, command: command, workingDirectory: workingDirectory, environment: environment,
+                user: user, group: group, deadlineMilliseconds: deadline, optionsJSON: options)
+        } catch {
+            table.report("name", "\(error)")
+            return nil
+        }
     }
 }

@@ -40,8 +40,8 @@ struct HostRun {
         settings.interval = options.tick
         switch kind {
         case .static:
-            var policy = StaticPolicy()
-            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+            // StaticPolicy keeps every allocation; skip building an observation it would ignore.
+            return run(kind) { _, _, _ in [] }
         case .mom:
             var policy = MOMPolicy()
             return run(kind) { host, _, _ in policy.decide(host.observe()) }
