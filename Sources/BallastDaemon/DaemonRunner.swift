@@ -86,7 +86,9 @@ public struct DaemonRunner: Sendable {
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
         let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
                                     settings: config.balancer)
-        var observers: [any TickObserver] = [MetricsObserver(state: observability), DecisionLogObserver(logger: logger)]
+        var observers: [any TickObserver] = [
+            MetricsObserver(state: observability), DecisionLogObserver(logger: logger), VMNoticeLog(logger: logger),
+        ]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
         control.installSignalHandlers()

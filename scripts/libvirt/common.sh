@@ -25,3 +25,13 @@ ensure_packages() {
 libvirt_answers() {
   timeout 10 virsh -c "$BALLAST_E2E_URI" version >/dev/null 2>&1
 }
+
+# True when pid $1 is a live (not zombie) process named $2. A killed daemon can stay a
+# zombie for a while where PID 1 reaps slowly; kill -0 alone would call it alive.
+pid_alive() {
+  local pid="${1:-}" name="${2:-}" state
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  state="$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)"
+  [ "$state" != "Z" ] && [ "$state" != "X" ] || return 1
+  [ -z "$name" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
+}

@@ -11,13 +11,13 @@ stop_daemon() {
   [ -f "$pidfile" ] || return 0
   pid="$(cat "$pidfile")"
   # Only signal the pid if it is still the daemon we started (pids get reused).
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
+  if pid_alive "$pid" "$name"; then
     kill -TERM "$pid"
     for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      pid_alive "$pid" "$name" || break
       sleep 0.2
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if pid_alive "$pid" "$name"; then
       log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -51,19 +51,26 @@ CONF
   fi
 fi
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-
 # Starts daemon $1 (a command name) in the background unless our recorded pid for it is alive.
 start_daemon() {
   local name="$1"; shift
   local pidfile="$BALLAST_E2E_DAEMON_DIR/$name.pid"
-  if [ -f "$pidfile" ] && pid_alive "$(cat "$pidfile")"; then
+  if [ -f "$pidfile" ] && pid_alive "$(cat "$pidfile")" "$name"; then
     log "$name already running (pid $(cat "$pidfile"), started by this harness)"
     return
   fi
   rm -f "$pidfile"
   # setsid: its own session, so the daemon outlives this shell and a Ctrl-C in it.
-  setsid "$name" "$@" >>"$BALLAST_E2E_DAEMON_DIR/$name.log" 2>&1 </dev/null &
+  # Close every inherited descriptor above 2 first: a caller may watch one to learn when
+  # this script ends (Foundation's Process on Linux does), and a daemon holding it open
+  # would make the script look like it never finished.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$name" "$@" >>"$BALLAST_E2E_DAEMON_DIR/$name.log" 2>&1 </dev/null
+  ) &
   echo $! > "$pidfile"
   log "started $name (pid $!, log $BALLAST_E2E_DAEMON_DIR/$name.log)"
 }
@@ -73,12 +80,15 @@ if libvirt_answers && [ ! -f "$BALLAST_E2E_DAEMON_DIR/libvirtd.pid" ]; then
   exit 0
 fi
 
-if ! pgrep -x virtlogd >/dev/null; then
+# Running (non-zombie) processes named $1.
+live_pids() { local p; for p in $(pgrep -x "$1"); do pid_alive "$p" "$1" && echo "$p"; done; true; }
+
+if [ -z "$(live_pids virtlogd)" ]; then
   start_daemon virtlogd
 fi
 if ! libvirt_answers; then
-  if pgrep -x libvirtd >/dev/null && [ ! -f "$BALLAST_E2E_DAEMON_DIR/libvirtd.pid" ]; then
-    die "a libvirtd not started by this harness is running (pid $(pgrep -x libvirtd | tr '\n' ' ')) but does not answer on $BALLAST_E2E_URI; stop it or fix it, then rerun"
+  if [ -n "$(live_pids libvirtd)" ] && [ ! -f "$BALLAST_E2E_DAEMON_DIR/libvirtd.pid" ]; then
+    die "a libvirtd not started by this harness is running (pid $(live_pids libvirtd | tr '\n' ' ')) but does not answer on $BALLAST_E2E_URI; stop it or fix it, then rerun"
   fi
   start_daemon libvirtd
 fi
@@ -89,7 +99,7 @@ for _ in $(seq 1 "$wait_seconds"); do
     log "libvirtd answers on $BALLAST_E2E_URI"
     exit 0
   fi
-  if ! pid_alive "$(cat "$BALLAST_E2E_DAEMON_DIR/libvirtd.pid" 2>/dev/null)"; then
+  if ! pid_alive "$(cat "$BALLAST_E2E_DAEMON_DIR/libvirtd.pid" 2>/dev/null)" libvirtd; then
     tail -n 20 "$BALLAST_E2E_DAEMON_DIR/libvirtd.log" >&2 || true
     die "libvirtd exited during start-up; see $BALLAST_E2E_DAEMON_DIR/libvirtd.log (last lines above)"
   fi

@@ -34,8 +34,8 @@ public enum LoopExit: Sendable, Hashable {
 
 /// The daemon's tick loop: one tick per interval against the engine, observers
 /// told of each, SIGHUP reloads through `reload`, SIGTERM ends it after the tick
-/// in progress. A failing tick is logged once per distinct error and retried
-/// at the next interval; the loop itself never exits on a backend error.
+/// in progress. An outage (ticks failing) is logged once when it starts and
+/// once when it ends; the loop itself never exits on a backend error.
 public struct DaemonLoop: Sendable {
     /// Builds new settings and stages from the config file; a failure keeps the old ones.
     public typealias Reload = @Sendable () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError>
@@ -60,7 +60,7 @@ public struct DaemonLoop: Sendable {
     public func run() async -> LoopExit {
         let clock = ContinuousClock()
         var simulated = 0.0
-        var lastError: String?
+        var failing = false
         while !control.stopRequested {
             if control.takeReloadRequest() { await applyReload() }
             let interval = await engine.settings.interval
@@ -69,16 +69,17 @@ public struct DaemonLoop: Sendable {
                 let report = try await engine.tick()
                 let seconds = (clock.now - start).seconds
                 let late = seconds > interval / max(pacing.speed, 1e-9)
-                if lastError != nil {
-                    logger.notice("ticks resumed", metadata: ["after": "\(lastError ?? "")"])
-                    lastError = nil
+                if failing {
+                    logger.notice("ticks resumed: the backend can be sampled again")
+                    failing = false
                 }
                 for observer in observers { await observer.tickCompleted(report, seconds: seconds, late: late) }
             } catch {
                 let message = "\(error)"
-                if message != lastError {
-                    logger.error("tick failed; retrying every interval", metadata: ["error": "\(message)"])
-                    lastError = message
+                if !failing, !pacing.once {
+                    // Once per outage; the backend logs its own error with the detail.
+                    logger.warning("ticks paused: the backend cannot be sampled; retrying every interval")
+                    failing = true
                 }
                 for observer in observers { await observer.tickFailed(error) }
                 if pacing.once { return .tickFailed(message) }

@@ -1,8 +1,10 @@
 import BallastCore
 import Logging
 
-/// Turns backend and plugin events into log lines: connection changes and
-/// quarantines at warning level, plugin stderr at info, tagged with their source.
+/// Turns plugin events into log lines (restarts and failed requests at
+/// warning, quarantines at error, plugin stderr at info), tagged with the
+/// plugin's name. Backend events are not logged here: backends log their own
+/// errors where they have the detail, and a second line would say it twice.
 public struct LoggingEventSink: BalancerEventSink {
     public let logger: Logger
 
@@ -23,14 +25,8 @@ public struct LoggingEventSink: BalancerEventSink {
             logger.error("plugin quarantined", metadata: ["plugin": "\(plugin)", "reason": "\(reason)"])
         case .pluginLog(let plugin, let line):
             logger.info("\(line)", metadata: ["plugin": "\(plugin)"])
-        case .backendError(let operation, let message):
-            logger.warning("backend operation failed", metadata: ["operation": "\(operation)", "error": "\(message)"])
-        case .backendConnection(let up, let detail):
-            if up {
-                logger.notice("backend connection restored", metadata: ["detail": "\(detail)"])
-            } else {
-                logger.error("backend connection lost; retrying with back-off", metadata: ["detail": "\(detail)"])
-            }
+        case .backendError, .backendConnection:
+            break
         }
     }
 }

@@ -42,10 +42,11 @@ final class BallastDaemonProcess {
     private let process: Process
 
     /// Writes `config` and starts `ballast run --connect URI --config FILE` plus `arguments`.
+    /// The HTTP endpoint listens on an ephemeral port so that runs never collide.
     init(scenario: String, config: String, arguments: [String] = [], uri: String = HarnessPaths.uri) throws {
         let directory = try HarnessPaths.runDirectory(scenario)
         let configPath = "\(directory)/ballast.toml"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try ("listen = \"127.0.0.1:0\"\n" + config).write(toFile: configPath, atomically: true, encoding: .utf8)
         logPath = "\(directory)/ballast.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
