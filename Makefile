@@ -19,15 +19,21 @@ demo: build
 	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240
 
 # Every test: unit, property, plugin, metrics (promtool, Prometheus) and real
-# QEMU guests under libvirt (started and stopped by the tests themselves).
+# QEMU guests under libvirt. libvirtd is started here (scripts/libvirt/up.sh,
+# idempotent, no systemd needed) for every suite that needs it, and only what
+# up.sh started is stopped afterwards, whatever the tests' outcome.
 test: test-deps plugins
 	swift build --build-tests
-	swift test --skip-build
+	bash scripts/libvirt/up.sh
+	bash guest/build.sh >/dev/null
+	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build; status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
-# Only the real-guest suite.
+# Only the real-guest suites (libvirt layer and balancing end to end).
 e2e: test-deps
 	swift build --build-tests
-	swift test --skip-build --filter BallastE2ETests
+	bash scripts/libvirt/up.sh
+	bash guest/build.sh >/dev/null
+	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter 'BallastE2ETests|RealGuestTests'; status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
 bench: deps
 	cd Benchmarks && swift package --disable-sandbox benchmark

@@ -53,7 +53,7 @@ public struct DaemonRunner: Sendable {
     /// Builds the chosen backend and runs until stopped (or for the requested
     /// duration / once); returns the process exit code.
     public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
-        let observability = ObservabilityState(interval: config.balancer.interval)
+        let observability = makeObservability(config)
         let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
         let backend: any Backend
         do {
@@ -75,7 +75,8 @@ public struct DaemonRunner: Sendable {
         let server = MetricsServer(host: address.host, port: address.port, state: observability)
         do {
             let port = try await server.start()
-            logger.info("serving /metrics, /healthz and /v1/state", metadata: ["listen": "\(address.host):\(port)"])
+            logger.info("serving /metrics, /healthz and /v1/state",
+                        metadata: ["listen": "\(ListenAddress.describe(host: address.host, port: port))"])
         } catch {
             logger.error("cannot listen; choose another --listen address", metadata: [
                 "listen": "\(config.listen)", "error": "\(error)"])
@@ -116,6 +117,11 @@ public struct DaemonRunner: Sendable {
         await plugins.shutdownAll()
         await server.stop()
         return exit.exitCode
+    }
+
+    /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
+    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
+        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
     }
 
     /// The policy chain: the built-in fair share first, then the configured plugins in order.

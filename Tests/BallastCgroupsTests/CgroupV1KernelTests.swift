@@ -7,14 +7,8 @@ import Testing
 /// libvirt's (`<group>/vcpu0` under the cpu controller), a busy child process in
 /// the vCPU group with a CFS quota, and the reader's view of usage and
 /// throttling. Runs where the v1 cpu and cpuacct controllers are writable (root).
-@Suite(.enabled(if: CgroupV1KernelTests.available, "needs writable cgroup v1 cpu and cpuacct controllers"))
+@Suite(.enabled(if: WritableCgroupV1.available, "needs writable cgroup v1 cpu and cpuacct controllers"))
 struct CgroupV1KernelTests {
-    static var available: Bool {
-        guard let layout = try? CgroupLayout.detect(in: RootedFileSystem.host), layout.version == .v1,
-              let cpu = layout.mount(for: "cpu"), let cpuacct = layout.mount(for: "cpuacct") else { return false }
-        return access(cpu, W_OK) == 0 && access(cpuacct, W_OK) == 0
-    }
-
     @Test func readsUsageAndThrottlingOfABusyThrottledProcess() throws {
         let layout = try CgroupLayout.detect(in: RootedFileSystem.host)
         let name = "ballast-test-\(getpid())"
@@ -31,15 +25,9 @@ struct CgroupV1KernelTests {
         try write("100000", to: "\(vcpuGroup)/cpu.cfs_period_us")
         try write("10000", to: "\(vcpuGroup)/cpu.cfs_quota_us") // 10 % of a core
 
-        let busy = Process()
-        busy.executableURL = URL(fileURLWithPath: "/bin/sh")
-        busy.arguments = ["-c", "while :; do :; done"]
-        try busy.run()
-        defer {
-            busy.terminate()
-            busy.waitUntilExit()
-        }
-        let pid = String(busy.processIdentifier)
+        let child = try #require(BusyProcess.spawn())
+        defer { BusyProcess.stop(child) }
+        let pid = String(child)
         try write(pid, to: "\(vcpuGroup)/tasks")
         let cpuacct = try #require(controllers.first { $0.0 == "cpuacct" }?.1)
         try write(pid, to: "\(cpuacct)/tasks")
@@ -72,5 +60,32 @@ struct CgroupV1KernelTests {
 
     private func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+}
+
+/// Whether this host has cgroup v1 cpu and cpuacct controllers this process may write.
+enum WritableCgroupV1 {
+    static var available: Bool {
+        guard let layout = try? CgroupLayout.detect(in: RootedFileSystem.host), layout.version == .v1,
+              let cpu = layout.mount(for: "cpu"), let cpuacct = layout.mount(for: "cpuacct") else { return false }
+        return access(cpu, W_OK) == 0 && access(cpuacct, W_OK) == 0
+    }
+}
+
+/// A shell busy loop as a child process (posix_spawn, so no run loop is involved).
+enum BusyProcess {
+    static func spawn() -> pid_t? {
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", "while :; do :; done"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let status = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        return status == 0 ? pid : nil
+    }
+
+    static func stop(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
     }
 }

@@ -53,13 +53,13 @@ struct FaultTests {
 
     @Test func crashMidRunIsReportedAndTheRestartedPluginAnswersAgain() async throws {
         let sink = RecordingSink()
-        let stage = try PluginStage(configuration: Plugins.misbehave("crash-after", ["1"]), events: sink)
+        let stage = try PluginStage(configuration: Plugins.misbehave("crash-after", ["1"], deadline: 1), events: sink)
         try await stage.start()
         #expect(await timedDecide(stage).error == nil)
         let crash = await timedDecide(stage)
         #expect(crash.error?.outcome == "crashed")
         #expect(crash.error?.description.contains("signal 6") == true)
-        #expect(crash.seconds < 0.3 + Self.margin)
+        #expect(crash.seconds < 1 + Self.margin)
         try await Task.sleep(for: .milliseconds(150))
         var recovered = false
         for _ in 0..<60 where !recovered {
@@ -126,6 +126,7 @@ struct FaultTests {
     @Test func badEntriesAreRefusedOneByOneAndTheRestApplies() async throws {
         let sink = RecordingSink()
         let stage = try PluginStage(configuration: Plugins.misbehave("bad-entries", deadline: 3), events: sink)
+        try await stage.start()
         let result = await timedDecide(stage)
         let proposal = try #require(result.proposal, "\(String(describing: result.error))")
         #expect(proposal.entries[0].allocation.cpuWeight == 2048)

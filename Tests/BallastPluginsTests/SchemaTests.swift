@@ -33,4 +33,11 @@ struct SchemaTests {
         let bad = Array(#"{"jsonrpc":"2.0","id":1,"result":{"allocations":[{"id":"x","memory":-1,"reason":"r"}]}}"#.utf8)
         #expect(try Repo.schemaProblems("decide.response", lines: [bad]) != nil)
     }
+
+    /// The plugin side: every shipped plugin's messages against the same schemas.
+    @Test func pluginSideSchemaTestsPass() throws {
+        try Repo.cPluginsBuilt.get()
+        let result = try Repo.run([Repo.python, Repo.path("plugins/tests/test_plugins.py")])
+        #expect(result.status == 0, "\(result.output)")
+    }
 }

@@ -15,9 +15,10 @@ struct ShippedPluginTests {
 
     @Test func cPriorityKeepsAFloorAndRaisesWeightForTaggedVMs() async throws {
         try Repo.cPluginsBuilt.get()
-        let configuration = PluginConfiguration(name: "priority", command: [Repo.path(Plugins.cPriority)], deadline: 2,
+        let configuration = PluginConfiguration(name: "priority", command: [Repo.path(Plugins.cPriority)], deadline: 5,
                                                 handshakeTimeout: 20, options: .object(["high_priority": .array([.string("vm-1"), .string("vm-3")])]))
         let stage = try PluginStage(configuration: configuration)
+        try await stage.start()
         var snapshot = SyntheticSnapshot.make(vms: 6)
         snapshot.vms[1].estimate.demand.memory = snapshot.vms[1].current.memory + .gibibytes(1)
         let proposal = try await stage.decide(snapshot, previous: .keepCurrent(snapshot))
@@ -36,6 +37,7 @@ struct ShippedPluginTests {
             let stage = try PluginStage(configuration: Plugins.python(
                 "time-of-day", script: "plugins/python/time_of_day/time_of_day.py",
                 options: .object(["hour": .integer(Int64(hour)), "batch": .array([.string("vm-2")])])))
+            try await stage.start()
             let proposal = try await stage.decide(snapshot, previous: .keepCurrent(snapshot))
             let entry = proposal.entries[2]
             #expect(entry.stage == "time-of-day")
@@ -53,6 +55,7 @@ struct ShippedPluginTests {
         var snapshot = SyntheticSnapshot.make(vms: 4, withoutBalloonStats: [1])
         snapshot.host.memoryAvailable = snapshot.host.capacity.memory / 10
         let stage = try PluginStage(configuration: Plugins.python("mom-balloon", script: "plugins/python/mom_balloon/mom_balloon.py"))
+        try await stage.start()
         let proposal = try await stage.decide(snapshot, previous: .keepCurrent(snapshot))
         let current = snapshot.vms[0].current.memory
         #expect(proposal.entries[0].allocation.memory == UInt64(Double(current) * 0.95))
@@ -62,6 +65,8 @@ struct ShippedPluginTests {
     }
 
     @Test func jsonrpcserverPluginSpeaksTheProtocol() async throws {
+        let installed = try Repo.run([Repo.python, "-c", "import jsonrpcserver"])
+        try #require(installed.status == 0, "jsonrpcserver is missing: pip install 'jsonrpcserver>=5,<6'")
         let stage = try PluginStage(configuration: Plugins.python("headroom", script: "plugins/jsonrpcserver/headroom.py"))
         let handshake = try await stage.start()
         #expect(handshake.name == "headroom")
@@ -84,8 +89,10 @@ struct ShippedPluginTests {
             "time-of-day", script: "plugins/python/time_of_day/time_of_day.py",
             options: .object(["hour": .integer(2), "batch": .array([.string("vm-2")])])))
         let priority = try PluginStage(configuration: PluginConfiguration(
-            name: "priority", command: [Repo.path(Plugins.cPriority)], deadline: 2, handshakeTimeout: 20,
+            name: "priority", command: [Repo.path(Plugins.cPriority)], deadline: 5, handshakeTimeout: 20,
             options: .object(["high_priority": .array([.string("vm-2")]), "weight_factor": .integer(2)])))
+        try await night.start()
+        try await priority.start()
         let first = try await night.decide(snapshot, previous: .keepCurrent(snapshot))
         let second = try await priority.decide(snapshot, previous: first)
         #expect(first.entries[2].allocation.cpuWeight == 4096)
@@ -119,11 +126,11 @@ struct ShippedPluginTests {
 
     @Test func conformanceCheckerNamesViolations() async throws {
         let garbage = await ConformanceChecker(command: [Repo.python, Repo.path("plugins/testing/misbehave.py"), "garbage"],
-                                               deadline: 2, samples: 2).run()
+                                               deadline: 5, samples: 2).run()
         #expect(!garbage.ok)
         #expect(garbage.violations.contains { $0.contains("not JSON") })
         let version = await ConformanceChecker(command: [Repo.python, Repo.path("plugins/testing/misbehave.py"), "good"],
-                                               deadline: 2, samples: 2).run()
+                                               deadline: 5, samples: 2).run()
         #expect(version.violations.contains { $0.contains("version negotiation") })
     }
 }

@@ -101,7 +101,7 @@ final class RecordingSink: BalancerEventSink {
 
 enum Plugins {
     static func python(_ name: String, script: String, options: JSONValue = .object([:]),
-                       deadline: Double = 2) -> PluginConfiguration {
+                       deadline: Double = 5) -> PluginConfiguration {
         PluginConfiguration(name: name, command: [Repo.python, Repo.path(script)], deadline: deadline,
                             handshakeTimeout: 20, options: options)
     }

@@ -15,20 +15,39 @@ let benchmarks: @Sendable () -> Void = {
     for count in [10, 1000] {
         Benchmark("decide round trip, C priority plugin, \(count) VMs",
                   configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds,
-                                       maxDuration: .seconds(10), maxIterations: 5000)) { benchmark, stage in
+                                       maxDuration: .seconds(10), maxIterations: 5000)) { (benchmark: Benchmark, stage: PluginStage) async throws in
             let snapshot = SyntheticSnapshot.make(vms: count)
             let previous = Proposal.keepCurrent(snapshot)
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
                 blackHole(try await stage.decide(snapshot, previous: previous))
             }
-        } setup: {
+        } setup: { () async throws -> PluginStage in
             let stage = try PluginStage(configuration: PluginConfiguration(
                 name: "priority", command: [priority], deadline: 2, handshakeTimeout: 10,
                 options: .object(["high_priority": .array([.string("vm-1*")])])))
             try await stage.start()
             return stage
         }
+    }
+
+    // A plugin that never answers: how far past its deadline does decide return?
+    let hangDeadline = 0.05
+    Benchmark("hanging plugin: decide overshoot past a 50 ms deadline",
+              configuration: .init(metrics: [.custom("overshoot_us", polarity: .prefersSmaller)],
+                                   maxDuration: .seconds(20), maxIterations: 20)) { benchmark in
+        let stage = try PluginStage(configuration: PluginConfiguration(
+            name: "hang", command: ["python3", repository + "/plugins/testing/misbehave.py", "hang"],
+            environment: ["PATH", "HOME"], deadline: hangDeadline, handshakeTimeout: 10))
+        try await stage.start()
+        let snapshot = SyntheticSnapshot.make(vms: 10)
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = try? await stage.decide(snapshot, previous: .keepCurrent(snapshot))
+        let elapsed = clock.now - started
+        let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+        benchmark.measurement(.custom("overshoot_us", polarity: .prefersSmaller), Int(micros - hangDeadline * 1e6))
+        await stage.shutdown()
     }
 
     let snapshot = SyntheticSnapshot.make(vms: 1000)
@@ -60,6 +79,13 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try JSONParser.parse(encodedRequest))
+        }
+    }
+
+    Benchmark("decode answer, 1,000 entries (\(answer.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONParser.parse(answer))
         }
     }
 

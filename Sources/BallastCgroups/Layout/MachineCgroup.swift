@@ -53,7 +53,9 @@ public struct MachineCgroupResolver: Sendable {
         var directories: [String: String] = [:]
         switch layout.version {
         case .v1:
-            for (controller, mount) in layout.controllerMounts {
+            // libvirt does not create the group under every controller (not under a
+            // separately mounted cpuacct, for one): keep those that exist.
+            for (controller, mount) in layout.controllerMounts where fileSystem.isDirectory(join(mount, relative)) {
                 directories[controller] = join(mount, relative)
             }
         case .v2:

@@ -6,7 +6,7 @@ import BallastCore
 ///
 /// - v2: `cpu.stat` (usage_usec, nr_periods, nr_throttled, throttled_usec),
 ///   `memory.current`, `memory.stat` (anon, file), `cpu.pressure`, `memory.pressure`.
-/// - v1: `cpuacct.usage` (ns), `cpu.stat` (nr_periods, nr_throttled,
+/// - v1: `cpuacct.usage` (ns, where the group exists under cpuacct), `cpu.stat` (nr_periods, nr_throttled,
 ///   throttled_time ns), `memory.usage_in_bytes`, `memory.stat` (total_rss/rss,
 ///   total_cache/cache). v1 has no per-cgroup PSI.
 ///
@@ -58,10 +58,10 @@ public struct CgroupReader: Sendable {
     // MARK: v1
 
     private func readV1(_ group: MachineCgroup, into sample: inout CgroupSample) {
+        // libvirt may not create the group under a separately mounted cpuacct; then CPU
+        // usage comes from libvirt's cpu.time alone (the assembler notes it if that is missing too).
         if let dir = group.directory(for: "cpuacct") {
             sample.cpu.usageNanos = number(dir + "/cpuacct.usage", notes: &sample.notes)
-        } else {
-            sample.notes.append("cgroup v1 cpuacct controller not mounted: no cgroup CPU usage")
         }
         if let dir = group.directory(for: "cpu") {
             var throttle = ThrottleSum()

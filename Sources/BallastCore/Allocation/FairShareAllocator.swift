@@ -77,7 +77,7 @@ struct AllocatorWorkspace {
             weight[i] = Double(request.cpuShares)
         }
         let cpu = divide(Double(max(0, capacity.cpu)), settings: settings)
-        for i in requests.indices { output[i].cpu = Int(cpu[i]) }
+        for i in requests.indices { output[i].cpu = WholeUnits.downInt(cpu[i]) }
         trimExcess(&output, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
                    set: { $0.cpu -= Int($1) })
 
@@ -92,7 +92,7 @@ struct AllocatorWorkspace {
                 idleTax: settings.idleMemoryTax)
         }
         let memory = divide(Double(capacity.memory), settings: settings)
-        for i in requests.indices { output[i].memory = UInt64(memory[i]) }
+        for i in requests.indices { output[i].memory = WholeUnits.down(memory[i]) }
         trimExcess(&output, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
         return output
     }
@@ -105,7 +105,7 @@ struct AllocatorWorkspace {
         for i in 0..<n { reserved += lower[i] }
         if reserved > capacity {
             let scale = reserved > 0 ? capacity / reserved : 0
-            for i in 0..<n { result[i] = (lower[i] * scale).rounded(.down) }
+            for i in 0..<n { result[i] = Double(WholeUnits.down(lower[i] * scale)) }
             return result
         }
         var wanted = 0.0
@@ -119,24 +119,24 @@ struct AllocatorWorkspace {
         } else {
             for i in 0..<n { result[i] = target[i] }
         }
-        for i in 0..<n { result[i] = max(result[i].rounded(.down), 0) }
+        for i in 0..<n { result[i] = Double(WholeUnits.down(result[i])) }
         return result
     }
 
-    /// Guards against floating-point rounding pushing the rounded total one unit
-    /// over capacity: takes the excess from the largest allocations, deterministically.
+    /// Guards against floating-point rounding pushing the rounded total over
+    /// capacity (a unit or so at most): takes the excess from the allocations in
+    /// proportion to their size, rounded up, in one deterministic pass.
     private func trimExcess(_ output: inout [ResourceVector], capacity: UInt64,
                             get: (ResourceVector) -> UInt64, set: (inout ResourceVector, UInt64) -> Void) {
         var total: UInt64 = 0
         for value in output { total &+= get(value) }
         guard total > capacity else { return }
         var excess = total - capacity
-        while excess > 0 {
-            var largest = 0
-            for i in output.indices where get(output[i]) > get(output[largest]) { largest = i }
-            let take = min(excess, max(1, get(output[largest]) / 1_000_000))
-            guard get(output[largest]) >= take, take > 0 else { return }
-            set(&output[largest], take)
+        let ratio = Double(excess) / Double(total)
+        for i in output.indices where excess > 0 {
+            let value = get(output[i])
+            let take = min(excess, value, WholeUnits.up(Double(value) * ratio))
+            set(&output[i], take)
             excess -= take
         }
     }

@@ -41,6 +41,6 @@ enum ReasonText {
     /// A ratio as a whole percentage.
     static func percent(_ ratio: Double) -> String {
         guard ratio.isFinite else { return "∞%" }
-        return String(Int((ratio * 100).rounded())) + "%"
+        return String(WholeUnits.down(ratio * 100 + 0.5)) + "%"
     }
 }

@@ -57,7 +57,7 @@ public struct Estimator: Sendable {
                                     confidence: &confidence)
         history.remember(vm, at: time)
         return DemandEstimate(
-            demand: ResourceVector(cpu: Int(cpu.rounded(.up)), memory: UInt64(memory.demand.rounded(.up))),
+            demand: ResourceVector(cpu: WholeUnits.upInt(cpu), memory: WholeUnits.up(memory.demand)),
             guestUsedMemory: memory.guestUsed, memoryActiveFraction: memory.activeFraction,
             confidence: min(max(confidence, 0.05), 1), signals: signals)
     }
@@ -130,7 +130,7 @@ public struct Estimator: Sendable {
             active = 1
         }
         return DemandEstimate(
-            demand: ResourceVector(cpu: Int(history.cpu.rounded(.up)), memory: UInt64(history.memory.rounded(.up))),
+            demand: ResourceVector(cpu: WholeUnits.upInt(history.cpu), memory: WholeUnits.up(history.memory)),
             guestUsedMemory: guestUsed, memoryActiveFraction: active,
             confidence: min(max(confidence, 0.05), first ? 0.2 : 0.5), signals: signals)
     }

@@ -103,7 +103,7 @@ enum HalfLife {
     static func powerOfHalf(_ x: Double) -> Double {
         guard x > 0 else { return 1 }
         guard x < 1000 else { return 0 }
-        let whole = x.rounded(.down)
+        let whole = Double(WholeUnits.down(x))
         let y = (x - whole) * 0.693_147_180_559_945_3
         var term = 1.0
         var sum = 1.0

@@ -35,9 +35,8 @@ public struct Governor: Sendable {
 
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
         let emergency = isEmergency(snapshot.host)
-        var changes: [Change] = []
-        var governed: [GovernedVM] = []
-        governed.reserveCapacity(snapshot.vms.count)
+        var pending: [Pending] = []
+        pending.reserveCapacity(snapshot.vms.count)
         var byID: [VMID: Int]?
         for index in snapshot.vms.indices {
             let vm = snapshot.vms[index]
@@ -53,14 +52,81 @@ public struct Governor: Sendable {
                 if let position = byID?[vm.id] {
                     entry = proposal.entries[position]
                 } else {
-                    governed.append(GovernedVM(id: vm.id, proposed: vm.current, final: vm.current,
-                                               clamps: [GovernorClamp.missingProposal]))
+                    var missing = Pending(proposed: vm.current, final: vm.current, reason: GovernorClamp.missingProposal)
+                    missing.memoryClamps = [GovernorClamp.missingProposal]
+                    pending.append(missing)
                     continue
                 }
             }
-            governed.append(governVM(vm, entry: entry, time: snapshot.time, emergency: emergency, changes: &changes))
+            pending.append(governVM(vm, entry: entry, time: snapshot.time, emergency: emergency))
+        }
+        limitGrowth(snapshot, &pending)
+
+        var changes: [Change] = []
+        var governed: [GovernedVM] = []
+        governed.reserveCapacity(pending.count)
+        for index in pending.indices {
+            let vm = snapshot.vms[index]
+            let p = pending[index]
+            emitChanges(vm, p, into: &changes)
+            var clamps = p.memoryClamps
+            clamps += p.cpuClamps
+            clamps += p.vcpuClamps
+            clamps += p.weightClamps
+            governed.append(GovernedVM(id: vm.id, proposed: p.proposed, final: p.final, clamps: clamps))
         }
         return GovernorDecision(changes: changes, vms: governed, emergency: emergency)
+    }
+
+    /// One VM's governed allocation before changes are emitted.
+    private struct Pending {
+        var proposed: VMAllocation
+        var final: VMAllocation
+        var reason: String
+        var memoryClamps: [String] = []
+        var cpuClamps: [String] = []
+        var vcpuClamps: [String] = []
+        var weightClamps: [String] = []
+        /// The floor that applied (for the reason) and the configured floor growth may not be cut below.
+        var floor: UInt64 = 0
+        var hardFloor: UInt64 = 0
+    }
+
+    /// Growth is immediate but never pushes the balanced VMs' memory past the guest
+    /// capacity: shrinks this tick free room, and when the growth wanted exceeds the
+    /// room, each growing VM gets the same fraction of its growth (never less than
+    /// its configured floor). A host already over capacity does not get worse.
+    private func limitGrowth(_ snapshot: TickSnapshot, _ pending: inout [Pending]) {
+        var committed: UInt64 = 0
+        var growth: UInt64 = 0
+        for index in pending.indices {
+            let current = snapshot.vms[index].current.memory
+            let final = pending[index].final.memory
+            if final > current {
+                committed &+= current
+                growth &+= final - current
+            } else {
+                committed &+= final
+            }
+        }
+        let capacity = snapshot.guestCapacity.memory
+        let room = capacity > committed ? capacity - committed : 0
+        guard growth > room else { return }
+        let ratio = Double(room) / Double(growth)
+        for index in pending.indices {
+            let current = snapshot.vms[index].current.memory
+            let wanted = pending[index].final.memory
+            guard wanted > current else { continue }
+            var allowed = current + WholeUnits.down(Double(wanted - current) * ratio)
+            allowed = max(allowed, min(pending[index].hardFloor, wanted))
+            if allowed - current < settings.minMemoryChange, current >= pending[index].hardFloor {
+                allowed = current
+            }
+            if allowed < wanted {
+                pending[index].final.memory = allowed
+                pending[index].memoryClamps.append(GovernorClamp.memoryGrowthLimited)
+            }
+        }
     }
 
     /// Forgets cool-downs of VMs that are gone.
@@ -71,34 +137,33 @@ public struct Governor: Sendable {
 
     // MARK: - One VM
 
-    private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool,
-                                   changes: inout [Change]) -> GovernedVM {
+    private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool) -> Pending {
         let proposed = entry.allocation
         let current = vm.current
-        var final = current
-        var memoryClamps: [String] = []
-        var cpuClamps: [String] = []
-        var vcpuClamps: [String] = []
-        var weightClamps: [String] = []
-
-        var floor: UInt64 = 0
+        var p = Pending(proposed: proposed, final: current, reason: entry.reason)
         if vm.hasBalloonStats {
-            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &memoryClamps)
-            final.memory = memory.value
-            floor = memory.floor
+            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.memoryClamps)
+            p.final.memory = memory.value
+            p.floor = memory.floor
+            p.hardFloor = memory.hardFloor
         } else if proposed.memory != current.memory {
-            memoryClamps.append(GovernorClamp.memoryNoBalloonStats)
+            p.memoryClamps.append(GovernorClamp.memoryNoBalloonStats)
         }
-        final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &cpuClamps)
-        final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &vcpuClamps)
-        final.cpuWeight = min(max(proposed.cpuWeight, 2), 262_144)
-        if final.cpuWeight != proposed.cpuWeight { weightClamps.append(GovernorClamp.cpuWeightBounds) }
+        p.final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &p.cpuClamps)
+        p.final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &p.vcpuClamps)
+        p.final.cpuWeight = min(max(proposed.cpuWeight, 2), 262_144)
+        if p.final.cpuWeight != proposed.cpuWeight { p.weightClamps.append(GovernorClamp.cpuWeightBounds) }
+        return p
+    }
 
+    private func emitChanges(_ vm: VMView, _ p: Pending, into changes: inout [Change]) {
+        let current = vm.current
+        let final = p.final
         if final.memory != current.memory {
-            var reason = Self.reason(entry.reason, memoryClamps)
-            if memoryClamps.contains(GovernorClamp.memoryFloor) {
+            var reason = Self.reason(p.reason, p.memoryClamps)
+            if p.memoryClamps.contains(GovernorClamp.memoryFloor) {
                 reason += " (floor "
-                ReasonText.appendBytes(floor, to: &reason)
+                ReasonText.appendBytes(p.floor, to: &reason)
                 reason += ")"
             }
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(clamping: current.memory),
@@ -106,21 +171,16 @@ public struct Governor: Sendable {
         }
         if final.cpu != current.cpu {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuQuota, from: Int64(current.cpu),
-                                  to: Int64(final.cpu), reason: Self.reason(entry.reason, cpuClamps)))
+                                  to: Int64(final.cpu), reason: Self.reason(p.reason, p.cpuClamps)))
         }
         if final.vcpus != current.vcpus {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: Int64(current.vcpus),
-                                  to: Int64(final.vcpus), reason: Self.reason(entry.reason, vcpuClamps)))
+                                  to: Int64(final.vcpus), reason: Self.reason(p.reason, p.vcpuClamps)))
         }
         if final.cpuWeight != current.cpuWeight {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: Int64(current.cpuWeight),
-                                  to: Int64(final.cpuWeight), reason: Self.reason(entry.reason, weightClamps)))
+                                  to: Int64(final.cpuWeight), reason: Self.reason(p.reason, p.weightClamps)))
         }
-        var clamps = memoryClamps
-        clamps += cpuClamps
-        clamps += vcpuClamps
-        clamps += weightClamps
-        return GovernedVM(id: vm.id, proposed: proposed, final: final, clamps: clamps)
     }
 
     private static func reason(_ base: String, _ clamps: [String]) -> String {
@@ -139,20 +199,23 @@ public struct Governor: Sendable {
     public func memoryFloor(_ vm: VMView) -> UInt64 {
         let used = vm.estimate.guestUsedMemory ?? 0
         let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
-        let margin = max(settings.memoryMarginBytes, fractionMargin < 1.8e19 ? UInt64(fractionMargin) : .max)
+        let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
         let (withMargin, overflow) = used.addingReportingOverflow(margin)
         return max(vm.spec.floor.memory, overflow ? .max : withMargin)
     }
 
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
-                              clamps: inout [String]) -> (value: UInt64, floor: UInt64) {
+                              clamps: inout [String]) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
         let current = vm.current.memory
         let ceiling = vm.spec.ceiling.memory
-        var floor = memoryFloor(vm)
-        if floor > ceiling {
-            floor = ceiling
+        var hardFloor = vm.spec.floor.memory
+        if hardFloor > ceiling {
+            hardFloor = ceiling
             clamps.append(GovernorClamp.memoryFloorAboveCeiling)
         }
+        // Guest used + margin stops a shrink but does not force growth: a full guest's
+        // "used" is its whole balloon, and a floor above it would ratchet upward forever.
+        let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling))
         var target = proposed
         if target > ceiling {
             target = ceiling
@@ -193,19 +256,19 @@ public struct Governor: Sendable {
         }
         if target != current {
             let difference = target > current ? target - current : current - target
-            let required = current < floor || current > ceiling
+            let required = current < hardFloor || current > ceiling
             if difference < settings.minMemoryChange, !required {
                 target = current
                 clamps.append(GovernorClamp.memoryHysteresis)
             }
         }
-        return (target, floor)
+        return (target, floor, hardFloor)
     }
 
     /// `fraction` of `value`, at most `value`.
     private static func step(_ value: UInt64, _ fraction: Double) -> UInt64 {
         let amount = Double(value) * min(max(fraction.isFinite ? fraction : 0, 0), 1)
-        return min(UInt64(amount), value)
+        return min(WholeUnits.down(amount), value)
     }
 
     private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {

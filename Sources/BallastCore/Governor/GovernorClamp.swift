@@ -1,7 +1,8 @@
 /// The clamps the governor can impose, as the fixed texts that appear in
 /// `GovernedVM.clamps` and, with numbers, in each `Change.reason`.
 public enum GovernorClamp {
-    public static let memoryFloor = "memory: raised to the floor (configured floor or guest used + margin)"
+    public static let memoryFloor = "memory: raised to the floor (configured floor, or guest used + margin where that is below the current size)"
+    public static let memoryGrowthLimited = "memory: growth limited to the room free in the guest capacity"
     public static let memoryFloorAboveCeiling = "memory: floor above the ceiling, floor lowered to the ceiling"
     public static let memoryCeiling = "memory: lowered to the ceiling"
     public static let memoryShrinkStep = "memory: shrink limited per tick"

@@ -1,8 +1,8 @@
 import BallastCore
 import BallastMetrics
 
-/// Feeds every tick into the observability state behind `/metrics`,
-/// `/healthz` and `/v1/state`; a failed tick marks the daemon stalled.
+/// Feeds every tick to the observability state behind `/metrics`, `/healthz`
+/// and `/v1/state`; a tick that could not run marks the daemon stalled.
 public struct MetricsObserver: TickObserver {
     public let state: ObservabilityState
 
@@ -15,11 +15,11 @@ public struct MetricsObserver: TickObserver {
     }
 
     public func tickFailed(_ error: any Error) async {
-        await state.markStalled("last tick failed: \(error)")
+        await state.markStalled("the last tick failed: \(error)")
     }
 }
 
-/// Sends each event to several sinks (the log and the metrics counters).
+/// Hands each event to several sinks (the log and the metrics counters).
 public struct FanOutEventSink: BalancerEventSink {
     public let sinks: [any BalancerEventSink]
 

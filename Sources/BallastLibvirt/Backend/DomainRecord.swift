@@ -18,6 +18,9 @@ struct DomainRecord {
     var currentVCPUs: Int
     /// vCPU hot-plug allowed (latched: true once the config showed current < maximum).
     var vcpuHotplug: Bool
+    /// Set when a vCPU unplug failed in this run of the domain: QEMU 7.2 + libvirt 9.0 time out
+    /// on unplug and leave libvirt's count wrong, so it is not retried every tick.
+    var vcpuUnplugFailure: String?
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
 }

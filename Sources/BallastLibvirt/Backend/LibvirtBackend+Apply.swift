@@ -24,7 +24,7 @@ extension LibvirtBackend {
             return .skipped("domain \(change.vmName) was not in the last sample (stopped or migrated?)")
         }
         if record.spec.optOut { return .skipped("domain \(record.name) opted out in its Ballast metadata") }
-        do {
+        do throws(LibvirtError) {
             switch change.kind {
             case .memory:
                 guard record.hasBalloon else {
@@ -39,7 +39,16 @@ extension LibvirtBackend {
                 guard change.to >= 1, change.to <= Int64(record.spec.maxVCPUs) else {
                     return .skipped("vCPU count \(change.to) is outside 1...\(record.spec.maxVCPUs)")
                 }
-                try await connection.setVCPUs(uuid: uuid, count: Int(change.to))
+                let unplug = change.to < Int64(record.currentVCPUs)
+                if unplug, let failure = record.vcpuUnplugFailure {
+                    return .skipped("vCPU unplug on \(record.name) failed earlier in this run; not retried: \(failure)")
+                }
+                do throws(LibvirtError) {
+                    try await connection.setVCPUs(uuid: uuid, count: Int(change.to))
+                } catch {
+                    if unplug && !error.connectionLost { records[uuid]?.vcpuUnplugFailure = error.message }
+                    throw error
+                }
                 records[uuid]?.currentVCPUs = Int(change.to)
             case .cpuWeight:
                 guard change.to >= 2 else { return .skipped("cpu_shares \(change.to) is below the minimum of 2") }

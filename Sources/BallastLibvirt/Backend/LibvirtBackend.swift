@@ -177,7 +177,8 @@ public actor LibvirtBackend: Backend {
             cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
             statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
             currentVCPUs: stats.vcpuCurrent ?? built.spec.maxVCPUs,
-            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true)
+            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true),
+            vcpuUnplugFailure: sameRun ? previous?.vcpuUnplugFailure : nil
         )
     }
 

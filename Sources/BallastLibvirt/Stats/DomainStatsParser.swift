@@ -37,7 +37,7 @@ public enum DomainStatsParser {
         case "balloon.swap_out": stats.balloon.swapOut = kib(value)
         case "balloon.major_fault": stats.balloon.majorFaults = value.unsigned
         case "balloon.minor_fault": stats.balloon.minorFaults = value.unsigned
-        case "balloon.last-update": stats.balloon.lastUpdate = value.unsigned.map(Double.init)
+        case "balloon.last-update": stats.balloon.lastUpdate = value.unsigned.map { Double($0) }
         case "vcpu.current": stats.vcpuCurrent = value.unsigned.map { Int(clamping: $0) }
         case "vcpu.maximum": stats.vcpuMaximum = value.unsigned.map { Int(clamping: $0) }
         default:

@@ -27,7 +27,7 @@ public enum Explanation {
         lines.append("VM \(HumanFormat.oneLine(vm.name)) (\(vm.uuid)), \(vm.runState), "
             + (vm.balanced ? "balanced by Ballast" : "not balanced (observed only)"))
         if let tick = state.tick { lines.append("As of tick \(tick).") }
-        lines.append("Applied now: \(allocation(vm.current)).")
+        lines.append("Applied at the start of the tick: \(allocation(vm.current)).")
         lines.append("Operator intent: CPU shares \(vm.spec.cpuShares), memory shares \(vm.spec.memoryShares), "
             + "floor \(resources(vm.spec.floor)), ceiling \(resources(vm.spec.ceiling))"
             + (vm.spec.reservation.cpuMillicores > 0 || vm.spec.reservation.memoryBytes > 0
@@ -44,7 +44,7 @@ public enum Explanation {
         } else {
             lines.append("Signals:")
             for signal in estimate.signals {
-                lines.append("  - \(signal.name) = \(HumanFormat.decimal(signal.value, places: 3))"
+                lines.append("  - \(signal.name) = \(HumanFormat.signal(signal.value))"
                     + (signal.note.isEmpty ? "" : ": \(signal.note)"))
             }
         }

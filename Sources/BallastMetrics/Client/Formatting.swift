@@ -18,8 +18,8 @@ enum HumanFormat {
             unit += 1
         }
         if unit == 0 { return "\(value) B" }
-        let tenths = (scaled * 10).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10) \(units[unit])"
+        // GiB and above with two decimals, so that a 40 MiB step on a 3 GiB guest still shows.
+        return "\(decimal(scaled, places: unit >= 3 ? 2 : 1)) \(units[unit])"
     }
 
     static func percent(_ fraction: Double) -> String {
@@ -37,6 +37,11 @@ enum HumanFormat {
         var fraction = String(magnitude % UInt(scale))
         while fraction.count < places { fraction = "0" + fraction }
         return places == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// A signal value: whole numbers for large raw quantities (bytes, millicores), three decimals for ratios.
+    static func signal(_ value: Double) -> String {
+        value.magnitude >= 1000 ? decimal(value, places: 0) : decimal(value, places: 3)
     }
 
     /// A name with control characters shown as escapes, so one VM stays on one line.

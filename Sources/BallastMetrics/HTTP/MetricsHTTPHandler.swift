@@ -14,6 +14,8 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Set once the current request has been refused; the rest of it is ignored.
     private var refused = false
     private var deadline: Scheduled<Void>?
+    /// The client half-closed: answer what is in flight, then close.
+    private var inputClosed = false
 
     init(routes: MetricsRoutes, limits: MetricsServerLimits) {
         self.routes = routes
@@ -48,7 +50,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(.text(.payloadTooLarge, "request bodies are not accepted"), to: head, close: true, context: context)
         case .end:
             guard !refused, let head = request else { return }
-            request = nil
             serve(head, context: context)
         }
     }
@@ -70,8 +71,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed, request == nil {
-            context.close(promise: nil)
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosed = true
+            if request == nil { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -112,8 +114,11 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func respond(_ reply: HTTPReply, to head: HTTPRequestHead, close: Bool, context: ChannelHandlerContext) {
+    private func respond(_ reply: HTTPReply, to head: HTTPRequestHead, close requestedClose: Bool,
+                         context: ChannelHandlerContext) {
+        request = nil
         guard context.channel.isActive else { return }
+        let close = requestedClose || inputClosed
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: reply.contentType)
         headers.add(name: "Content-Length", value: String(reply.body.readableBytes))

@@ -12,7 +12,7 @@ public enum PrometheusRenderer {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     public static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
-        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1200)
+        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1400)
         renderDaemon(snapshot, into: &out)
         if let host = snapshot.host { renderHost(host, into: &out) }
         renderVMs(snapshot.vms, into: &out)
@@ -208,23 +208,28 @@ public enum PrometheusRenderer {
         }
         header("ballast_vm_changes_total", "counter", "Changes decided for a VM, by kind and outcome.", into: &out)
         for vm in vms where !vm.changes.isZero {
-            for kind in ChangeKind.allCases {
-                for (outcomeIndex, outcome) in ChangeCounts.outcomes.enumerated() {
+            for (kind, kindLabel) in changeKindLabels {
+                for (outcomeIndex, outcomeLabel) in changeOutcomeLabels.enumerated() {
                     let count = vm.changes.value(kind, outcomeIndex: outcomeIndex)
                     guard count > 0 else { continue }
                     out.append("ballast_vm_changes_total{")
                     out.append(vm.labels)
-                    out.append(",kind=\"")
-                    out.append(Array(kind.rawValue.utf8))
-                    out.append("\",outcome=\"")
-                    out.append(Array(outcome.utf8))
-                    out.append("\"} ")
+                    out.append(kindLabel)
+                    out.append(outcomeLabel)
                     out.appendInteger(count)
                     out.append("\n")
                 }
             }
         }
     }
+
+    /// `,kind="..."` per change kind, built once rather than per sample.
+    private static let changeKindLabels: [(ChangeKind, [UInt8])] = ChangeKind.allCases.map { kind in
+        (kind, Array(",kind=\"\(kind.rawValue)\"".utf8))
+    }
+
+    /// `,outcome="..."} ` per outcome, in `ChangeCounts.outcomes` order.
+    private static let changeOutcomeLabels: [[UInt8]] = ChangeCounts.outcomes.map { Array(",outcome=\"\($0)\"} ".utf8) }
 
     private static func renderEvents(_ events: EventTallies, into out: inout PrometheusText) {
         if let up = events.backendUp {

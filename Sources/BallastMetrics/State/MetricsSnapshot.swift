@@ -14,6 +14,21 @@ public struct HostSeries: Sendable, Hashable {
     public var balancedVMs: Int
     public var unbalancedVMs: Int
 
+    public init(capacity: ResourceVector, guestCapacity: ResourceVector, memoryAvailable: UInt64,
+                cpuPressure: PressureSample?, memoryPressure: PressureSample?, cpuOvercommit: Double,
+                memoryOvercommit: Double, emergency: Bool, balancedVMs: Int, unbalancedVMs: Int) {
+        self.capacity = capacity
+        self.guestCapacity = guestCapacity
+        self.memoryAvailable = memoryAvailable
+        self.cpuPressure = cpuPressure
+        self.memoryPressure = memoryPressure
+        self.cpuOvercommit = cpuOvercommit
+        self.memoryOvercommit = memoryOvercommit
+        self.emergency = emergency
+        self.balancedVMs = balancedVMs
+        self.unbalancedVMs = unbalancedVMs
+    }
+
     /// What the host keeps for itself: capacity minus what guests may get.
     public var reserve: ResourceVector {
         ResourceVector(cpu: max(0, capacity.cpu - guestCapacity.cpu),

@@ -27,7 +27,12 @@ public struct ChangeCounts: Sendable, Hashable {
     }
 
     private static func index(_ kind: ChangeKind, _ outcomeIndex: Int) -> Int {
-        let kindIndex = ChangeKind.allCases.firstIndex(of: kind) ?? 0
+        let kindIndex = switch kind {
+        case .memory: 0
+        case .cpuQuota: 1
+        case .vcpus: 2
+        case .cpuWeight: 3
+        }
         return kindIndex * outcomes.count + outcomeIndex
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a line is not JSON, with the byte offset where parsing stopped.
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public var offset: Int
@@ -41,6 +47,11 @@ public struct JSONParser {
 private struct Cursor {
     let buffer: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// Stacks shared by all nesting levels: members and items collect here and
+    /// are copied out once per container at its exact size, instead of each
+    /// container growing its own array by doubling.
+    var memberStack: [JSONObject.Member] = []
+    var itemStack: [JSONValue] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>) {
         self.buffer = buffer
@@ -94,12 +105,12 @@ private struct Cursor {
     mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         position += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return .object(JSONObject())
         }
+        let base = memberStack.count
         while true {
             skipSpace()
             guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
@@ -110,11 +121,17 @@ private struct Cursor {
             guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
             skipSpace()
-            members[name] = try value(depth: depth)
+            let member = try value(depth: depth)
+            memberStack.append(JSONObject.Member(key: name, value: member))
             skipSpace()
             guard position < buffer.count else { throw error("unterminated object") }
             if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
-            if buffer[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if buffer[position] == UInt8(ascii: "}") {
+                position += 1
+                let object = JSONObject(members: Array(memberStack[base...]))
+                memberStack.removeSubrange(base...)
+                return .object(object)
+            }
             throw error("expected ',' or '}'")
         }
     }
@@ -122,19 +139,25 @@ private struct Cursor {
     mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         position += 1
-        var items: [JSONValue] = []
         skipSpace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(items)
+            return .array([])
         }
+        let base = itemStack.count
         while true {
             skipSpace()
-            items.append(try value(depth: depth))
+            let item = try value(depth: depth)
+            itemStack.append(item)
             skipSpace()
             guard position < buffer.count else { throw error("unterminated array") }
             if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
-            if buffer[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+            if buffer[position] == UInt8(ascii: "]") {
+                position += 1
+                let items = Array(itemStack[base...])
+                itemStack.removeSubrange(base...)
+                return .array(items)
+            }
             throw error("expected ',' or ']'")
         }
     }
@@ -189,9 +212,24 @@ private struct Cursor {
             if magnitude <= UInt64(Int64.max) { return .integer(-Int64(magnitude)) }
             if magnitude == UInt64(Int64.max) + 1 { return .integer(Int64.min) }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
-        guard let parsed = Double(text) else { throw error("number out of range") }
+        guard let parsed = Self.double(UnsafeBufferPointer(rebasing: buffer[start..<position])) else {
+            throw error("number out of range")
+        }
         return .number(parsed)
+    }
+
+    /// Converts validated number text with `strtod` from a NUL-terminated
+    /// stack copy (no String allocation); very long numbers take the slow path.
+    static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard text.count < 64 else {
+            return Double(String(decoding: text, as: UTF8.self))
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { scratch -> Double? in
+            guard let base = scratch.baseAddress else { return nil }
+            for index in 0..<text.count { base[index] = CChar(bitPattern: text[index]) }
+            base[text.count] = 0
+            return strtod(base, nil)
+        }
     }
 
     mutating func string() throws(JSONParseError) -> String {

@@ -132,7 +132,7 @@ public struct JSONWriter: Sendable {
         if let value { write(&self, value) } else { raw("null") }
     }
 
-    /// Writes any `JSONValue`; object members are sorted by key so output is deterministic.
+    /// Writes any `JSONValue`, object members in their order.
     public mutating func value(_ value: JSONValue) {
         switch value {
         case .null: raw("null")
@@ -150,11 +150,11 @@ public struct JSONWriter: Sendable {
             byte(UInt8(ascii: "]"))
         case .object(let members):
             byte(UInt8(ascii: "{"))
-            for (index, name) in members.keys.sorted().enumerated() {
+            for (index, member) in members.members.enumerated() {
                 if index > 0 { byte(UInt8(ascii: ",")) }
-                string(name)
+                string(member.key)
                 byte(UInt8(ascii: ":"))
-                if let member = members[name] { self.value(member) }
+                self.value(member.value)
             }
             byte(UInt8(ascii: "}"))
         }

@@ -44,26 +44,29 @@ public enum AnswerValidator {
         known.reserveCapacity(snapshot.vms.count)
         for (index, vm) in snapshot.vms.enumerated() { known[vm.id.uuid] = index }
 
-        var candidates: [(index: Int, id: VMID, wish: AllocationProposal)] = []
-        var seen: [String: Int] = [:]
+        var candidates: [(index: Int, wish: Wish)] = []
+        candidates.reserveCapacity(entries.count)
+        var seen = [Int](repeating: 0, count: snapshot.vms.count)
         var rejected: [RejectedEntry] = []
         for (index, entry) in entries.enumerated() {
             switch check(entry, index: index, known: known, snapshot: snapshot) {
             case .success(let wish):
-                seen[wish.id.uuid, default: 0] += 1
-                candidates.append((index, wish.id, wish.proposal))
+                seen[wish.vmIndex] += 1
+                candidates.append((index, wish))
             case .failure(let rejection):
                 rejected.append(rejection)
             }
         }
         var accepted: [VMID: AllocationProposal] = [:]
+        accepted.reserveCapacity(candidates.count)
         for candidate in candidates {
-            let count = seen[candidate.id.uuid] ?? 0
+            let count = seen[candidate.wish.vmIndex]
+            let id = snapshot.vms[candidate.wish.vmIndex].id
             if count > 1 {
-                rejected.append(RejectedEntry(index: candidate.index, id: candidate.id.uuid,
+                rejected.append(RejectedEntry(index: candidate.index, id: id.uuid,
                                               reason: "duplicate: \(count) entries name this VM; all are refused"))
             } else {
-                accepted[candidate.id] = candidate.wish
+                accepted[id] = candidate.wish.proposal
             }
         }
         rejected.sort { $0.index < $1.index }
@@ -71,7 +74,8 @@ public enum AnswerValidator {
     }
 
     private struct Wish {
-        var id: VMID
+        /// Position of the VM in the snapshot.
+        var vmIndex: Int
         var proposal: AllocationProposal
     }
 
@@ -85,8 +89,9 @@ public enum AnswerValidator {
         }
         guard let rawID = members["id"] else { return reject(nil, "missing field id") }
         guard let idText = rawID.stringValue else { return reject(nil, "id is \(rawID.typeName), expected a string") }
-        let id = VMID(idText)
-        guard let vmIndex = known[id.uuid] else { return reject(idText, "unknown VM id (not in this tick's snapshot)") }
+        guard let vmIndex = known[idText] ?? known[idText.lowercased()] else {
+            return reject(idText, "unknown VM id (not in this tick's snapshot)")
+        }
         guard let rawReason = members["reason"] else { return reject(idText, "missing field reason") }
         guard let reason = rawReason.stringValue, !reason.isEmpty else {
             return reject(idText, "reason must be a non-empty string")
@@ -122,7 +127,7 @@ public enum AnswerValidator {
         guard named > 0 else {
             return reject(idText, "names no resource (give at least one of memory, cpu, vcpus, cpu_weight)")
         }
-        return .success(Wish(id: id, proposal: proposal))
+        return .success(Wish(vmIndex: vmIndex, proposal: proposal))
     }
 
     private struct FieldProblem: Error {

@@ -83,7 +83,11 @@ public actor PluginStage: PolicyStage {
                 return previous.merging(answer.accepted, stage: name)
             }
         } catch {
-            let failure = PluginError.from(error, plugin: name)
+            var failure = PluginError.from(error, plugin: name)
+            if case .timeout(let plugin, let method, _) = failure {
+                // The request waited only for what was left of the deadline; name the deadline itself.
+                failure = .timeout(plugin: plugin, method: method, seconds: configuration.deadline)
+            }
             report(failure, method: PluginProtocol.decide, since: started)
             throw failure
         }
@@ -117,6 +121,7 @@ public actor PluginStage: PolicyStage {
         if let current = running {
             if let failure = current.connection.failure {
                 running = nil
+                current.connection.terminate(reason: failure)
                 throw failure
             }
             return current

@@ -7,14 +7,15 @@ public enum ComparisonTable {
         lines.append("\(result.vms) VMs on \(result.hosts) host(s), \(result.ticks) ticks of \(format(result.tick, 0)) s, "
                      + "overcommit \(format(result.overcommit, 2)), CPU model \(result.cpuModel.rawValue), "
                      + "simulated in \(format(result.seconds, 1)) s")
-        let header = ["policy", "cpu short", "mem short", "mem slack", "cpu slack", "fairness", "chg/VM-h",
+        let header = ["policy", "cpu short", "mem short", "mem slack", "cpu slack", "fairness", "fair mem", "fair cpu", "chg/VM-h", "mem chg",
                       "GiB balloon", "react p50", "react p99", "censored"]
         var rows: [[String]] = [header]
         for policy in result.policies {
             let card = policy.card
             rows.append([
                 policy.policy.rawValue, percent(card.cpuShortfall), percent(card.memoryShortfall), percent(card.slack),
-                percent(card.cpuSlack), format(card.fairness, 3), format(card.changesPerVMHour, 1),
+                percent(card.cpuSlack), format(card.fairness, 3), format(card.memoryFairness, 3),
+                format(card.cpuFairness, 3), format(card.changesPerVMHour, 1), format(card.memoryChangesPerVMHour, 1),
                 format(card.bytesBallooned / Double(1 << 30), 0), format(card.reactionP50, 0),
                 format(card.reactionP99, 0), "\(card.censoredReactions)/\(card.reactions.count)",
             ])

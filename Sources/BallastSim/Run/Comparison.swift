@@ -10,6 +10,14 @@ public enum Comparison {
         return max(1, Int((duration / options.tick).rounded(.down)) + 1)
     }
 
+    /// Every policy on one host holding all `traces` (no packing), synchronously,
+    /// on the calling thread: for benchmarks and small experiments.
+    public static func runSingleHost(traces: [VMTrace], options: ComparisonOptions) -> [PolicyResult] {
+        let run = HostRun(traces: traces, options: options, ticks: tickCount(traces: traces, options: options),
+                          traceVMs: options.keepSeries)
+        return options.policies.map { run.run($0) }
+    }
+
     /// `progress(done, total)` is called as hosts finish.
     public static func run(traces: [VMTrace], options: ComparisonOptions,
                            progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> ComparisonOutcome {

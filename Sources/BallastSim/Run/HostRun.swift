@@ -12,8 +12,11 @@ struct HostRun {
     private var cpu: [Double]
     private var memory: [Double]
 
-    init(traces: [VMTrace], options: ComparisonOptions, ticks: Int, traceVMs: Bool) {
-        vms = traces.map(SimulatedVM.init(trace:))
+    init(traces unordered: [VMTrace], options: ComparisonOptions, ticks: Int, traceVMs: Bool) {
+        // Host order = VM id order, the order policies see VMs in (saves Ballast re-sorting each tick).
+        let keyed = unordered.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
+        let traces = keyed.map(\.1)
+        vms = keyed.map(\.0)
         self.options = options
         self.ticks = ticks
         tracedVMs = traceVMs ? min(options.tracedVMs, traces.count) : 0
@@ -40,8 +43,8 @@ struct HostRun {
         settings.interval = options.tick
         switch kind {
         case .static:
-            var policy = StaticPolicy()
-            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+            // StaticPolicy keeps every allocation; skip building an observation it would ignore.
+            return run(kind) { _, _, _ in [] }
         case .mom:
             var policy = MOMPolicy()
             return run(kind) { host, _, _ in policy.decide(host.observe()) }
@@ -81,6 +84,7 @@ struct HostRun {
                         let after = host.allocations[index]
                         if after.memory != before.memory {
                             scorer.card.changes += 1
+                            scorer.card.memoryChanges += 1
                             scorer.card.bytesBallooned += after.memory > before.memory
                                 ? Double(after.memory - before.memory) : Double(before.memory - after.memory)
                         }

@@ -11,7 +11,12 @@ public struct Scorecard: Sendable, Hashable {
     public var cpuIdle = 0.0
     public var fairnessSum = 0.0
     public var fairnessCount = 0
+    /// The memory-only part of `fairnessSum`/`fairnessCount` (the rest is CPU).
+    public var memoryFairnessSum = 0.0
+    public var memoryFairnessCount = 0
     public var changes = 0
+    /// The balloon part of `changes`.
+    public var memoryChanges = 0
     public var bytesBallooned = 0.0
     public var vmSeconds = 0.0
     /// Ticks from each detected demand step to an allocation covering it.
@@ -32,7 +37,10 @@ public struct Scorecard: Sendable, Hashable {
         cpuIdle += other.cpuIdle
         fairnessSum += other.fairnessSum
         fairnessCount += other.fairnessCount
+        memoryFairnessSum += other.memoryFairnessSum
+        memoryFairnessCount += other.memoryFairnessCount
         changes += other.changes
+        memoryChanges += other.memoryChanges
         bytesBallooned += other.bytesBallooned
         vmSeconds += other.vmSeconds
         reactions += other.reactions
@@ -49,7 +57,15 @@ public struct Scorecard: Sendable, Hashable {
     public var cpuSlack: Double { cpuAllocated > 0 ? cpuIdle / cpuAllocated : 0 }
     /// Mean Jain's index over contended (host, tick, resource) triples; 1 without contention.
     public var fairness: Double { fairnessCount > 0 ? fairnessSum / Double(fairnessCount) : 1 }
+    /// Fairness over memory-contended ticks only.
+    public var memoryFairness: Double { memoryFairnessCount > 0 ? memoryFairnessSum / Double(memoryFairnessCount) : 1 }
+    /// Fairness over CPU-contended ticks only.
+    public var cpuFairness: Double {
+        let count = fairnessCount - memoryFairnessCount
+        return count > 0 ? (fairnessSum - memoryFairnessSum) / Double(count) : 1
+    }
     public var changesPerVMHour: Double { vmSeconds > 0 ? Double(changes) / (vmSeconds / 3600) : 0 }
+    public var memoryChangesPerVMHour: Double { vmSeconds > 0 ? Double(memoryChanges) / (vmSeconds / 3600) : 0 }
     public var reactionP50: Double { Self.percentile(reactions, 0.5) }
     public var reactionP99: Double { Self.percentile(reactions, 0.99) }
 

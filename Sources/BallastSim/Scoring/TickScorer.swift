@@ -72,14 +72,23 @@ struct TickScorer {
         }
         if !memoryAffordable {
             let demandRow = UnsafeBufferPointer(rebasing: memory[base..<(base + count)])
-            recordFairness(demands: demandRow, delivered: host.deliveredMemory, weights: memoryWeights,
-                           capacity: Double(config.memory))
+            if let jain = fairness(demands: demandRow, delivered: host.deliveredMemory, weights: memoryWeights,
+                                   capacity: Double(config.memory)) {
+                card.fairnessSum += jain
+                card.fairnessCount += 1
+                card.memoryFairnessSum += jain
+                card.memoryFairnessCount += 1
+            }
         }
         if !cpuAffordable {
             let wantedCopy = wanted
-            wantedCopy.withUnsafeBufferPointer { row in
-                recordFairness(demands: row, delivered: host.deliveredCPU, weights: cpuWeights,
-                               capacity: Double(config.cpus * 1000))
+            let jain = wantedCopy.withUnsafeBufferPointer { row in
+                fairness(demands: row, delivered: host.deliveredCPU, weights: cpuWeights,
+                         capacity: Double(config.cpus * 1000))
+            }
+            if let jain {
+                card.fairnessSum += jain
+                card.fairnessCount += 1
             }
         }
         card.cpuDemand += cpuDemandTotal
@@ -109,8 +118,8 @@ struct TickScorer {
 
     /// Jain's index of min(1, received / fair share) over VMs with demand,
     /// where the fair share is the weighted max-min division of true demand.
-    private mutating func recordFairness(demands: UnsafeBufferPointer<Double>, delivered: [Double],
-                                         weights: [Double], capacity: Double) {
+    private mutating func fairness(demands: UnsafeBufferPointer<Double>, delivered: [Double],
+                                   weights: [Double], capacity: Double) -> Double? {
         weights.withUnsafeBufferPointer { w in
             fair.withUnsafeMutableBufferPointer { out in
                 filler.fill(demands: demands, weights: w, capacity: capacity, into: out)
@@ -121,9 +130,7 @@ struct TickScorer {
             satisfaction[n] = min(1, delivered[index] / fair[index])
             n += 1
         }
-        guard n > 0 else { return }
-        let jain = satisfaction.withUnsafeBufferPointer { Jain.index($0, count: n) }
-        card.fairnessSum += jain
-        card.fairnessCount += 1
+        guard n > 0 else { return nil }
+        return satisfaction.withUnsafeBufferPointer { Jain.index($0, count: n) }
     }
 }

@@ -36,7 +36,7 @@ struct BallastCSVParser {
                 continue
             }
             let numbers = record.fields.dropFirst().map { Double($0.trimmed(of: " \t")) }
-            guard numbers.count == 3, let time = numbers[1], let cpu = numbers[2], let memory = numbers[3],
+            guard numbers.count == 3, let time = numbers[0], let cpu = numbers[1], let memory = numbers[2],
                   time.isFinite, cpu.isFinite, memory.isFinite, cpu >= 0, memory >= 0 else {
                 diagnostics.append(LoadDiagnostic(path: path, line: record.line,
                     message: "time, cpu_millicores and memory_bytes must be non-negative numbers; row skipped"))

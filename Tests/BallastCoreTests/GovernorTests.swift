@@ -1,0 +1,254 @@
+import PropertyBased
+import Testing
+@testable import BallastCore
+
+/// The governor's envelope: unit cases and properties over random proposals.
+@Suite("Governor")
+struct GovernorTests {
+    static let gib = ByteUnits.gibibyte
+    static let mib = ByteUnits.mebibyte
+
+    static func proposal(_ snapshot: TickSnapshot, _ allocations: [VMAllocation], reason: String = "test") -> Proposal {
+        Proposal(entries: zip(snapshot.vms, allocations).map {
+            Proposal.Entry(id: $0.id, allocation: $1, reason: reason, stage: "test")
+        })
+    }
+
+    static func one(current: VMAllocation, proposed: VMAllocation, used: UInt64? = 2 << 30,
+                    spec: VMSpec = Fixture.spec(), balloon: Bool = true, active: Double = 0.5,
+                    confidence: Double = 1, available: UInt64? = nil,
+                    governor: inout Governor, time: Double = 100) -> (GovernedVM, [Change], Bool) {
+        let view = Fixture.view(1, spec: spec, current: current,
+                                estimate: Fixture.estimate(cpu: 1000, memory: used ?? 0, used: used, active: active,
+                                                           confidence: confidence), balloon: balloon)
+        let snapshot = Fixture.snapshot([view], available: available, time: time)
+        let decision = governor.govern(snapshot, proposal: proposal(snapshot, [proposed]))
+        return (decision.vms[0], decision.changes, decision.emergency)
+    }
+
+    @Test func floorBeatsAPluginProposingBelowIt() {
+        var governor = Governor()
+        let current = Fixture.allocation(memory: 2 << 30 + 300 << 20)
+        let (vm, changes, _) = Self.one(current: current, proposed: Fixture.allocation(memory: 512 << 20),
+                                        governor: &governor)
+        // used 2 GiB + max(64 MiB, 10 %) = 2.2 GiB.
+        let floor = (2 << 30) + (2 << 30) / 10
+        #expect(vm.final.memory == floor)
+        #expect(vm.clamps.contains(GovernorClamp.memoryFloor))
+        #expect(changes.count == 1)
+        #expect(changes.first?.reason.contains("floor") == true)
+    }
+
+    @Test func shrinkIsBoundedPerTickAndGrowthIsImmediate() {
+        var governor = Governor()
+        let (shrunk, _, _) = Self.one(current: Fixture.allocation(memory: 10 << 30),
+                                      proposed: Fixture.allocation(memory: 3 << 30), governor: &governor)
+        #expect(shrunk.final.memory == (10 << 30) - (10 << 30) / 10)
+        #expect(shrunk.clamps.contains(GovernorClamp.memoryShrinkStep))
+        let (grown, changes, _) = Self.one(current: Fixture.allocation(memory: 4 << 30),
+                                           proposed: Fixture.allocation(memory: 12 << 30), governor: &governor)
+        #expect(grown.final.memory == 12 << 30)
+        #expect(changes.first { $0.kind == .memory }?.to == Int64(12 << 30))
+    }
+
+    @Test func ceilingHolds() {
+        var governor = Governor()
+        let (vm, _, _) = Self.one(current: Fixture.allocation(memory: 4 << 30, cpu: 2000),
+                                  proposed: Fixture.allocation(memory: 64 << 30, cpu: 64_000), governor: &governor)
+        #expect(vm.final.memory == 16 << 30)
+        #expect(vm.final.cpu == 8000)
+        #expect(vm.clamps.contains(GovernorClamp.memoryCeiling))
+        #expect(vm.clamps.contains(GovernorClamp.cpuCeiling))
+    }
+
+    @Test func hysteresisDropsSmallChanges() {
+        var governor = Governor()
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000)
+        var proposed = current
+        proposed.memory += 8 << 20
+        proposed.cpu += 20
+        let (vm, changes, _) = Self.one(current: current, proposed: proposed, governor: &governor)
+        #expect(changes.isEmpty)
+        #expect(vm.final == current)
+        #expect(vm.clamps.contains(GovernorClamp.memoryHysteresis))
+        #expect(vm.clamps.contains(GovernorClamp.cpuHysteresis))
+    }
+
+    @Test func noBalloonStatsLeavesMemoryAlone() {
+        var governor = Governor()
+        let (vm, changes, _) = Self.one(current: Fixture.allocation(memory: 4 << 30),
+                                        proposed: Fixture.allocation(memory: 1 << 30), used: nil, balloon: false,
+                                        governor: &governor)
+        #expect(vm.final.memory == 4 << 30)
+        #expect(changes.isEmpty)
+        #expect(vm.clamps == [GovernorClamp.memoryNoBalloonStats])
+    }
+
+    @Test func lowConfidenceNeverShrinks() {
+        var governor = Governor()
+        let (vm, _, _) = Self.one(current: Fixture.allocation(memory: 8 << 30),
+                                  proposed: Fixture.allocation(memory: 4 << 30), confidence: 0.2, governor: &governor)
+        #expect(vm.final.memory == 8 << 30)
+        #expect(vm.clamps.contains(GovernorClamp.memoryLowConfidence))
+    }
+
+    @Test func emergencyStopsGrowthAndShrinksIdleVMsFaster() {
+        var governor = Governor()
+        let tight: UInt64 = 1 << 30  // 1 GiB free of 256 GiB: below 3 %
+        let (grow, _, emergency) = Self.one(current: Fixture.allocation(memory: 4 << 30),
+                                            proposed: Fixture.allocation(memory: 8 << 30), active: 0.9,
+                                            available: tight, governor: &governor)
+        #expect(emergency)
+        #expect(grow.final.memory == 4 << 30)
+        #expect(grow.clamps.contains(GovernorClamp.memoryEmergencyNoGrowth))
+        let (idle, _, _) = Self.one(current: Fixture.allocation(memory: 12 << 30),
+                                    proposed: Fixture.allocation(memory: 12 << 30), active: 0.1,
+                                    available: tight, governor: &governor)
+        #expect(idle.final.memory == (12 << 30) - (12 << 30) / 4)
+        #expect(idle.clamps.contains(GovernorClamp.memoryEmergencyIdleShrink))
+        let (nearFloor, _, _) = Self.one(current: Fixture.allocation(memory: 2 << 30 + 250 << 20),
+                                         proposed: Fixture.allocation(memory: 1 << 30), active: 0.1,
+                                         available: tight, governor: &governor)
+        #expect(nearFloor.final.memory == (2 << 30) + (2 << 30) / 10)
+    }
+
+    @Test func vcpuHotplugCooldown() {
+        var governor = Governor(settings: GovernorSettings(vcpuCooldown: 60))
+        let spec = Fixture.spec(maxVCPUs: 8, hotplug: true)
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 2)
+        var proposed = current
+        proposed.vcpus = 4
+        let (first, changes, _) = Self.one(current: current, proposed: proposed, spec: spec, governor: &governor, time: 100)
+        #expect(first.final.vcpus == 4)
+        #expect(changes.contains { $0.kind == .vcpus && $0.to == 4 })
+        var now = current
+        now.vcpus = 4
+        proposed.vcpus = 6
+        let (second, _, _) = Self.one(current: now, proposed: proposed, spec: spec, governor: &governor, time: 130)
+        #expect(second.final.vcpus == 4)
+        #expect(second.clamps.contains(GovernorClamp.vcpusCooldown))
+        let (third, _, _) = Self.one(current: now, proposed: proposed, spec: spec, governor: &governor, time: 161)
+        #expect(third.final.vcpus == 6)
+        proposed.vcpus = 32
+        let (bounded, _, _) = Self.one(current: now, proposed: proposed, spec: spec, governor: &governor, time: 1000)
+        #expect(bounded.final.vcpus == 8)
+        #expect(bounded.clamps.contains(GovernorClamp.vcpusBounds))
+    }
+
+    @Test func vcpusUntouchedWithoutHotplug() {
+        var governor = Governor()
+        let current = Fixture.allocation(memory: 4 << 30, vcpus: 2)
+        var proposed = current
+        proposed.vcpus = 4
+        let (vm, changes, _) = Self.one(current: current, proposed: proposed, governor: &governor)
+        #expect(vm.final.vcpus == 2)
+        #expect(changes.isEmpty)
+        #expect(vm.clamps == [GovernorClamp.vcpusNoHotplug])
+    }
+
+    @Test func quotaAndWeightChangesCarryReasons() {
+        var governor = Governor()
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000, weight: 1024)
+        var proposed = current
+        proposed.cpu = 20        // below the minimum quota
+        proposed.cpuWeight = 0   // below libvirt's range
+        let (vm, changes, _) = Self.one(current: current, proposed: proposed, governor: &governor)
+        #expect(vm.final.cpu == 100)
+        #expect(vm.final.cpuWeight == 2)
+        let quota = changes.first { $0.kind == .cpuQuota }
+        #expect(quota?.to == 100)
+        #expect(quota?.reason.contains(GovernorClamp.cpuMinimum) == true)
+        #expect(changes.first { $0.kind == .cpuWeight }?.reason.contains(GovernorClamp.cpuWeightBounds) == true)
+    }
+
+    @Test func misalignedProposalIsMatchedByID() {
+        var governor = Governor()
+        let views = [1, 2].map {
+            Fixture.view($0, current: Fixture.allocation(memory: 4 << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 3 << 30, used: 2 << 30))
+        }
+        let snapshot = Fixture.snapshot(views)
+        var reversed = Self.proposal(snapshot, [Fixture.allocation(memory: 6 << 30), Fixture.allocation(memory: 8 << 30)])
+        reversed.entries.reverse()
+        reversed.entries.removeLast()  // VM 1 has no proposal
+        let decision = governor.govern(snapshot, proposal: reversed)
+        #expect(decision.vms[0].final == views[0].current)
+        #expect(decision.vms[0].clamps == [GovernorClamp.missingProposal])
+        #expect(decision.vms[1].final.memory == 8 << 30)
+    }
+
+    // MARK: - Properties
+
+    static let scenario = zip(
+        Gen.uint64(in: (256 << 20)...(32 << 30)),   // current memory
+        Gen.uint64(in: 0...(48 << 30)),             // proposed memory
+        Gen.uint64(in: 0...(24 << 30)),             // guest used
+        Gen.uint64(in: 0...(8 << 30)),              // configured floor
+        Gen.int(in: 0...20_000),                    // proposed CPU
+        Gen.bool,                                   // emergency
+        Gen.double(in: 0...1)                       // active fraction
+    )
+
+    @Test func floorsAndCeilingsAlwaysHold() async {
+        await propertyCheck(count: 300, input: Self.scenario) { current, proposed, used, floor, cpu, emergency, active in
+            var governor = Governor()
+            let spec = Fixture.spec(cpuCeiling: 8000, memoryCeiling: 32 << 30, memoryFloor: floor)
+            var proposal = Fixture.allocation(memory: proposed, cpu: cpu)
+            proposal.vcpus = 2
+            let (vm, changes, _) = Self.one(current: Fixture.allocation(memory: current), proposed: proposal,
+                                            used: used, spec: spec, active: active,
+                                            available: emergency ? 1 << 20 : nil, governor: &governor)
+            let guestFloor = used + max(64 << 20, used / 10)
+            // Guest used + margin stops shrinking; only the configured floor forces growth.
+            let memoryFloor = max(min(floor, 32 << 30), min(guestFloor, current, 32 << 30))
+            #expect(vm.final.memory >= memoryFloor)
+            #expect(vm.final.memory <= 32 << 30)
+            #expect(vm.final.cpu >= 100 && vm.final.cpu <= 8000)
+            if !emergency {
+                // Shrink bounded to 10 % per tick (unless the floor itself is lower, it never goes below).
+                #expect(vm.final.memory >= current - current / 10 || vm.final.memory >= memoryFloor && current <= memoryFloor)
+            } else {
+                #expect(vm.final.memory <= max(current, memoryFloor))
+            }
+            for change in changes {
+                #expect(!change.reason.isEmpty)
+                if change.kind == .memory {
+                    let delta = abs(change.to - change.from)
+                    #expect(delta >= Int64(16 << 20) || current < min(floor, 32 << 30))
+                }
+            }
+        }
+    }
+}
+
+/// Governor behaviour across several VMs at once.
+@Suite("Governor host-wide")
+struct GovernorHostTests {
+    @Test func growthNeverPushesPastCapacity() {
+        var governor = Governor()
+        let views = [1, 2].map {
+            Fixture.view($0, current: Fixture.allocation(memory: 8 << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 8 << 30, used: 7 << 30))
+        }
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 20 << 30))
+        // VM 1 shrinks by 1 GiB (within the 10 % step), VM 2 wants +8 GiB: only 5 GiB of room.
+        let proposal = GovernorTests.proposal(snapshot, [Fixture.allocation(memory: 7 << 30 + 800 << 20),
+                                                         Fixture.allocation(memory: 16 << 30)])
+        let decision = governor.govern(snapshot, proposal: proposal)
+        let total = decision.vms.reduce(UInt64(0)) { $0 + $1.final.memory }
+        #expect(total <= 20 << 30)
+        #expect(decision.vms[1].final.memory > 8 << 30)
+        #expect(decision.vms[1].clamps.contains(GovernorClamp.memoryGrowthLimited))
+    }
+
+    @Test func fullGuestFloorDoesNotRatchet() {
+        var governor = Governor()
+        // The guest uses its whole balloon: used + margin is above the current size.
+        let view = Fixture.view(1, current: Fixture.allocation(memory: 4 << 30),
+                                estimate: Fixture.estimate(cpu: 1000, memory: 4 << 30, used: 4 << 30))
+        let snapshot = Fixture.snapshot([view])
+        let decision = governor.govern(snapshot, proposal: GovernorTests.proposal(snapshot, [view.current]))
+        #expect(decision.vms[0].final.memory == 4 << 30)
+        #expect(decision.changes.isEmpty)
+    }
+}
