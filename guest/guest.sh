@@ -94,6 +94,17 @@ $(cat "$metadata_file")
 
 exists() { v dominfo "$1" >/dev/null 2>&1; }
 running() { [ "$(v domstate "$1" 2>/dev/null)" = "running" ]; }
+# Stops and/or removes a guest; tolerates it stopping or vanishing meanwhile (a guest
+# that panics, or another cleanup), and fails only if the guest is still there.
+stop_guest() {
+  running "$1" && { v destroy "$1" >/dev/null 2>&1 || true; }
+  if running "$1"; then die "could not destroy $1"; fi
+}
+remove_guest() {
+  stop_guest "$1"
+  exists "$1" && { v undefine "$1" >/dev/null 2>&1 || true; }
+  if exists "$1"; then die "could not undefine $1"; fi
+}
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
@@ -104,10 +115,7 @@ case "$cmd" in
     mkdir -p "$serial_dir"
     xml_file="$BALLAST_E2E_STATE/xml/$name.xml"; mkdir -p "$(dirname "$xml_file")"
     render_xml "$@" > "$xml_file"
-    if exists "$name"; then
-      running "$name" && v destroy "$name" >/dev/null
-      v undefine "$name" >/dev/null
-    fi
+    remove_guest "$name"
     v define "$xml_file" >/dev/null
     log "defined $name ($xml_file)" ;;
   start)
@@ -131,18 +139,14 @@ case "$cmd" in
     check_name "${1:-}"; echo "$serial_dir/$1.log" ;;
   destroy)
     check_name "${1:-}"
-    if running "$1"; then v destroy "$1" >/dev/null; log "destroyed $1"; fi ;;
+    if running "$1"; then stop_guest "$1"; log "destroyed $1"; fi ;;
   undefine)
     check_name "${1:-}"
-    if exists "$1"; then
-      running "$1" && v destroy "$1" >/dev/null
-      v undefine "$1" >/dev/null; log "undefined $1"
-    fi ;;
+    if exists "$1"; then remove_guest "$1"; log "undefined $1"; fi ;;
   cleanup)
     libvirt_answers || { log "libvirtd does not answer on $BALLAST_E2E_URI; nothing to clean up"; exit 0; }
     for name in $(v list --all --name | grep "^$prefix" || true); do
-      running "$name" && v destroy "$name" >/dev/null
-      v undefine "$name" >/dev/null
+      remove_guest "$name"
       log "removed $name"
     done ;;
   *)

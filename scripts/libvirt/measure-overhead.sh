@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Measures Ballast's own cost on the real-guest host (issue 3 target: under 1 % of one
+# core and under 30 MB resident at a 2-s interval with three guests, over a minute).
+# Boots three idle ballast-e2e-ovh-* guests, runs `ballast run` for DURATION seconds
+# (default 60) after a 10-s warm-up, prints CPU % of one core and peak RSS, removes the
+# guests. Needs up.sh to have run and the guest image built.
+#   scripts/libvirt/measure-overhead.sh [path/to/ballast] [DURATION]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/common.sh"
+root="$(cd "$here/../.." && pwd)"
+ballast="${1:-$root/.build/debug/ballast}"
+duration="${2:-60}"
+guest="$root/guest/guest.sh"
+[ -x "$ballast" ] || die "no ballast binary at $ballast (swift build --product ballast)"
+
+names=(ballast-e2e-ovh-1 ballast-e2e-ovh-2 ballast-e2e-ovh-3)
+cleanup() { for n in "${names[@]}"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done; }
+trap cleanup EXIT
+for n in "${names[@]}"; do "$guest" define "$n" --memory 256 >/dev/null 2>&1; "$guest" start "$n" >/dev/null 2>&1; done
+for n in "${names[@]}"; do "$guest" wait-ready "$n" 120 >/dev/null 2>&1 || die "$n did not boot"; done
+
+dir="$BALLAST_E2E_STATE/runs/overhead"; mkdir -p "$dir"
+printf 'listen = "127.0.0.1:0"\ninterval = "2s"\n' > "$dir/ballast.toml"
+"$ballast" run --connect "$BALLAST_E2E_URI" --config "$dir/ballast.toml" > "$dir/ballast.log" 2>&1 &
+pid=$!
+sleep 10
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+hz="$(getconf CLK_TCK)"
+start_ticks="$(ticks)"; start_s="$(date +%s.%N)"; peak_kib=0
+end=$((SECONDS + duration))
+while [ "$SECONDS" -lt "$end" ]; do
+  rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
+  [ "$rss" -gt "$peak_kib" ] && peak_kib="$rss"
+  sleep 1
+done
+end_ticks="$(ticks)"; end_s="$(date +%s.%N)"
+kill -TERM "$pid"; wait "$pid" || true
+awk -v t=$((end_ticks - start_ticks)) -v hz="$hz" -v s0="$start_s" -v s1="$end_s" -v rss="$peak_kib" \
+  'BEGIN { wall = s1 - s0; printf "ballast over %.0f s with 3 guests: CPU %.2f %% of one core, peak RSS %.1f MB\n", wall, 100 * t / hz / wall, rss / 1024 }'
