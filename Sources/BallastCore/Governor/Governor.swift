@@ -7,10 +7,14 @@
 ///   `memoryAvailable` below `emergencyFreeFraction` of capacity) no growth beyond
 ///   the floor and idle VMs shrink by up to `emergencyShrinkFraction` per tick;
 ///   otherwise shrink at most `maxShrinkFraction` of the current balloon per tick
-///   (growth is immediate); no shrink on a low-confidence estimate; the floor
-///   `max(spec.floor, guest used + max(marginBytes, marginFraction × used))` beats
-///   everything; changes smaller than `minMemoryChange` are dropped (hysteresis)
-///   unless needed to reach the floor or the ceiling;
+///   (growth is immediate); no shrink on a low-confidence estimate; then the floor
+///   beats everything: the configured floor always, and guest used +
+///   max(marginBytes, marginFraction × used) as a limit on shrinking (it never forces
+///   growth, or a full guest, whose "used" is its whole balloon, would ratchet up
+///   forever); changes smaller than `minMemoryChange` are dropped (hysteresis)
+///   unless needed to reach the configured floor or the ceiling;
+/// - host-wide: growth never takes the balanced VMs past the guest capacity (what
+///   shrinks this tick frees room; growth beyond the room is cut proportionally);
 /// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
 ///   `minCPUChange`;
 /// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
