@@ -145,7 +145,9 @@ public struct Governor: Sendable {
         let proposed = entry.allocation
         let current = vm.current
         var p = Pending(proposed: proposed, final: current, reason: entry.reason)
-        if vm.hasBalloonStats {
+        if vm.hasBalloonStats, vm.spec.ceiling.memory == 0 {
+            if proposed.memory != current.memory { p.memoryClamps.append(GovernorClamp.memoryCeilingUnknown) }
+        } else if vm.hasBalloonStats {
             let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.memoryClamps)
             p.final.memory = memory.value
             p.floor = memory.floor
@@ -277,7 +279,11 @@ public struct Governor: Sendable {
 
     private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {
         let current = vm.current.cpu
-        let ceiling = max(vm.spec.ceiling.cpu, 0)
+        guard vm.spec.ceiling.cpu > 0 else {
+            if proposed != current { clamps.append(GovernorClamp.cpuCeilingUnknown) }
+            return current
+        }
+        let ceiling = vm.spec.ceiling.cpu
         let minimum = min(max(vm.spec.floor.cpu, settings.minCPU), ceiling)
         var target = proposed
         if target > ceiling {
