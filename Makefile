@@ -1,19 +1,39 @@
-# Ballast: the two commands a newcomer needs are `make demo` and `make test`.
+# Ballast. The two commands a newcomer needs: `make demo` and `make test`.
 SHELL := /bin/bash
-.PHONY: demo test build deps bench e2e
+.PHONY: demo test build deps test-deps plugins unit e2e bench clean-e2e
 
 deps:
 	@bash scripts/install-deps.sh
 
+test-deps:
+	@bash scripts/install-deps.sh --test
+
 build: deps
 	swift build
 
-demo: build
-	swift run ballast run --backend sim --scenario demo --duration 60
+plugins: deps
+	$(MAKE) -s -C plugins/c
 
-test: deps
+# The balancer live on a simulated host: 4 simulated minutes at 4x speed.
+demo: build
+	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240
+
+# Every test: unit, property, plugin, metrics (promtool, Prometheus) and real
+# QEMU guests under libvirt. libvirtd is started here (scripts/libvirt/up.sh,
+# idempotent, no systemd needed) for every suite that needs it, and only what
+# up.sh started is stopped afterwards, whatever the tests' outcome.
+test: test-deps plugins
 	swift build --build-tests
-	swift test
+	bash scripts/libvirt/up.sh
+	bash guest/build.sh >/dev/null
+	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build; status=$$?; bash scripts/libvirt/down.sh; exit $$status
+
+# Only the real-guest suites (libvirt layer and balancing end to end).
+e2e: test-deps
+	swift build --build-tests
+	bash scripts/libvirt/up.sh
+	bash guest/build.sh >/dev/null
+	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter 'BallastE2ETests|RealGuestTests'; status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
 bench: deps
-	cd Benchmarks && swift package benchmark
+	cd Benchmarks && swift package --disable-sandbox benchmark

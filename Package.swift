@@ -47,10 +47,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // GNU spawn extensions (pipe2, addchdir) for the plugin supervisor.
+        .target(name: "CBallastSpawn"),
         // Plugin protocol (NDJSON JSON-RPC 2.0) and the process supervisor.
         .target(
             name: "BallastPlugins",
-            dependencies: ["BallastCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BallastCore", "CBallastSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Prometheus text rendering and the HTTP endpoint.
@@ -79,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon",
+                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -94,6 +96,9 @@ let package = Package(
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
+        // (docs/real-guests.md). Run alone with `make e2e`.
+        .testTarget(name: "BallastE2ETests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
 )

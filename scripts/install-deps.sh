@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Ballast builds and tests with. Idempotent: it only
-# calls apt-get when a package is missing.
+# Installs what Ballast builds and tests with, idempotently: Debian packages only
+# when missing (one apt-get call), Python test packages only when not importable.
+#   scripts/install-deps.sh          build + demo needs
+#   scripts/install-deps.sh --test   also what the test suites need (promtool,
+#                                    Prometheus, libvirtd + QEMU + a kernel for
+#                                    real guests, Python test packages)
 set -euo pipefail
 packages=(pkg-config libvirt-dev libjson-c-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(prometheus libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+             qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
+  echo "install-deps: installing ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 1
+  fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ]; then
+  if ! python3 -c 'import prometheus_client, jsonrpcserver, jsonschema' 2>/dev/null; then
+    echo "install-deps: installing Python test packages"
+    python3 -m pip install --quiet --disable-pip-version-check prometheus_client 'jsonrpcserver>=5,<6' jsonschema
+  fi
 fi

@@ -8,5 +8,6 @@ struct Ballast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
         abstract: "A host-local VM resource balancer.",
-        subcommands: [])
+        subcommands: [RunCommand.self, SimulateCommand.self, ConfigCommand.self, PluginCommand.self,
+                      StatusCommand.self, ExplainCommand.self])
 }

@@ -123,15 +123,20 @@ public struct BalancerSettings: Sendable, Hashable, Codable {
     public var interval: Double
     /// CPU and memory kept for the host itself, never handed to guests.
     public var hostReserve: ResourceVector
+    /// Optional cap on what guests may share in total, below capacity minus reserve
+    /// (to run Ballast on part of a host, or to create contention in tests).
+    public var guestCapacityLimit: ResourceVector?
     public var estimator: EstimatorSettings
     public var allocator: AllocatorSettings
     public var governor: GovernorSettings
 
     public init(interval: Double = 2, hostReserve: ResourceVector = ResourceVector(cpu: 500, memory: .gibibytes(1)),
+                guestCapacityLimit: ResourceVector? = nil,
                 estimator: EstimatorSettings = .init(), allocator: AllocatorSettings = .init(),
                 governor: GovernorSettings = .init()) {
         self.interval = interval
         self.hostReserve = hostReserve
+        self.guestCapacityLimit = guestCapacityLimit
         self.estimator = estimator
         self.allocator = allocator
         self.governor = governor

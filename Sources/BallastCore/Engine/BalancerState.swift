@@ -43,11 +43,20 @@ public struct BalancerState: Sendable {
         if estimator.pruneUnseen(at: raw.host.time) {
             governor.retain(only: Set(estimator.trackedIDs))
         }
+        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: guestCapacity(of: raw.host), vms: views)
+    }
+
+    /// Host capacity minus the host reserve, within the optional configured limit.
+    public func guestCapacity(of host: HostSample) -> ResourceVector {
         let reserve = settings.hostReserve
-        let capacity = ResourceVector(
-            cpu: max(0, raw.host.capacity.cpu - reserve.cpu),
-            memory: raw.host.capacity.memory > reserve.memory ? raw.host.capacity.memory - reserve.memory : 0)
-        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
+        var capacity = ResourceVector(
+            cpu: max(0, host.capacity.cpu - reserve.cpu),
+            memory: host.capacity.memory > reserve.memory ? host.capacity.memory - reserve.memory : 0)
+        if let limit = settings.guestCapacityLimit {
+            capacity.cpu = min(capacity.cpu, limit.cpu)
+            capacity.memory = min(capacity.memory, limit.memory)
+        }
+        return capacity
     }
 
     /// The final proposal -> the governed changes.

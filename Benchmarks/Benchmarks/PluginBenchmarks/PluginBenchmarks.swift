@@ -1,0 +1,106 @@
+import BallastCore
+import BallastPlugins
+import Benchmark
+import Foundation
+
+/// Plugin protocol costs: `decide` round trips with the real C priority plugin
+/// (build it first: `make -C plugins/c`) at 10 and 1,000 VMs, and the
+/// throughput of Ballast's own encoder and decoder of protocol JSON (bytes per
+/// iteration are printed once so MB/s = bytes × throughput).
+let benchmarks: @Sendable () -> Void = {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let priority = repository + "/plugins/c/build/priority"
+
+    for count in [10, 1000] {
+        Benchmark("decide round trip, C priority plugin, \(count) VMs",
+                  configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds,
+                                       maxDuration: .seconds(10), maxIterations: 5000)) { (benchmark: Benchmark, stage: PluginStage) async throws in
+            let snapshot = SyntheticSnapshot.make(vms: count)
+            let previous = Proposal.keepCurrent(snapshot)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try await stage.decide(snapshot, previous: previous))
+            }
+        } setup: { () async throws -> PluginStage in
+            let stage = try PluginStage(configuration: PluginConfiguration(
+                name: "priority", command: [priority], deadline: 2, handshakeTimeout: 10,
+                options: .object(["high_priority": .array([.string("vm-1*")])])))
+            try await stage.start()
+            return stage
+        }
+    }
+
+    // A plugin that never answers: how far past its deadline does decide return?
+    let hangDeadline = 0.05
+    Benchmark("hanging plugin: decide overshoot past a 50 ms deadline",
+              configuration: .init(metrics: [.custom("overshoot_us", polarity: .prefersSmaller)],
+                                   maxDuration: .seconds(20), maxIterations: 20)) { benchmark in
+        let stage = try PluginStage(configuration: PluginConfiguration(
+            name: "hang", command: ["python3", repository + "/plugins/testing/misbehave.py", "hang"],
+            environment: ["PATH", "HOME"], deadline: hangDeadline, handshakeTimeout: 10))
+        try await stage.start()
+        let snapshot = SyntheticSnapshot.make(vms: 10)
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = try? await stage.decide(snapshot, previous: .keepCurrent(snapshot))
+        let elapsed = clock.now - started
+        let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+        benchmark.measurement(.custom("overshoot_us", polarity: .prefersSmaller), Int(micros - hangDeadline * 1e6))
+        await stage.shutdown()
+    }
+
+    let snapshot = SyntheticSnapshot.make(vms: 1000)
+    let previous = Proposal.keepCurrent(snapshot)
+    let encodedRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous)) ?? []
+    let answer: [UInt8] = {
+        var writer = JSONWriter(capacity: 200_000)
+        writer.raw("{\"allocations\":[")
+        for (index, vm) in snapshot.vms.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"id\":"); writer.string(vm.id.uuid)
+            writer.raw(",\"memory\":"); writer.unsigned(vm.current.memory)
+            writer.raw(",\"cpu\":"); writer.integer(vm.current.cpu)
+            writer.raw(",\"cpu_weight\":2048,\"reason\":\"benchmark: a typical reason string\"}")
+        }
+        writer.raw("]}")
+        return writer.bytes
+    }()
+    print("PluginBenchmarks: decide request at 1,000 VMs = \(encodedRequest.count) bytes; answer = \(answer.count) bytes")
+
+    Benchmark("encode decide request, 1,000 VMs (\(encodedRequest.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try MessageEncoder.decideParams(snapshot, previous: previous))
+        }
+    }
+
+    Benchmark("decode request as JSON, 1,000 VMs (\(encodedRequest.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONParser.parse(encodedRequest))
+        }
+    }
+
+    Benchmark("decode answer, 1,000 entries (\(answer.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONParser.parse(answer))
+        }
+    }
+
+    Benchmark("decode and validate answer, 1,000 entries (\(answer.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(AnswerValidator.validate(try JSONParser.parse(answer), snapshot: snapshot))
+        }
+    }
+
+    Benchmark("Foundation JSONEncoder, same snapshot (for comparison)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        let encoder = JSONEncoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encode(snapshot))
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import BallastCore
+import BallastLibvirt
+import Logging
+
+/// Which hypervisor `ballast run` balances: a real one through libvirt, or the
+/// built-in simulator (the embedded default, needing no hypervisor).
+public enum BackendChoice: Sendable, Hashable {
+    case libvirt(uri: String)
+    case simulator(SimulatorSource)
+
+    /// Builds the backend. Throws a message saying what to fix when the source cannot be used.
+    public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
+        switch self {
+        case .libvirt(let uri):
+            return LibvirtBackend(uri: uri, events: events, logger: logger)
+        case .simulator(let source):
+            return try source.makeBackend()
+        }
+    }
+}

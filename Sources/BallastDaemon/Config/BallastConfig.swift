@@ -1,0 +1,30 @@
+import BallastCore
+import BallastMetrics
+import BallastPlugins
+
+/// Everything `ballast.toml` can say, validated. Built by `ConfigLoader`;
+/// the defaults are what an absent file means.
+public struct BallastConfig: Sendable, Hashable {
+    public var balancer: BalancerSettings
+    /// Address of the HTTP endpoint (`/metrics`, `/healthz`, `/v1/state`).
+    public var listen: String
+    public var logFormat: LogFormat
+    /// libvirt connection URI for `ballast run --backend libvirt`.
+    public var connect: String
+    public var vmOverrides: [VMOverride]
+    public var plugins: [PluginConfiguration]
+
+    public static let defaultListen = "127.0.0.1:9477"
+    public static let defaultConnect = "qemu:///system"
+
+    public init(balancer: BalancerSettings = .init(), listen: String = BallastConfig.defaultListen,
+                logFormat: LogFormat = .text, connect: String = BallastConfig.defaultConnect,
+                vmOverrides: [VMOverride] = [], plugins: [PluginConfiguration] = []) {
+        self.balancer = balancer
+        self.listen = listen
+        self.logFormat = logFormat
+        self.connect = connect
+        self.vmOverrides = vmOverrides
+        self.plugins = plugins
+    }
+}

@@ -1,0 +1,149 @@
+import BallastCore
+import BallastMetrics
+import BallastPlugins
+import Foundation
+import TOMLKit
+
+/// Reads and validates `ballast.toml`. Every problem is reported with the file,
+/// line and key; unknown keys are errors. The README's "Configuration" section
+/// documents every key this accepts.
+public enum ConfigLoader {
+    /// Loads a config file from disk.
+    public static func load(path: String) throws(ConfigError) -> BallastConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(issues: [ConfigIssue(
+                file: path, line: nil, key: "",
+                message: "cannot read the file (\(error.localizedDescription)); check the path and permissions")])
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses config text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> BallastConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(issues: [ConfigIssue(
+                file: file, line: error.source.begin.line, key: "",
+                message: "TOML syntax error at column \(error.source.begin.column): \(error.description)")])
+        } catch {
+            throw ConfigError(issues: [ConfigIssue(file: file, line: nil, key: "", message: "TOML syntax error: \(error)")])
+        }
+        let context = LoadContext(file: file, text: text)
+        let config = read(TableReader(table: root, path: [], context: context))
+        if !context.issues.isEmpty { throw ConfigError(issues: context.issues) }
+        return config
+    }
+
+    private static func read(_ top: TableReader) -> BallastConfig {
+        var config = BallastConfig()
+        var settings = config.balancer
+        if let interval = top.seconds("interval", in: 0.05...3600) { settings.interval = interval }
+        if let listen = top.string("listen") {
+            if ListenAddress(listen) == nil {
+                top.report("listen", "must be HOST:PORT such as \"127.0.0.1:9477\"")
+            } else {
+                config.listen = listen
+            }
+        }
+        if let format = top.string("log_format") {
+            if let parsed = LogFormat(rawValue: format) { config.logFormat = parsed } else {
+                top.report("log_format", "must be \"text\" or \"json\", found \"\(format)\"")
+            }
+        }
+        if let connect = top.string("connect") { config.connect = connect }
+        if let dryRun = top.bool("dry_run") { settings.governor.dryRun = dryRun }
+
+        if let host = top.child("host") {
+            if let cpu = host.integer("reserve_cpu_millicores", in: 0...10_000_000) { settings.hostReserve.cpu = cpu }
+            if let memory = host.bytes("reserve_memory") { settings.hostReserve.memory = memory }
+            let guestCPU = host.integer("guest_cpu_millicores", in: 1...10_000_000)
+            let guestMemory = host.bytes("guest_memory")
+            if guestCPU != nil || guestMemory != nil {
+                settings.guestCapacityLimit = ResourceVector(cpu: guestCPU ?? Int.max, memory: guestMemory ?? UInt64.max)
+            }
+            host.finish()
+        }
+        if let estimator = top.child("estimator") {
+            if let v = estimator.seconds("rise_half_life") { settings.estimator.riseHalfLife = v }
+            if let v = estimator.seconds("fall_half_life") { settings.estimator.fallHalfLife = v }
+            if let v = estimator.number("probe_factor", in: 1...10) { settings.estimator.probeFactor = v }
+            estimator.finish()
+        }
+        if let allocator = top.child("allocator") {
+            if let v = allocator.number("idle_memory_tax", in: 0...0.99) { settings.allocator.idleMemoryTax = v }
+            allocator.finish()
+        }
+        if let governor = top.child("governor") {
+            if let v = governor.bytes("memory_margin") { settings.governor.memoryMarginBytes = v }
+            if let v = governor.number("memory_margin_fraction", in: 0...1) { settings.governor.memoryMarginFraction = v }
+            if let v = governor.number("max_shrink_fraction", in: 0.001...1) { settings.governor.maxShrinkFraction = v }
+            if let v = governor.bytes("min_memory_change") { settings.governor.minMemoryChange = v }
+            if let v = governor.integer("min_cpu_change_millicores", in: 0...1_000_000) { settings.governor.minCPUChange = v }
+            if let v = governor.seconds("vcpu_cooldown") { settings.governor.vcpuCooldown = v }
+            if let v = governor.number("emergency_free_fraction", in: 0...0.5) { settings.governor.emergencyFreeFraction = v }
+            governor.finish()
+        }
+        if let vms = top.child("vm") {
+            config.vmOverrides = vms.subtables().map(readOverride)
+        }
+        config.plugins = top.tableArray("plugin").compactMap(readPlugin)
+        let names = config.plugins.map(\.name)
+        for name in Set(names) where names.filter({ $0 == name }).count > 1 {
+            top.report("plugin", "two plugins are named \"\(name)\"; names must be unique")
+        }
+        top.finish()
+        config.balancer = settings
+        return config
+    }
+
+    private static func readOverride(_ pattern: String, _ table: TableReader) -> VMOverride {
+        var override = VMOverride(pattern: pattern)
+        override.cpuShares = table.integer("cpu_shares", in: 1...262_144).map(UInt32.init)
+        override.memoryShares = table.integer("memory_shares", in: 1...262_144).map(UInt32.init)
+        override.reservationCPU = table.integer("reservation_cpu_millicores", in: 0...10_000_000)
+        override.reservationMemory = table.bytes("reservation_memory")
+        override.limitCPU = table.integer("limit_cpu_millicores", in: 1...10_000_000)
+        override.limitMemory = table.bytes("limit_memory")
+        override.floorMemory = table.bytes("floor_memory")
+        override.ceilingMemory = table.bytes("ceiling_memory")
+        override.optOut = table.bool("opt_out")
+        if let floor = override.floorMemory, let ceiling = override.ceilingMemory, floor > ceiling {
+            table.report("floor_memory", "is above ceiling_memory; the floor must not exceed the ceiling")
+        }
+        if let reservation = override.reservationMemory, let limit = override.limitMemory, reservation > limit {
+            table.report("reservation_memory", "is above limit_memory; a VM cannot be guaranteed more than its cap")
+        }
+        table.finish()
+        return override
+    }
+
+    private static func readPlugin(_ table: TableReader) -> PluginConfiguration? {
+        let name = table.string("name")
+        let command = table.stringArray("command")
+        if name == nil { table.report("name", "is required: a short unique name for logs and metrics") }
+        if command?.isEmpty ?? true {
+            table.report("command", "is required: the program and its arguments, e.g. [\"/usr/bin/python3\", \"plugin.py\"]")
+        }
+        let workingDirectory = table.string("working_directory")
+        let environment = table.stringArray("environment") ?? []
+        let user = table.string("user")
+        let group = table.string("group")
+        let deadline = table.integer("deadline_ms", in: 1...60_000)
+        let options = table.json("options") ?? "{}"
+        table.finish()
+        guard let name, !name.isEmpty, let command, !command.isEmpty else { return nil }
+        do {
+            return try PluginConfiguration(
+                name: name, command: command, workingDirectory: workingDirectory, environment: environment,
+                user: user, group: group, deadlineMilliseconds: deadline, optionsJSON: options)
+        } catch {
+            table.report("name", "\(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import BallastCore
+
+/// A short human summary of a valid config, printed by `ballast config check`.
+public enum ConfigSummary {
+    public static func describe(_ config: BallastConfig, file: String) -> String {
+        let b = config.balancer
+        var lines = ["\(file): OK"]
+        lines.append("  interval \(b.interval) s, listen \(config.listen), connect \(config.connect), log \(config.logFormat.rawValue)")
+        lines.append("  host reserve \(CPUUnits.describe(b.hostReserve.cpu)), \(ByteUnits.describe(b.hostReserve.memory))")
+        if let limit = b.guestCapacityLimit {
+            let cpu = limit.cpu == Int.max ? "unlimited" : CPUUnits.describe(limit.cpu)
+            let memory = limit.memory == UInt64.max ? "unlimited" : ByteUnits.describe(limit.memory)
+            lines.append("  guests limited to \(cpu), \(memory)")
+        }
+        lines.append("  governor: shrink at most \(Int(b.governor.maxShrinkFraction * 100)) % per tick, "
+                     + "margin \(ByteUnits.describe(b.governor.memoryMarginBytes)), dry run \(b.governor.dryRun)")
+        lines.append("  \(config.vmOverrides.count) VM override(s): \(config.vmOverrides.map(\.pattern).joined(separator: ", "))")
+        lines.append("  \(config.plugins.count) plugin(s): \(config.plugins.map(\.name).joined(separator: ", "))")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,131 @@
+import BallastCore
+import BallastMetrics
+import BallastPlugins
+import Logging
+
+/// What `ballast run` was asked to do, after option parsing.
+public struct RunRequest: Sendable {
+    public var configPath: String?
+    public var dryRun: Bool
+    public var pacing: LoopPacing
+    /// Overrides the config's interval when set.
+    public var interval: Double?
+    /// Overrides the config's listen address when set.
+    public var listen: String?
+    /// Overrides the config's log format when set.
+    public var logFormat: LogFormat?
+    /// Print the live table (default: on for the simulator).
+    public var liveTable: Bool
+
+    public init(configPath: String? = nil, dryRun: Bool = false, pacing: LoopPacing = .init(), interval: Double? = nil,
+                listen: String? = nil, logFormat: LogFormat? = nil, liveTable: Bool = false) {
+        self.configPath = configPath
+        self.dryRun = dryRun
+        self.pacing = pacing
+        self.interval = interval
+        self.listen = listen
+        self.logFormat = logFormat
+        self.liveTable = liveTable
+    }
+
+    /// The config file (or defaults) with this request's command-line overrides applied.
+    public func loadConfig() throws(ConfigError) -> BallastConfig {
+        var config = try configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? BallastConfig()
+        if dryRun { config.balancer.governor.dryRun = true }
+        if let interval { config.balancer.interval = interval }
+        if let listen { config.listen = listen }
+        if let logFormat { config.logFormat = logFormat }
+        return config
+    }
+}
+
+/// Wires a backend, the policy chain and the observers into a running daemon
+/// loop, and tears it down again. The `ballast run` command is a thin front on this.
+public struct DaemonRunner: Sendable {
+    public let request: RunRequest
+    public let logger: Logger
+
+    public init(request: RunRequest, logger: Logger) {
+        self.request = request
+        self.logger = logger
+    }
+
+    /// Builds the chosen backend and runs until stopped (or for the requested
+    /// duration / once); returns the process exit code.
+    public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
+        let observability = makeObservability(config)
+        let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
+        let backend: any Backend
+        do {
+            backend = try choice.make(events: events, logger: logger)
+        } catch {
+            logger.error("cannot start the backend", metadata: ["error": "\(error)"])
+            return 2
+        }
+        return await run(config: config, backend: backend, observability: observability, events: events)
+    }
+
+    /// Runs against an already built backend until stopped; returns the exit code.
+    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
+                    events: any BalancerEventSink) async -> Int32 {
+        guard let address = ListenAddress(config.listen) else {
+            logger.error("listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
+            return 2
+        }
+        let server = MetricsServer(host: address.host, port: address.port, state: observability)
+        do {
+            let port = try await server.start()
+            logger.info("serving /metrics, /healthz and /v1/state",
+                        metadata: ["listen": "\(ListenAddress.describe(host: address.host, port: port))"])
+        } catch {
+            logger.error("cannot listen; choose another --listen address", metadata: [
+                "listen": "\(config.listen)", "error": "\(error)"])
+            return 2
+        }
+        let plugins = PluginChain(events: events, logger: logger)
+        let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
+        let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
+                                    settings: config.balancer)
+        var observers: [any TickObserver] = [MetricsObserver(state: observability), DecisionLogObserver(logger: logger)]
+        if request.liveTable { observers.append(LiveTable()) }
+        let control = DaemonControl()
+        control.installSignalHandlers()
+        var reload: DaemonLoop.Reload?
+        if request.configPath != nil {
+            let request = self.request
+            let runner = self
+            reload = { () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError> in
+                do throws(ConfigError) {
+                    let fresh = try request.loadConfig()
+                    overriding.replaceOverrides(fresh.vmOverrides)
+                    return .success((fresh.balancer, await runner.stages(for: fresh, plugins: plugins)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        logger.info("ballast running", metadata: [
+            "interval": "\(config.balancer.interval)", "dry_run": "\(config.balancer.governor.dryRun)",
+            "overrides": "\(config.vmOverrides.count)", "plugins": "\(config.plugins.count)",
+        ])
+        let loop = DaemonLoop(engine: engine, control: control, observers: observers, pacing: request.pacing,
+                              reload: reload, logger: logger)
+        let exit = await loop.run()
+        if case .tickFailed(let message) = exit {
+            logger.error("the single tick failed", metadata: ["error": "\(message)", "exit_code": "\(exit.exitCode)"])
+        }
+        await plugins.shutdownAll()
+        await server.stop()
+        return exit.exitCode
+    }
+
+    /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
+    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
+        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
+    }
+
+    /// The policy chain: the built-in fair share first, then the configured plugins in order.
+    func stages(for config: BallastConfig, plugins: PluginChain) async -> [any PolicyStage] {
+        [FairShareStage(settings: config.balancer.allocator)] + (await plugins.stages(for: config.plugins))
+    }
+}

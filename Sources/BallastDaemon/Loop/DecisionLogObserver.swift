@@ -1,0 +1,26 @@
+import BallastCore
+import BallastMetrics
+import Logging
+
+/// Writes the decision log (one line per change, through BallastMetrics'
+/// `DecisionLog`) and one line per skipped policy stage or late tick.
+public struct DecisionLogObserver: TickObserver {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func tickCompleted(_ report: TickReport, seconds: Double, late: Bool) async {
+        DecisionLog.log(report, to: logger)
+        for stage in report.stages where !stage.succeeded {
+            logger.warning("policy stage skipped this tick; previous proposal kept",
+                           metadata: ["stage": "\(stage.stage)", "result": "\(stage.result)"])
+        }
+        if late {
+            logger.warning("tick overran its interval", metadata: ["seconds": "\(seconds)"])
+        }
+    }
+
+    public func tickFailed(_ error: any Error) async {}
+}

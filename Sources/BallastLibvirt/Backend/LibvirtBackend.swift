@@ -1,0 +1,258 @@
+import BallastCgroups
+import BallastCore
+import Logging
+
+/// The real-host `Backend`: libvirt statistics and actuators plus the VMs'
+/// cgroups and the host's /proc files, turned into `HostSnapshot`s.
+///
+/// - Each `sample()` lists the active domains anew, so VMs that start, stop,
+///   pause or migrate away appear or vanish at the next sample.
+/// - A lost or refused connection is reported once (`.backendConnection(up:
+///   false)` and a log line), `sample()` throws until a reconnect attempt (with
+///   exponential back-off) succeeds, then recovery is reported once. Because
+///   `current` is always read from live state, balancing resumes from the VMs'
+///   actual sizes.
+/// - Domain XML is re-read every `xmlRefreshSamples` samples and when a domain's
+///   id changes; its warnings are logged once per change and kept in `warnings`.
+public actor LibvirtBackend: Backend {
+    public nonisolated let uri: String
+    let connection: LibvirtConnection
+    let events: any BalancerEventSink
+    let logger: Logger
+    let options: LibvirtBackendOptions
+    private let hostReader: HostReader
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+
+    private var connected = false
+    private var reconnect: ReconnectPolicy
+    private var sampleCount: UInt64 = 0
+    private var layout: Result<CgroupLayout, CgroupLayoutError>?
+    var records: [String: DomainRecord] = [:]
+
+    /// - Parameters:
+    ///   - uri: libvirt URI, e.g. "qemu:///system" or "test:///default".
+    ///   - events: where connection losses and backend errors are reported.
+    ///   - logger: log destination (label e.g. "ballast.libvirt").
+    public init(uri: String = "qemu:///system", events: any BalancerEventSink = DiscardingEventSink(),
+                logger: Logger = Logger(label: "ballast.libvirt"), options: LibvirtBackendOptions = LibvirtBackendOptions()) {
+        self.uri = uri
+        self.connection = LibvirtConnection(uri: uri)
+        self.events = events
+        self.logger = logger
+        self.options = options
+        self.hostReader = HostReader(fileSystem: options.fileSystem)
+        self.reconnect = ReconnectPolicy(initialDelay: options.reconnectInitialDelay,
+                                         maximumDelay: options.reconnectMaximumDelay)
+        self.start = clock.now
+    }
+
+    /// Warnings from each domain's XML and Ballast metadata, by domain UUID.
+    public var warnings: [VMID: [String]] {
+        var result: [VMID: [String]] = [:]
+        for (uuid, record) in records where !record.warnings.isEmpty { result[VMID(uuid)] = record.warnings }
+        return result
+    }
+
+    /// Closes the libvirt connection.
+    public func close() async {
+        await connection.disconnect()
+        connected = false
+    }
+
+    public func sample() async throws -> HostSnapshot {
+        let now = elapsed()
+        try await ensureConnected(now: now)
+        let host: HostKernelSample
+        do {
+            host = try hostReader.read()
+        } catch {
+            events.record(.backendError(operation: "sample", message: "\(error)"))
+            throw LibvirtBackendError(detail: "\(error)")
+        }
+        let all: [DomainStats]
+        do {
+            all = try await connection.allDomainStats()
+        } catch {
+            try lost(error, during: "sample")
+        }
+        sampleCount += 1
+        let cgroupLayout = detectLayout()
+        var vms: [VMSample] = []
+        vms.reserveCapacity(all.count)
+        var seen = Set<String>()
+        for stats in all {
+            seen.insert(stats.uuid)
+            do {
+                vms.append(try await sampleDomain(stats, layout: cgroupLayout))
+            } catch where error.connectionLost {
+                try lost(error, during: "sample")
+            } catch where error.isNoDomain {
+                continue
+            } catch {
+                events.record(.backendError(operation: "sample", message: "\(error)"))
+            }
+        }
+        records = records.filter { seen.contains($0.key) }
+        let sample = HostSample(time: now, capacity: host.capacity, memoryAvailable: host.memoryAvailable,
+                                cpuPressure: host.cpuPressure, memoryPressure: host.memoryPressure)
+        return HostSnapshot(host: sample, vms: vms.sorted { $0.id < $1.id })
+    }
+
+    // MARK: per domain
+
+    private func sampleDomain(_ stats: DomainStats, layout: Result<CgroupLayout, CgroupLayoutError>)
+        async throws(LibvirtError) -> VMSample {
+        var record = try await refreshedRecord(stats)
+        if let vcpus = stats.vcpuCurrent { record.currentVCPUs = vcpus }
+        if stats.state == .running, !record.statsPeriodSet, record.hasBalloon {
+            record.statsPeriodSet = true
+            do {
+                try await connection.setMemoryStatsPeriod(uuid: stats.uuid, seconds: options.memoryStatsPeriod)
+            } catch {
+                if error.connectionLost { throw error }
+                logger.notice("domain '\(stats.name)': could not set the balloon statistics period: \(error)")
+            }
+        }
+        var extraNotes: [String] = []
+        var cgroup: CgroupSample?
+        switch layout {
+        case .failure(let error):
+            extraNotes.append("\(error)")
+        case .success(let layout):
+            if record.cgroup == nil {
+                switch MachineCgroupResolver(layout: layout, fileSystem: options.fileSystem)
+                    .resolve(id: stats.id, name: stats.name) {
+                case .success(let group): record.cgroup = group
+                case .failure(let error): record.cgroupError = "\(error)"
+                }
+            }
+            if let group = record.cgroup {
+                cgroup = CgroupReader(fileSystem: options.fileSystem).read(group)
+            } else if let error = record.cgroupError {
+                extraNotes.append(error)
+            }
+        }
+        if let error = record.definitionError { extraNotes.append(error) }
+        records[stats.uuid] = record
+        return VMSampleAssembler.assemble(stats: stats, spec: record.spec, hasBalloonDevice: record.hasBalloon,
+                                          cgroup: cgroup, extraNotes: extraNotes)
+    }
+
+    /// The domain's record, with its XML re-read when new, restarted (id changed) or due.
+    private func refreshedRecord(_ stats: DomainStats) async throws(LibvirtError) -> DomainRecord {
+        if let record = records[stats.uuid], record.id == stats.id,
+           sampleCount - record.fetchedAtSample < UInt64(max(options.xmlRefreshSamples, 1)) {
+            return record
+        }
+        let previous = records[stats.uuid]
+        var definition: DomainDefinition?
+        var definitionError: String?
+        var warnings: [String] = []
+        do {
+            let config = try await connection.domainXML(uuid: stats.uuid, inactive: true)
+            let live = try await connection.domainXML(uuid: stats.uuid, inactive: false)
+            var parsed = try parse(config, name: stats.name, warnings: &warnings)
+            // `virsh metadata` edits the live definition by default: metadata comes from there.
+            let liveDefinition = try parse(live, name: stats.name, warnings: &warnings)
+            parsed.metadata = liveDefinition.metadata ?? parsed.metadata
+            definition = parsed
+        } catch let error as LibvirtError {
+            if error.connectionLost || error.isNoDomain { throw error }
+            definitionError = "domain XML unreadable, defaults used: \(error)"
+        } catch {
+            definitionError = "\(error); defaults used"
+        }
+        let built = DomainPolicy.spec(definition ?? DomainDefinition(name: stats.name),
+                                      fallbackMemory: stats.balloonMaximum, fallbackVCPUs: stats.vcpuMaximum)
+        warnings.append(contentsOf: built.warnings)
+        let uniqueWarnings = uniqueInOrder(warnings)
+        if uniqueWarnings != previous?.warnings ?? [] {
+            for warning in uniqueWarnings { logger.warning("\(warning)") }
+        }
+        let sameRun = previous?.id == stats.id
+        return DomainRecord(
+            id: stats.id, name: stats.name, definition: definition, definitionError: definitionError,
+            spec: built.spec, warnings: uniqueWarnings, fetchedAtSample: sampleCount,
+            cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
+            statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
+            currentVCPUs: stats.vcpuCurrent ?? built.spec.maxVCPUs,
+            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true),
+            vcpuUnplugFailure: sameRun ? previous?.vcpuUnplugFailure : nil
+        )
+    }
+
+    private func parse(_ xml: String, name: String, warnings: inout [String]) throws -> DomainDefinition {
+        let result = try DomainXMLParser.parse(xml, domainName: name)
+        warnings.append(contentsOf: result.warnings)
+        return result.definition
+    }
+
+    // MARK: connection
+
+    private func ensureConnected(now: Double) async throws {
+        if connected { return }
+        guard reconnect.mayAttempt(at: now) else {
+            throw LibvirtBackendError(detail: "not connected to \(uri); next attempt in \(Int(reconnect.secondsUntilRetry(from: now).rounded(.up))) s")
+        }
+        do {
+            try await connection.connect()
+        } catch {
+            if reconnect.failed(at: now) {
+                logger.error("libvirt connection to \(uri) unavailable: \(error)")
+                events.record(.backendConnection(up: false, detail: "\(error)"))
+            }
+            throw error
+        }
+        connected = true
+        records = [:]
+        if reconnect.succeeded() {
+            logger.notice("libvirt connection to \(uri) restored")
+            events.record(.backendConnection(up: true, detail: "connected to \(uri)"))
+        }
+    }
+
+    /// Handles an error during a sample or an apply: a lost connection is reported once and
+    /// the next sample reconnects; anything else is an error of this operation.
+    func lost(_ error: LibvirtError, during operation: String) throws -> Never {
+        if error.connectionLost {
+            markDisconnected(error)
+        } else {
+            events.record(.backendError(operation: operation, message: "\(error)"))
+        }
+        throw error
+    }
+
+    func markDisconnected(_ error: LibvirtError) {
+        guard connected else { return }
+        connected = false
+        if reconnect.failed(at: elapsed()) {
+            logger.error("libvirt connection to \(uri) lost: \(error)")
+            events.record(.backendConnection(up: false, detail: "\(error)"))
+        }
+    }
+
+    private func detectLayout() -> Result<CgroupLayout, CgroupLayoutError> {
+        if let layout { return layout }
+        let detected: Result<CgroupLayout, CgroupLayoutError>
+        do {
+            detected = .success(try CgroupLayout.detect(in: options.fileSystem))
+        } catch {
+            logger.warning("\(error); per-VM cgroup statistics unavailable")
+            detected = .failure(error)
+        }
+        layout = detected
+        return detected
+    }
+
+    func elapsed() -> Double {
+        let duration = clock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// `items` without repeats, first occurrence kept.
+func uniqueInOrder(_ items: [String]) -> [String] {
+    var seen = Set<String>()
+    return items.filter { seen.insert($0).inserted }
+}

@@ -1,0 +1,34 @@
+import BallastCgroups
+
+/// Tunables of `LibvirtBackend`, with the defaults documented in docs/libvirt.md.
+public struct LibvirtBackendOptions: Sendable {
+    /// Balloon statistics period asked of each newly seen running guest, seconds.
+    public var memoryStatsPeriod: Int32
+    /// Domain XML is re-read every this many samples (and whenever a domain's id changes),
+    /// so `virsh metadata` edits take effect within this many ticks.
+    public var xmlRefreshSamples: Int
+    /// CFS period used when setting `vcpu_quota`, microseconds.
+    public var vcpuPeriod: UInt64
+    /// First and longest wait between reconnection attempts, seconds (doubling in between).
+    public var reconnectInitialDelay: Double
+    public var reconnectMaximumDelay: Double
+    /// Where /proc and /sys are read from ("/" on a real host).
+    public var fileSystem: any KernelFileSystem
+
+    public init(memoryStatsPeriod: Int32 = 2, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
+                reconnectInitialDelay: Double = 1, reconnectMaximumDelay: Double = 30,
+                fileSystem: any KernelFileSystem = RootedFileSystem.host) {
+        self.memoryStatsPeriod = memoryStatsPeriod
+        self.xmlRefreshSamples = xmlRefreshSamples
+        self.vcpuPeriod = vcpuPeriod
+        self.reconnectInitialDelay = reconnectInitialDelay
+        self.reconnectMaximumDelay = reconnectMaximumDelay
+        self.fileSystem = fileSystem
+    }
+}
+
+/// Why a sample could not be taken as a whole (the engine skips the tick).
+public struct LibvirtBackendError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var detail: String
+    public var description: String { detail }
+}

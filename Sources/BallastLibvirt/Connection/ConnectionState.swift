@@ -1,0 +1,60 @@
+import CLibvirt
+
+/// The libvirt connection handle and helpers, owned by the libvirt thread
+/// (created there by `LibvirtWorker`, passed to each job, never shared).
+final class ConnectionState {
+    let uri: String
+    private(set) var connection: OpaquePointer?
+
+    init(uri: String) {
+        self.uri = uri
+    }
+
+    deinit {
+        if let connection { virConnectClose(connection) }
+    }
+
+    func open() throws(LibvirtError) {
+        if let connection, virConnectIsAlive(connection) == 1 { return }
+        close()
+        ballast_silence_default_error_printer()
+        guard let opened = virConnectOpen(uri) else {
+            var error = LibvirtError.capture(operation: "virConnectOpen(\(uri))", connection: nil)
+            error.connectionLost = true
+            error.hint = "cannot connect to \(uri); check that libvirtd runs and the URI is right (Ballast retries with back-off)"
+            throw error
+        }
+        ballast_silence_connection_error_printer(opened)
+        connection = opened
+    }
+
+    func close() {
+        if let connection { virConnectClose(connection) }
+        connection = nil
+    }
+
+    /// The open connection, or a "not connected" error naming `operation`.
+    func require(_ operation: String) throws(LibvirtError) -> OpaquePointer {
+        guard let connection else { throw .notConnected(uri: uri, operation: operation) }
+        return connection
+    }
+
+    /// The error of the call that just failed on this thread. When libvirtd is
+    /// gone, the connection is closed so that the next sample reconnects.
+    func failure(_ operation: String) -> LibvirtError {
+        let error = LibvirtError.capture(operation: operation, connection: connection)
+        if error.connectionLost { close() }
+        return error
+    }
+
+    /// Runs `body` with the domain of `uuid` looked up on this connection and freed afterwards.
+    func withDomain<T>(_ uuid: String, _ operation: String,
+                       _ body: (OpaquePointer) throws(LibvirtError) -> T) throws(LibvirtError) -> T {
+        let connection = try require(operation)
+        guard let domain = virDomainLookupByUUIDString(connection, uuid) else {
+            throw failure("\(operation): virDomainLookupByUUIDString(\(uuid))")
+        }
+        defer { virDomainFree(domain) }
+        return try body(domain)
+    }
+}

@@ -1,0 +1,163 @@
+import BallastCore
+import CLibvirt
+
+/// One connection to one libvirt URI (default `qemu:///system`). Every libvirt
+/// call runs on the connection's own thread (`LibvirtWorker`), never on Swift's
+/// cooperative pool; callers simply `await` the async methods. Errors are
+/// `LibvirtError`s captured on that thread in the job that failed.
+///
+/// Creating the object does not connect: call `connect()` (again after a
+/// `connectionLost` error; it is idempotent while the connection is alive).
+public final class LibvirtConnection: Sendable {
+    public let uri: String
+    private let worker: LibvirtWorker<ConnectionState>
+
+    public init(uri: String = "qemu:///system") {
+        self.uri = uri
+        self.worker = LibvirtWorker(name: "ballast-libvirt") { ConnectionState(uri: uri) }
+    }
+
+    deinit {
+        worker.submit { $0.close() }
+        worker.stop()
+    }
+
+    /// Runs `body` on the libvirt thread and returns its result to the caller.
+    func perform<T: Sendable>(_ operation: String,
+                              _ body: @escaping @Sendable (ConnectionState) throws(LibvirtError) -> T)
+        async throws(LibvirtError) -> T {
+        let result: Result<T, LibvirtError> = await withCheckedContinuation { continuation in
+            let accepted = worker.submit { state in
+                do throws(LibvirtError) {
+                    continuation.resume(returning: .success(try body(state)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            if !accepted { continuation.resume(returning: .failure(.workerStopped(operation: operation))) }
+        }
+        return try result.get()
+    }
+
+    // MARK: connection
+
+    /// Opens the connection (read-write) if it is not open and alive.
+    public func connect() async throws(LibvirtError) {
+        try await perform("connect") { state throws(LibvirtError) in try state.open() }
+    }
+
+    /// Closes the connection; a later `connect()` opens a new one.
+    public func disconnect() async {
+        _ = try? await perform("disconnect") { state in state.close() }
+    }
+
+    /// Whether the connection is open and libvirtd answers keep-alive.
+    public func isAlive() async -> Bool {
+        (try? await perform("virConnectIsAlive") { state in
+            state.connection.map { virConnectIsAlive($0) == 1 } ?? false
+        }) ?? false
+    }
+
+    // MARK: domains and statistics
+
+    /// All domains, active and inactive, with their state.
+    public func listDomains() async throws(LibvirtError) -> [DomainSummary] {
+        try await perform("virConnectListAllDomains") { state throws(LibvirtError) in try state.listDomains() }
+    }
+
+    /// Statistics of every active (running or paused) domain: one bulk
+    /// `virConnectGetAllDomainStats` call, with per-domain calls for what the driver left out.
+    public func allDomainStats() async throws(LibvirtError) -> [DomainStats] {
+        try await perform("virConnectGetAllDomainStats") { state throws(LibvirtError) in try state.allDomainStats() }
+    }
+
+    /// The domain XML (`virDomainGetXMLDesc`): live, or with `inactive` the
+    /// persistent configuration (what the operator defined, untouched by live changes).
+    public func domainXML(uuid: String, inactive: Bool = false) async throws(LibvirtError) -> String {
+        try await perform("virDomainGetXMLDesc") { state throws(LibvirtError) in
+            try state.domainXML(uuid: uuid, inactive: inactive)
+        }
+    }
+
+    /// Live scheduler parameters (`cpu_shares`, `vcpu_quota`, `vcpu_period`).
+    public func schedulerParameters(uuid: String) async throws(LibvirtError) -> SchedulerParameters {
+        try await perform("virDomainGetSchedulerParametersFlags") { state throws(LibvirtError) in
+            try state.withDomain(uuid, "virDomainGetSchedulerParametersFlags") { domain throws(LibvirtError) in
+                try state.schedulerParameters(domain, uuid: uuid)
+            }
+        }
+    }
+
+    // MARK: actuators
+
+    /// Asks the guest's balloon driver to report statistics every `seconds`.
+    public func setMemoryStatsPeriod(uuid: String, seconds: Int32) async throws(LibvirtError) {
+        let operation = "virDomainSetMemoryStatsPeriod(\(uuid), \(seconds) s, live)"
+        try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                if virDomainSetMemoryStatsPeriod(domain, seconds, UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+
+    /// Sets the balloon target (live): the memory the guest may use, bytes (rounded down to KiB).
+    public func setBalloonTarget(uuid: String, bytes: UInt64) async throws(LibvirtError) {
+        let kib = bytes / 1024
+        let operation = "virDomainSetMemoryFlags(\(uuid), \(kib) KiB, live)"
+        try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                if virDomainSetMemoryFlags(domain, UInt(kib), UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+
+    /// Sets the number of online vCPUs (live hot-plug/unplug).
+    public func setVCPUs(uuid: String, count: Int) async throws(LibvirtError) {
+        let operation = "virDomainSetVcpusFlags(\(uuid), \(count), live)"
+        try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                if virDomainSetVcpusFlags(domain, UInt32(clamping: count), UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+
+    /// Sets any of `cpu_shares`, `vcpu_quota`, `vcpu_period` (live) in one call.
+    public func setScheduler(uuid: String, _ parameters: SchedulerParameters) async throws(LibvirtError) {
+        let operation = "virDomainSetSchedulerParametersFlags(\(uuid), \(parameters.logText), live)"
+        try await perform(operation) { state throws(LibvirtError) in
+            var entries: [(String, TypedValue)] = []
+            if let shares = parameters.cpuShares { entries.append(("cpu_shares", .ullong(shares))) }
+            if let period = parameters.vcpuPeriod { entries.append(("vcpu_period", .ullong(period))) }
+            if let quota = parameters.vcpuQuota { entries.append(("vcpu_quota", .llong(quota))) }
+            let list = try TypedParameterList(entries)
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                if virDomainSetSchedulerParametersFlags(domain, list.parameters, list.count,
+                                                        UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+}
+
+/// A domain as listed: identity and state.
+public struct DomainSummary: Sendable, Hashable {
+    public var uuid: String
+    public var name: String
+    /// -1 when not running.
+    public var id: Int
+    public var state: VMRunState
+}
+
+extension SchedulerParameters {
+    var logText: String {
+        [cpuShares.map { "cpu_shares=\($0)" }, vcpuPeriod.map { "vcpu_period=\($0)" },
+         vcpuQuota.map { "vcpu_quota=\($0)" }].compactMap { $0 }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,68 @@
+/// The parts of a libvirt domain XML that carry the operator's intent for
+/// Ballast, in Ballast's units. `nil` = the element is absent.
+public struct DomainDefinition: Sendable, Hashable {
+    public var name: String
+    public var uuid: String?
+    /// `<memory>`: the maximum memory, the ceiling for the balloon.
+    public var memory: UInt64?
+    /// `<currentMemory>`: the balloon size the domain starts with.
+    public var currentMemory: UInt64?
+    /// `<vcpu>` text: maximum vCPUs; `current` attribute: vCPUs online at start.
+    public var maxVCPUs: Int?
+    public var currentVCPUs: Int?
+    /// `<cputune><shares>`.
+    public var cpuShares: UInt32?
+    /// `<memtune><min_guarantee>`.
+    public var minGuarantee: UInt64?
+    /// `<devices><memballoon model=..>`; `nil` when there is no element.
+    public var balloonModel: String?
+    /// Ballast's own `<metadata>` element, when present.
+    public var metadata: BallastMetadata?
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// Whether the domain has a usable balloon device (present, model not "none").
+    public var hasBalloon: Bool { balloonModel.map { $0 != "none" } ?? false }
+
+    /// Whether vCPUs can be hot-plugged live: fewer online than the maximum.
+    public var vcpuHotplug: Bool {
+        guard let maxVCPUs else { return false }
+        return (currentVCPUs ?? maxVCPUs) < maxVCPUs
+    }
+}
+
+/// Ballast's per-VM settings stored in the domain's `<metadata>` under the
+/// namespace `BallastMetadata.namespace` (see docs/libvirt.md), editable live
+/// with `virsh metadata`. Every field is optional; absent = Ballast's default.
+public struct BallastMetadata: Sendable, Hashable {
+    public static let namespace = "https://ballast.dev/xmlns/policy/1"
+    /// The element name (and suggested `virsh metadata --key`).
+    public static let elementName = "policy"
+
+    public var cpuShares: UInt32?
+    public var memoryShares: UInt32?
+    public var reservationCPU: Int?
+    public var reservationMemory: UInt64?
+    public var limitCPU: Int?
+    public var limitMemory: UInt64?
+    public var floorCPU: Int?
+    public var floorMemory: UInt64?
+    public var ceilingCPU: Int?
+    public var ceilingMemory: UInt64?
+    public var minVCPUs: Int?
+    public var maxVCPUs: Int?
+    public var optOut: Bool
+
+    public init() {
+        optOut = false
+    }
+}
+
+/// The domain XML could not be read at all (not XML, no `<domain>` root).
+public struct DomainXMLError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var domain: String
+    public var detail: String
+    public var description: String { "domain XML of '\(domain)': \(detail)" }
+}

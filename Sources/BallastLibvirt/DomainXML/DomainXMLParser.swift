@@ -1,0 +1,123 @@
+#if canImport(FoundationXML)
+import FoundationXML
+#else
+import Foundation
+#endif
+
+/// Reads a `DomainDefinition` from libvirt domain XML.
+///
+/// Uses FoundationXML's `XMLDocument` (libxml2 underneath, shipped with the
+/// toolchain) rather than a hand-written parser: the metadata element is found
+/// by namespace URI (whatever prefix `virsh metadata` chose), entities and
+/// character references are handled, and the XML is parsed only when it
+/// changes, so its cost does not matter per tick.
+///
+/// Problems inside the document (a bad number, an unknown unit, malformed
+/// Ballast metadata) never fail the parse: the field keeps its default and a
+/// warning naming the domain and the field is returned.
+public enum DomainXMLParser {
+    public static func parse(_ xml: String, domainName: String) throws(DomainXMLError)
+        -> (definition: DomainDefinition, warnings: [String]) {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(xmlString: xml, options: [])
+        } catch {
+            throw DomainXMLError(domain: domainName, detail: "not well-formed XML (\(error.localizedDescription))")
+        }
+        guard let root = document.rootElement(), root.name == "domain" else {
+            throw DomainXMLError(domain: domainName, detail: "root element is not <domain>")
+        }
+        var warnings: [String] = []
+        let name = child(root, "name")?.stringValue ?? domainName
+        var definition = DomainDefinition(name: name)
+        let warn: (String) -> Void = { warnings.append("domain '\(name)': \($0)") }
+        definition.uuid = child(root, "uuid")?.stringValue?.lowercased()
+
+        if let memory = child(root, "memory") { definition.memory = size(memory, field: "<memory>", warn: warn) }
+        if let current = child(root, "currentMemory") {
+            definition.currentMemory = size(current, field: "<currentMemory>", warn: warn)
+        }
+        if let vcpu = child(root, "vcpu") {
+            definition.maxVCPUs = positive(vcpu.stringValue, field: "<vcpu>", warn: warn)
+            if let current = vcpu.attribute(forName: "current")?.stringValue {
+                definition.currentVCPUs = positive(current, field: "<vcpu current=>", warn: warn)
+            }
+        }
+        if let shares = child(child(root, "cputune"), "shares") {
+            definition.cpuShares = positive(shares.stringValue, field: "<cputune><shares>", warn: warn).map {
+                UInt32(clamping: $0)
+            }
+        }
+        if let guarantee = child(child(root, "memtune"), "min_guarantee") {
+            definition.minGuarantee = size(guarantee, field: "<memtune><min_guarantee>", warn: warn)
+        }
+        if let balloon = child(child(root, "devices"), "memballoon") {
+            definition.balloonModel = balloon.attribute(forName: "model")?.stringValue ?? ""
+        }
+        if let metadata = child(root, "metadata") {
+            let policies = metadata.children?.compactMap { $0 as? XMLElement }.filter {
+                $0.uri == BallastMetadata.namespace
+            } ?? []
+            if let policy = policies.first {
+                definition.metadata = BallastMetadataParser.parse(policy, warn: warn)
+            }
+            if policies.count > 1 { warn("more than one Ballast metadata element; only the first is used") }
+        }
+        return (definition, warnings)
+    }
+
+    static func child(_ element: XMLElement?, _ name: String) -> XMLElement? {
+        element?.elements(forName: name).first
+    }
+
+    /// A libvirt scaled integer: the text with the element's `unit` attribute (default KiB).
+    static func size(_ element: XMLElement, field: String, warn: (String) -> Void) -> UInt64? {
+        let text = (element.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let value = UInt64(text) else {
+            warn("\(field) '\(text)' is not an unsigned integer; ignored")
+            return nil
+        }
+        let unit = element.attribute(forName: "unit")?.stringValue ?? "KiB"
+        guard let scale = LibvirtUnits.scale(unit) else {
+            warn("\(field) has unknown unit '\(unit)'; ignored")
+            return nil
+        }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+        if overflow {
+            warn("\(field) \(value) \(unit) overflows 64 bits; ignored")
+            return nil
+        }
+        return bytes
+    }
+
+    static func positive(_ text: String?, field: String, warn: (String) -> Void) -> Int? {
+        let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let value = Int(trimmed), value > 0 else {
+            warn("\(field) '\(trimmed)' is not a positive integer; ignored")
+            return nil
+        }
+        return value
+    }
+}
+
+/// libvirt's memory unit suffixes (formatdomain: "Memory Allocation").
+enum LibvirtUnits {
+    static func scale(_ unit: String) -> UInt64? {
+        switch unit {
+        case "b", "bytes": 1
+        case "KB": 1_000
+        case "k", "K", "KiB": 1 << 10
+        case "MB": 1_000_000
+        case "M", "MiB": 1 << 20
+        case "GB": 1_000_000_000
+        case "G", "GiB": 1 << 30
+        case "TB": 1_000_000_000_000
+        case "T", "TiB": 1 << 40
+        case "PB": 1_000_000_000_000_000
+        case "P", "PiB": 1 << 50
+        case "EB": 1_000_000_000_000_000_000
+        case "E", "EiB": 1 << 60
+        default: nil
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace marker for the BallastMetrics target; real contents arrive with their issue.
-public enum BallastMetricsModule {}

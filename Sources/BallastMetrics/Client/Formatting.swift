@@ -1,0 +1,83 @@
+/// Human formats for the CLI: cores, binary sizes, percentages, and names made
+/// safe for one table row.
+enum HumanFormat {
+    static func cores(_ millicores: Int) -> String {
+        let sign = millicores < 0 ? "-" : ""
+        let magnitude = millicores.magnitude
+        let hundredths = (magnitude + 5) / 10
+        let fraction = hundredths % 100
+        return "\(sign)\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func bytes(_ value: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var scaled = Double(value)
+        var unit = 0
+        while scaled >= 1024, unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(value) B" }
+        // GiB and above with two decimals, so that a 40 MiB step on a 3 GiB guest still shows.
+        return "\(decimal(scaled, places: unit >= 3 ? 2 : 1)) \(units[unit])"
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        "\(Int((fraction * 100).rounded())) %"
+    }
+
+    static func decimal(_ value: Double, places: Int = 2) -> String {
+        guard value.isFinite else { return String(value) }
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let magnitude = scaled.magnitude
+        let whole = magnitude / UInt(scale)
+        var fraction = String(magnitude % UInt(scale))
+        while fraction.count < places { fraction = "0" + fraction }
+        return places == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// A signal value: whole numbers for large raw quantities (bytes, millicores), three decimals for ratios.
+    static func signal(_ value: Double) -> String {
+        value.magnitude >= 1000 ? decimal(value, places: 0) : decimal(value, places: 3)
+    }
+
+    /// A name with control characters shown as escapes, so one VM stays on one line.
+    static func oneLine(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    result += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The value of a change in the unit of its kind.
+    static func changeValue(kind: String, _ value: Int64) -> String {
+        switch kind {
+        case "memory": bytes(UInt64(max(0, value)))
+        case "cpu_quota": "\(cores(Int(value))) cores"
+        case "vcpus": "\(value) vCPUs"
+        case "cpu_weight": "weight \(value)"
+        default: "\(value)"
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let count = text.count
+        guard count < width else { return text }
+        let padding = String(repeating: " ", count: width - count)
+        return right ? padding + text : text + padding
+    }
+}

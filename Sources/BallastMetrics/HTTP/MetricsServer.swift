@@ -1,0 +1,90 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Why the metrics endpoint could not start, with what to do about it.
+public struct MetricsServerError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The HTTP endpoint: `GET /metrics` (Prometheus text 0.0.4), `GET /healthz`
+/// and `GET /v1/state` (JSON). Loopback by default; bounded in header size,
+/// connections and idle time; answers from snapshots of `ObservabilityState`,
+/// so no client can hold up a tick.
+public actor MetricsServer {
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 9477
+
+    public nonisolated let host: String
+    public nonisolated let port: Int
+    private let state: ObservabilityState
+    private let limits: MetricsServerLimits
+    private let limiter: ConnectionLimiter
+    private var channel: (any Channel)?
+
+    public init(host: String = MetricsServer.defaultHost, port: Int = MetricsServer.defaultPort,
+                state: ObservabilityState, limits: MetricsServerLimits = MetricsServerLimits()) {
+        self.host = host
+        self.port = port
+        self.state = state
+        self.limits = limits
+        self.limiter = ConnectionLimiter(limit: limits.maxConnections)
+    }
+
+    /// Binds and starts serving; returns the port bound (useful with port 0).
+    @discardableResult
+    public func start() async throws -> Int {
+        if let channel, let bound = channel.localAddress?.port { return bound }
+        let routes = MetricsRoutes(state: state)
+        let limits = self.limits
+        let limiter = self.limiter
+        let decoderLimits = Self.decoderLimits(limits)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                guard limiter.acquire() else {
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in limiter.release() }
+                return channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(HTTPResponseEncoder())
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
+                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
+                        limitConfiguration: decoderLimits)))
+                    try sync.addHandler(HTTPServerPipelineHandler())
+                    try sync.addHandler(MetricsHTTPHandler(routes: routes, limits: limits))
+                }
+            }
+        do {
+            let bound = try await bootstrap.bind(host: host, port: port).get()
+            channel = bound
+            return bound.localAddress?.port ?? port
+        } catch {
+            throw MetricsServerError(description: "cannot listen on \(host):\(port) for the metrics endpoint: \(error); "
+                + "choose another address with --listen HOST:PORT (or the config key metrics.listen) "
+                + "or stop what already uses this port")
+        }
+    }
+
+    private static func decoderLimits(_ limits: MetricsServerLimits) -> NIOHTTPDecoderLimitConfiguration {
+        var configuration = NIOHTTPDecoderLimitConfiguration()
+        configuration.maxHeaderListSize = limits.maxHeaderBytes
+        configuration.maxHeaderFieldSize = limits.maxHeaderBytes
+        configuration.maxHeaderFieldCount = 100
+        return configuration
+    }
+
+    /// Stops accepting connections. Open ones end at their idle timeout.
+    public func stop() async {
+        guard let channel else { return }
+        self.channel = nil
+        try? await channel.close()
+    }
+
+    /// Connections open right now (for tests and diagnostics).
+    public nonisolated var openConnections: Int { limiter.current }
+}

@@ -1,0 +1,45 @@
+import BallastCore
+import Logging
+
+/// The decision log: one swift-log line per change the governor decided,
+/// with its reason in the message and the details as structured metadata
+/// (`vm`, `uuid`, `kind`, `from`, `to`, `outcome`, `detail`, `tick`).
+public enum DecisionLog {
+    /// Logs every change of the tick. Applied changes at `info`, skipped at
+    /// `notice`, failed at `warning`.
+    public static func log(_ report: TickReport, to logger: Logger) {
+        for applied in report.applied {
+            let change = applied.change
+            var metadata: Logger.Metadata = [
+                "vm": .string(change.vmName),
+                "uuid": .string(change.vm.uuid),
+                "kind": .string(change.kind.rawValue),
+                "from": .stringConvertible(change.from),
+                "to": .stringConvertible(change.to),
+                "outcome": .string(applied.outcome.label),
+                "reason": .string(change.reason),
+                "tick": .stringConvertible(report.snapshot.tick),
+            ]
+            let level: Logger.Level
+            switch applied.outcome {
+            case .applied:
+                level = .info
+            case let .skipped(why):
+                level = .notice
+                metadata["detail"] = .string(why)
+            case let .failed(message):
+                level = .warning
+                metadata["detail"] = .string(message)
+            }
+            logger.log(level: level, "\(message(for: applied))", metadata: metadata)
+        }
+    }
+
+    /// The change in words, e.g. `web-1: memory 2.0 GiB -> 1.8 GiB applied: idle memory reclaimed`.
+    public static func message(for applied: AppliedChange) -> String {
+        let change = applied.change
+        return "\(HumanFormat.oneLine(change.vmName)): \(change.kind.rawValue) "
+            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, change.from)) -> "
+            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, change.to)) \(applied.outcome.label): \(change.reason)"
+    }
+}

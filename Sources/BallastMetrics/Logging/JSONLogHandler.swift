@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Where JSON log lines go: standard error, or (for tests) a collector.
+public enum JSONLogSink: Sendable {
+    case standardError
+    case collector(JSONLogCollector)
+
+    func write(_ line: [UInt8]) {
+        switch self {
+        case .standardError:
+            line.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                    if written <= 0 { return }
+                    offset += written
+                }
+            }
+        case let .collector(collector):
+            collector.append(line)
+        }
+    }
+}
+
+/// Keeps JSON log lines in memory, for tests of log output.
+public final class JSONLogCollector: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    public init() {}
+
+    func append(_ line: [UInt8]) {
+        let text = String(decoding: line, as: UTF8.self)
+        lines.withLock { $0.append(text) }
+    }
+
+    public var collected: [String] { lines.withLock { $0 } }
+}
+
+/// A swift-log handler writing one JSON object per line: `ts` (ISO 8601 UTC),
+/// `level`, `logger`, `msg`, `source`, and each metadata key at top level
+/// (nested metadata flattened with dots), so log shippers index fields directly.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public let label: String
+    private let sink: JSONLogSink
+
+    public init(label: String, sink: JSONLogSink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [String: String] = [:]
+        Self.flatten(metadata, prefix: "", into: &fields)
+        if let extra = event.metadata { Self.flatten(extra, prefix: "", into: &fields) }
+        var line = "{\"ts\":\(Self.quoted(Self.timestamp())),\"level\":\(Self.quoted(event.level.rawValue))"
+            + ",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(event.message.description))"
+            + ",\"source\":\(Self.quoted(event.source))"
+        for (key, value) in fields.sorted(by: { $0.key < $1.key })
+        where !["ts", "level", "logger", "msg", "source"].contains(key) {
+            line += ",\(Self.quoted(key)):\(Self.quoted(value))"
+        }
+        line += "}\n"
+        sink.write(Array(line.utf8))
+    }
+
+    private static func flatten(_ metadata: Logger.Metadata, prefix: String, into fields: inout [String: String]) {
+        for (key, value) in metadata {
+            let name = prefix.isEmpty ? key : "\(prefix).\(key)"
+            switch value {
+            case let .string(text): fields[name] = text
+            case let .stringConvertible(convertible): fields[name] = convertible.description
+            case let .dictionary(nested): flatten(nested, prefix: name, into: &fields)
+            case let .array(items): fields[name] = items.map(\.description).joined(separator: ",")
+            }
+        }
+    }
+
+    /// A JSON string literal with the required escapes (quote, backslash, control characters).
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    private static func timestamp() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}

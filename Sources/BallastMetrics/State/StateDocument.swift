@@ -1,0 +1,136 @@
+import BallastCore
+
+/// The JSON document served at `/v1/state` and read by `ballast status` and
+/// `ballast explain`. Its own types (not the engine's model) so that the wire
+/// schema stays stable while the model evolves; documented in docs/observability.md.
+/// Units: CPU in millicores, memory in bytes, time in seconds.
+public struct StateDocument: Sendable, Hashable, Codable {
+    /// Bumped on any incompatible change to this document.
+    public static let currentSchema = 1
+
+    public var schema: Int
+    public var version: String
+    public var health: HealthStatus
+    public var intervalSeconds: Double
+    /// `nil` until the first tick completes (then `host` is `nil` too and `vms` empty).
+    public var tick: UInt64?
+    public var time: Double?
+    public var emergency: Bool
+    public var host: HostDocument?
+    public var stages: [StageOutcome]
+    public var vms: [VMDocument]
+
+    public init(schema: Int = StateDocument.currentSchema, version: String, health: HealthStatus,
+                intervalSeconds: Double, tick: UInt64?, time: Double?, emergency: Bool, host: HostDocument?,
+                stages: [StageOutcome], vms: [VMDocument]) {
+        self.schema = schema
+        self.version = version
+        self.health = health
+        self.intervalSeconds = intervalSeconds
+        self.tick = tick
+        self.time = time
+        self.emergency = emergency
+        self.host = host
+        self.stages = stages
+        self.vms = vms
+    }
+}
+
+/// A CPU and memory pair on the wire.
+public struct ResourcesDocument: Sendable, Hashable, Codable {
+    public var cpuMillicores: Int
+    public var memoryBytes: UInt64
+
+    public init(_ vector: ResourceVector) {
+        cpuMillicores = vector.cpu
+        memoryBytes = vector.memory
+    }
+}
+
+/// One allocation on the wire: balloon size, CPU quota, vCPUs, weight.
+public struct AllocationDocument: Sendable, Hashable, Codable {
+    public var memoryBytes: UInt64
+    public var cpuMillicores: Int
+    public var vcpus: Int
+    public var cpuWeight: UInt32
+
+    public init(_ allocation: VMAllocation) {
+        memoryBytes = allocation.memory
+        cpuMillicores = allocation.cpu
+        vcpus = allocation.vcpus
+        cpuWeight = allocation.cpuWeight
+    }
+}
+
+/// Host capacity, what guests may have, free memory, pressure and overcommit.
+public struct HostDocument: Sendable, Hashable, Codable {
+    public var capacity: ResourcesDocument
+    public var guestCapacity: ResourcesDocument
+    public var reserve: ResourcesDocument
+    public var memoryAvailableBytes: UInt64
+    /// PSI `some` 10-second averages in percent, `nil` where the kernel reports none.
+    public var cpuPressureSomeAvg10: Double?
+    public var memoryPressureSomeAvg10: Double?
+    public var memoryPressureFullAvg10: Double?
+    public var cpuOvercommit: Double
+    public var memoryOvercommit: Double
+    public var balancedVMs: Int
+    public var unbalancedVMs: Int
+}
+
+/// The estimator's view of one VM: demand, confidence and the evidence.
+public struct EstimateDocument: Sendable, Hashable, Codable {
+    public var demand: ResourcesDocument
+    public var guestUsedMemoryBytes: UInt64?
+    public var memoryActiveFraction: Double
+    public var confidence: Double
+    public var signals: [Signal]
+}
+
+/// The policy chain's final wish for one VM and who made it.
+public struct ProposalDocument: Sendable, Hashable, Codable {
+    public var allocation: AllocationDocument
+    public var reason: String
+    public var stage: String
+}
+
+/// The operator's stated intent for one VM, as Ballast read it.
+public struct SpecDocument: Sendable, Hashable, Codable {
+    public var cpuShares: UInt32
+    public var memoryShares: UInt32
+    public var reservation: ResourcesDocument
+    public var floor: ResourcesDocument
+    public var ceiling: ResourcesDocument
+    public var cpuLimitMillicores: Int?
+    public var memoryLimitBytes: UInt64?
+    public var optOut: Bool
+
+    public init(_ spec: VMSpec) {
+        cpuShares = spec.cpuShares
+        memoryShares = spec.memoryShares
+        reservation = ResourcesDocument(spec.reservation)
+        floor = ResourcesDocument(spec.floor)
+        ceiling = ResourcesDocument(spec.ceiling)
+        cpuLimitMillicores = spec.cpuLimit
+        memoryLimitBytes = spec.memoryLimit
+        optOut = spec.optOut
+    }
+}
+
+/// One VM on the wire. Balanced VMs carry estimate, proposal and governed
+/// result; VMs that are present but not balanced carry only what is applied.
+public struct VMDocument: Sendable, Hashable, Codable {
+    public var uuid: String
+    public var name: String
+    public var runState: String
+    public var balanced: Bool
+    public var spec: SpecDocument
+    public var current: AllocationDocument
+    public var estimate: EstimateDocument?
+    public var proposed: ProposalDocument?
+    /// What the governor let through this tick, and each clamp it imposed, in words.
+    public var governed: AllocationDocument?
+    public var clamps: [String]
+    public var sampleNotes: [String]
+    public var lastChange: LastChange?
+}

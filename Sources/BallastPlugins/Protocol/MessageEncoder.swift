@@ -1,0 +1,206 @@
+import BallastCore
+
+/// Encodes Ballast's side of the protocol (requests and notifications) to
+/// single NDJSON lines, newline included. Field names and shapes are those of
+/// plugins/schema/*.json; tests validate the output against those schemas.
+public enum MessageEncoder {
+    /// A request line: `{"jsonrpc":"2.0","id":ID,"method":M,"params":P}\n`.
+    public static func request(id: Int64, method: String, params: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter(capacity: params.count + 64)
+        writer.raw("{\"jsonrpc\":\"2.0\",\"id\":")
+        writer.integer(id)
+        writer.raw(",\"method\":")
+        writer.string(method)
+        writer.raw(",\"params\":")
+        var line = writer.bytes
+        line.append(contentsOf: params)
+        line.append(UInt8(ascii: "}"))
+        line.append(0x0A)
+        return line
+    }
+
+    /// A notification line (no id, no answer expected).
+    public static func notification(method: String, params: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter(capacity: params.count + 48)
+        writer.raw("{\"jsonrpc\":\"2.0\",\"method\":")
+        writer.string(method)
+        writer.raw(",\"params\":")
+        var line = writer.bytes
+        line.append(contentsOf: params)
+        line.append(UInt8(ascii: "}"))
+        line.append(0x0A)
+        return line
+    }
+
+    /// `initialize` params.
+    public static func initializeParams(versions: [Int], pluginName: String, options: JSONValue,
+                                        deadlineMilliseconds: Int, maximumLineBytes: Int) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.raw("{")
+        writer.key("protocol_versions")
+        writer.raw("[")
+        for (index, version) in versions.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.integer(version)
+        }
+        writer.raw("],")
+        writer.key("ballast_version"); writer.string(PluginProtocol.ballastVersion); writer.raw(",")
+        writer.key("plugin_name"); writer.string(pluginName); writer.raw(",")
+        writer.key("deadline_ms"); writer.integer(deadlineMilliseconds); writer.raw(",")
+        writer.key("max_line_bytes"); writer.integer(maximumLineBytes); writer.raw(",")
+        writer.key("options"); writer.value(options)
+        writer.raw("}")
+        return writer.bytes
+    }
+
+    /// `decide` params: the snapshot and the previous stage's proposal.
+    /// Throws when a value cannot be represented in JSON (NaN, infinity).
+    public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal) throws(UnencodableValue) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512 + snapshot.vms.count * 900)
+        writer.raw("{")
+        writer.key("snapshot")
+        snapshotObject(snapshot, into: &writer)
+        writer.raw(",")
+        writer.key("previous")
+        writer.raw("[")
+        for (index, entry) in previous.entries.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{")
+            writer.key("id"); writer.string(entry.id.uuid); writer.raw(",")
+            allocationMembers(entry.allocation, into: &writer)
+            writer.raw(",")
+            writer.key("reason"); writer.string(entry.reason); writer.raw(",")
+            writer.key("stage"); writer.string(entry.stage)
+            writer.raw("}")
+        }
+        writer.raw("]}")
+        guard writer.nonFiniteCount == 0 else {
+            throw UnencodableValue(detail: "the tick-\(snapshot.tick) snapshot holds \(writer.nonFiniteCount) NaN or infinite number(s) (an estimator or backend bug)")
+        }
+        return writer.bytes
+    }
+
+    /// `observe` params: what was applied this tick and each change's outcome.
+    public static func observeParams(tick: UInt64, applied: [AppliedChange]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64 + applied.count * 160)
+        writer.raw("{")
+        writer.key("tick"); writer.unsigned(tick); writer.raw(",")
+        writer.key("applied")
+        writer.raw("[")
+        for (index, item) in applied.enumerated() {
+            if index > 0 { writer.raw(",") }
+            let change = item.change
+            writer.raw("{")
+            writer.key("id"); writer.string(change.vm.uuid); writer.raw(",")
+            writer.key("name"); writer.string(change.vmName); writer.raw(",")
+            writer.key("kind"); writer.string(change.kind.rawValue); writer.raw(",")
+            writer.key("from"); writer.integer(change.from); writer.raw(",")
+            writer.key("to"); writer.integer(change.to); writer.raw(",")
+            writer.key("reason"); writer.string(change.reason); writer.raw(",")
+            writer.key("outcome"); writer.string(item.outcome.label)
+            switch item.outcome {
+            case .applied: break
+            case .skipped(let detail), .failed(let detail):
+                writer.raw(","); writer.key("detail"); writer.string(detail)
+            }
+            writer.raw("}")
+        }
+        writer.raw("]}")
+        return writer.bytes
+    }
+
+    static func snapshotObject(_ snapshot: TickSnapshot, into writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("tick"); writer.unsigned(snapshot.tick); writer.raw(",")
+        writer.key("time"); writer.double(snapshot.time); writer.raw(",")
+        writer.key("host")
+        writer.raw("{")
+        writer.key("time"); writer.double(snapshot.host.time); writer.raw(",")
+        writer.key("capacity"); resources(snapshot.host.capacity, into: &writer); writer.raw(",")
+        writer.key("memory_available"); writer.unsigned(snapshot.host.memoryAvailable); writer.raw(",")
+        writer.key("cpu_pressure"); pressure(snapshot.host.cpuPressure, into: &writer); writer.raw(",")
+        writer.key("memory_pressure"); pressure(snapshot.host.memoryPressure, into: &writer)
+        writer.raw("},")
+        writer.key("guest_capacity"); resources(snapshot.guestCapacity, into: &writer); writer.raw(",")
+        writer.key("vms")
+        writer.raw("[")
+        for (index, vm) in snapshot.vms.enumerated() {
+            if index > 0 { writer.raw(",") }
+            vmObject(vm, into: &writer)
+        }
+        writer.raw("]}")
+    }
+
+    static func vmObject(_ vm: VMView, into writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("id"); writer.string(vm.id.uuid); writer.raw(",")
+        writer.key("name"); writer.string(vm.name); writer.raw(",")
+        let spec = vm.spec
+        writer.key("spec")
+        writer.raw("{")
+        writer.key("cpu_shares"); writer.unsigned(UInt64(spec.cpuShares)); writer.raw(",")
+        writer.key("memory_shares"); writer.unsigned(UInt64(spec.memoryShares)); writer.raw(",")
+        writer.key("reservation"); resources(spec.reservation, into: &writer); writer.raw(",")
+        writer.key("cpu_limit"); writer.optional(spec.cpuLimit) { $0.integer($1) }; writer.raw(",")
+        writer.key("memory_limit"); writer.optional(spec.memoryLimit) { $0.unsigned($1) }; writer.raw(",")
+        writer.key("floor"); resources(spec.floor, into: &writer); writer.raw(",")
+        writer.key("ceiling"); resources(spec.ceiling, into: &writer); writer.raw(",")
+        writer.key("min_vcpus"); writer.integer(spec.minVCPUs); writer.raw(",")
+        writer.key("max_vcpus"); writer.integer(spec.maxVCPUs); writer.raw(",")
+        writer.key("vcpu_hotplug"); writer.bool(spec.vcpuHotplug); writer.raw(",")
+        writer.key("opt_out"); writer.bool(spec.optOut)
+        writer.raw("},")
+        writer.key("current")
+        writer.raw("{")
+        allocationMembers(vm.current, into: &writer)
+        writer.raw("},")
+        let estimate = vm.estimate
+        writer.key("estimate")
+        writer.raw("{")
+        writer.key("demand"); resources(estimate.demand, into: &writer); writer.raw(",")
+        writer.key("guest_used_memory"); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }; writer.raw(",")
+        writer.key("memory_active_fraction"); writer.double(estimate.memoryActiveFraction); writer.raw(",")
+        writer.key("confidence"); writer.double(estimate.confidence); writer.raw(",")
+        writer.key("signals")
+        writer.raw("[")
+        for (index, signal) in estimate.signals.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{")
+            writer.key("name"); writer.string(signal.name); writer.raw(",")
+            writer.key("value"); writer.double(signal.value); writer.raw(",")
+            writer.key("note"); writer.string(signal.note)
+            writer.raw("}")
+        }
+        writer.raw("]},")
+        writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        writer.raw("}")
+    }
+
+    static func allocationMembers(_ allocation: VMAllocation, into writer: inout JSONWriter) {
+        writer.key("memory"); writer.unsigned(allocation.memory); writer.raw(",")
+        writer.key("cpu"); writer.integer(allocation.cpu); writer.raw(",")
+        writer.key("vcpus"); writer.integer(allocation.vcpus); writer.raw(",")
+        writer.key("cpu_weight"); writer.unsigned(UInt64(allocation.cpuWeight))
+    }
+
+    static func resources(_ vector: ResourceVector, into writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("cpu"); writer.integer(vector.cpu); writer.raw(",")
+        writer.key("memory"); writer.unsigned(vector.memory)
+        writer.raw("}")
+    }
+
+    static func pressure(_ sample: PressureSample?, into writer: inout JSONWriter) {
+        guard let sample else { writer.raw("null"); return }
+        writer.raw("{")
+        writer.key("some_avg10"); writer.double(sample.someAvg10); writer.raw(",")
+        writer.key("full_avg10"); writer.optional(sample.fullAvg10) { $0.double($1) }; writer.raw(",")
+        writer.key("some_total_us"); writer.unsigned(sample.someTotalMicros)
+        writer.raw("}")
+    }
+}
+
+/// A value Ballast cannot put on the wire (JSON has no NaN or infinity).
+public struct UnencodableValue: Error, Sendable, Hashable {
+    public var detail: String
+}

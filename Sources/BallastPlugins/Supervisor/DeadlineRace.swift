@@ -1,0 +1,38 @@
+import Synchronization
+
+/// Waits for a task's value for at most `seconds`, without cancelling the task
+/// when the time runs out: a plugin's start-up continues in the background
+/// while the tick moves on. (A task group cannot do this: it awaits its
+/// children, and `Task.value` ignores cancellation.)
+enum DeadlineRace {
+    static func value<T: Sendable>(of task: Task<T, any Error>, within seconds: Double) async throws -> T? {
+        let gate = Gate<T>()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
+            gate.arm(continuation)
+            Task {
+                do { gate.finish(.success(try await task.value)) } catch { gate.finish(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(max(0, seconds)))
+                gate.finish(.success(nil))
+            }
+        }
+    }
+
+    private final class Gate<T: Sendable>: Sendable {
+        private let slot = Mutex<CheckedContinuation<T?, any Error>?>(nil)
+
+        func arm(_ continuation: CheckedContinuation<T?, any Error>) {
+            slot.withLock { $0 = continuation }
+        }
+
+        func finish(_ result: Result<T?, any Error>) {
+            let continuation = slot.withLock { slot in
+                let taken = slot
+                slot = nil
+                return taken
+            }
+            continuation?.resume(with: result)
+        }
+    }
+}

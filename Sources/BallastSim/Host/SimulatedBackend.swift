@@ -1,0 +1,92 @@
+import BallastCore
+import Synchronization
+
+/// The simulator behind the engine's `Backend` protocol, for `ballast run
+/// --backend sim`: each `sample()` advances simulated time by one tick (demand
+/// interpolated from the traces, held at the end), then returns what a real
+/// host would show; `apply` sets balloon, quota, vCPUs and weight. Time
+/// advances per sample, so a caller that samples faster runs faster than real
+/// time. Thread-safe: one mutex guards the host.
+public final class SimulatedBackend: Backend {
+    private struct State: Sendable {
+        var host: SimulatedHost
+        var traces: [VMTrace]
+        var cursors: [Int]
+        var cpu: [Double]
+        var memory: [Double]
+        var ticks = 0
+        var indexByID: [VMID: Int]
+    }
+
+    private let state: Mutex<State>
+    /// Simulated seconds per `sample()`.
+    public let tick: Double
+
+    public init(traces unordered: [VMTrace], host: HostConfig, tick: Double) {
+        // Host order = VM id order, the order the engine sorts VMs in.
+        let keyed = unordered.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
+        let traces = keyed.map(\.1)
+        let vms = keyed.map(\.0)
+        let zeros = [Double](repeating: 0, count: traces.count)
+        self.tick = tick
+        state = Mutex(State(host: SimulatedHost(config: host, vms: vms), traces: traces,
+                            cursors: [Int](repeating: 0, count: traces.count), cpu: zeros, memory: zeros,
+                            indexByID: Dictionary(uniqueKeysWithValues: vms.enumerated().map { ($1.id, $0) })))
+    }
+
+    /// A backend replaying a generated scenario on its own host at its own tick.
+    public convenience init(scenario: Scenario, seed: UInt64) {
+        self.init(traces: scenario.traces(seed: seed), host: scenario.host, tick: scenario.tick)
+    }
+
+    public func sample() async throws -> HostSnapshot {
+        state.withLock { state in
+            let offset = Double(state.ticks) * tick
+            for index in state.traces.indices {
+                let demand = state.traces[index].demand(at: offset, cursor: &state.cursors[index])
+                state.cpu[index] = demand.cpu
+                state.memory[index] = demand.memory
+            }
+            state.host.step(cpuDemand: state.cpu, memoryDemand: state.memory, seconds: tick)
+            state.ticks += 1
+            return state.host.observe()
+        }
+    }
+
+    public func apply(_ changes: [Change]) async -> [AppliedChange] {
+        state.withLock { state in
+            changes.map { change in
+                guard let index = state.indexByID[change.vm] else {
+                    return AppliedChange(change: change, outcome: .failed("no simulated VM with id \(change.vm)"))
+                }
+                guard change.to >= 0 else {
+                    return AppliedChange(change: change, outcome: .failed("negative value \(change.to) for \(change.kind.rawValue)"))
+                }
+                var allocation = state.host.allocations[index]
+                switch change.kind {
+                case .memory: allocation.memory = UInt64(change.to)
+                case .cpuQuota: allocation.cpu = Int(change.to)
+                case .vcpus: allocation.vcpus = Int(change.to)
+                case .cpuWeight: allocation.cpuWeight = UInt32(clamping: change.to)
+                }
+                state.host.apply(allocation, at: index)
+                return AppliedChange(change: change, outcome: .applied)
+            }
+        }
+    }
+
+    /// The true demand of the last sampled tick, per VM, for display next to
+    /// the estimate (the demo table). Never given to a policy.
+    public func trueDemand() -> [VMID: ResourceVector] {
+        state.withLock { state in
+            var result: [VMID: ResourceVector] = [:]
+            for (index, vm) in state.host.vms.enumerated() {
+                result[vm.id] = ResourceVector(cpu: Int(state.cpu[index]), memory: UInt64(state.memory[index]))
+            }
+            return result
+        }
+    }
+
+    /// Simulated seconds elapsed.
+    public var time: Double { state.withLock { $0.host.time } }
+}

@@ -1,0 +1,36 @@
+import BallastCore
+
+/// Ballast itself, run exactly as the daemon runs it minus the async plugin
+/// chain: `BalancerState.prepare` (estimator), `FairShareStage` (allocator),
+/// `BalancerState.govern` (governor); the governed changes are applied.
+public struct BallastPolicy: ObservingPolicy {
+    public let name = "ballast"
+    private var state: BalancerState
+    private let stage: FairShareStage
+    private var indexByID: [VMID: Int] = [:]
+
+    public init(settings: BalancerSettings) {
+        self.state = BalancerState(settings: settings)
+        self.stage = FairShareStage(settings: settings.allocator)
+    }
+
+    public mutating func decide(_ snapshot: HostSnapshot) -> [VMAllocation] {
+        if indexByID.count != snapshot.vms.count {
+            indexByID = Dictionary(uniqueKeysWithValues: snapshot.vms.enumerated().map { ($1.id, $0) })
+        }
+        let tick = state.prepare(snapshot)
+        let proposal = stage.propose(tick)
+        let decision = state.govern(tick, proposal: proposal)
+        var result = snapshot.vms.map(\.current)
+        for change in decision.changes {
+            guard let index = indexByID[change.vm] else { continue }
+            switch change.kind {
+            case .memory: result[index].memory = UInt64(max(0, change.to))
+            case .cpuQuota: result[index].cpu = Int(change.to)
+            case .vcpus: result[index].vcpus = Int(change.to)
+            case .cpuWeight: result[index].cpuWeight = UInt32(clamping: change.to)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The plain-text comparison table `ballast simulate` prints by default.
+public enum ComparisonTable {
+    public static func render(_ result: ComparisonOutcome) -> String {
+        var lines: [String] = []
+        lines.append("\(result.vms) VMs on \(result.hosts) host(s), \(result.ticks) ticks of \(format(result.tick, 0)) s, "
+                     + "overcommit \(format(result.overcommit, 2)), CPU model \(result.cpuModel.rawValue), "
+                     + "simulated in \(format(result.seconds, 1)) s")
+        let header = ["policy", "cpu short", "mem short", "mem slack", "cpu slack", "fairness", "fair mem", "fair cpu", "chg/VM-h", "mem chg",
+                      "GiB balloon", "react p50", "react p99", "censored"]
+        var rows: [[String]] = [header]
+        for policy in result.policies {
+            let card = policy.card
+            rows.append([
+                policy.policy.rawValue, percent(card.cpuShortfall), percent(card.memoryShortfall), percent(card.slack),
+                percent(card.cpuSlack), format(card.fairness, 3), format(card.memoryFairness, 3),
+                format(card.cpuFairness, 3), format(card.changesPerVMHour, 1), format(card.memoryChangesPerVMHour, 1),
+                format(card.bytesBallooned / Double(1 << 30), 0), format(card.reactionP50, 0),
+                format(card.reactionP99, 0), "\(card.censoredReactions)/\(card.reactions.count)",
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let cells = row.enumerated().map { column, text in
+                column == 0 ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - text.count) + text
+            }
+            lines.append(cells.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func render(_ sweep: OvercommitSweep.Result, policies: [PolicyKind]) -> String {
+        var lines = ["memory shortfall by overcommit (a policy leaves the sweep above 1 %):"]
+        lines.append("overcommit  " + policies.map { $0.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) }
+            .joined(separator: " "))
+        for point in sweep.points {
+            let cells = policies.map { policy in
+                (point.memoryShortfall[policy].map { percent($0) } ?? "-")
+                    .padding(toLength: 9, withPad: " ", startingAt: 0)
+            }
+            lines.append(format(point.overcommit, 2).padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + cells.joined(separator: " "))
+        }
+        lines.append("density (highest overcommit with memory shortfall <= 1 %): "
+                     + policies.map { "\($0.rawValue) \(format(sweep.density[$0] ?? 0, 2))" }.joined(separator: ", "))
+        lines.append("sweep simulated in \(format(sweep.seconds, 1)) s")
+        return lines.joined(separator: "\n")
+    }
+
+    static func percent(_ value: Double) -> String { format(value * 100, 2) + "%" }
+
+    static func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}

@@ -1,0 +1,103 @@
+import BallastCore
+
+/// Runs every policy on one host over the same demand, from the same start
+/// state. The demand matrix (tick-major) is computed once, interpolated from
+/// the traces, and shared by all policies.
+struct HostRun {
+    let vms: [SimulatedVM]
+    let options: ComparisonOptions
+    let ticks: Int
+    let stepWindow: Int
+    let tracedVMs: Int
+    private var cpu: [Double]
+    private var memory: [Double]
+
+    init(traces unordered: [VMTrace], options: ComparisonOptions, ticks: Int, traceVMs: Bool) {
+        // Host order = VM id order, the order policies see VMs in (saves Ballast re-sorting each tick).
+        let keyed = unordered.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
+        let traces = keyed.map(\.1)
+        vms = keyed.map(\.0)
+        self.options = options
+        self.ticks = ticks
+        tracedVMs = traceVMs ? min(options.tracedVMs, traces.count) : 0
+        let count = traces.count
+        cpu = [Double](repeating: 0, count: ticks * count)
+        memory = cpu
+        for (index, trace) in traces.enumerated() {
+            var cursor = 0
+            let cpuCeiling = Double(trace.vcpus * 1000)
+            let memoryCeiling = Double(trace.memory)
+            for tick in 0..<ticks {
+                let demand = trace.demand(at: Double(tick) * options.tick, cursor: &cursor)
+                cpu[tick * count + index] = min(max(0, demand.cpu), cpuCeiling)
+                memory[tick * count + index] = min(max(0, demand.memory), memoryCeiling)
+            }
+        }
+        let steps = traces.map(\.step).sorted()
+        let medianStep = steps.isEmpty ? options.tick : steps[steps.count / 2]
+        stepWindow = max(1, Int((medianStep / options.tick).rounded()))
+    }
+
+    func run(_ kind: PolicyKind) -> PolicyResult {
+        var settings = options.ballastSettings
+        settings.interval = options.tick
+        switch kind {
+        case .static:
+            // StaticPolicy keeps every allocation; skip building an observation it would ignore.
+            return run(kind) { _, _, _ in [] }
+        case .mom:
+            var policy = MOMPolicy()
+            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+        case .proxmox:
+            var policy = ProxmoxPolicy()
+            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+        case .ballast:
+            var policy = BallastPolicy(settings: settings)
+            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+        case .oracle:
+            var policy = OraclePolicy(vms: vms)
+            return run(kind) { host, cpu, memory in policy.decide(host: host, cpuDemand: cpu, memoryDemand: memory) }
+        }
+    }
+
+    /// The loop: decide (observing policies see the counters up to the previous
+    /// tick; the oracle sees this tick's demand), apply and count changes, step, score.
+    private func run(_ kind: PolicyKind,
+                     decide: (SimulatedHost, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> [VMAllocation])
+        -> PolicyResult {
+        let count = vms.count
+        var host = SimulatedHost(config: options.host, vms: vms)
+        var scorer = TickScorer(config: options.host, vms: vms, ticks: options.keepSeries ? ticks : 0,
+                                stepWindow: stepWindow, tracedVMs: tracedVMs)
+        cpu.withUnsafeBufferPointer { cpuAll in
+            memory.withUnsafeBufferPointer { memoryAll in
+                for tick in 0..<ticks {
+                    let range = (tick * count)..<((tick + 1) * count)
+                    let cpuRow = UnsafeBufferPointer(rebasing: cpuAll[range])
+                    let memoryRow = UnsafeBufferPointer(rebasing: memoryAll[range])
+                    // Observing policies first decide after one tick has run: a
+                    // host that has not run yet has no counters to show.
+                    let wanted = tick > 0 || kind == .oracle ? decide(host, cpuRow, memoryRow) : []
+                    for index in 0..<min(count, wanted.count) {
+                        let before = host.allocations[index]
+                        host.apply(wanted[index], at: index)
+                        let after = host.allocations[index]
+                        if after.memory != before.memory {
+                            scorer.card.changes += 1
+                            scorer.card.memoryChanges += 1
+                            scorer.card.bytesBallooned += after.memory > before.memory
+                                ? Double(after.memory - before.memory) : Double(before.memory - after.memory)
+                        }
+                        if after.cpu != before.cpu { scorer.card.changes += 1 }
+                        if after.vcpus != before.vcpus { scorer.card.changes += 1 }
+                        if after.cpuWeight != before.cpuWeight { scorer.card.changes += 1 }
+                    }
+                    host.step(cpuDemand: cpuRow, memoryDemand: memoryRow, seconds: options.tick)
+                    scorer.record(tick: tick, host: host, cpu: cpuAll, memory: memoryAll, seconds: options.tick)
+                }
+            }
+        }
+        return PolicyResult(policy: kind, card: scorer.card, series: options.keepSeries ? scorer.series : nil,
+                            traced: scorer.traced)
+    }
+}

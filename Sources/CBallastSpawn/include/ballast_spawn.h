@@ -1,0 +1,16 @@
+// Thin shim over the GNU extensions the plugin supervisor needs and that
+// Swift's Glibc module does not expose (it is built without _GNU_SOURCE).
+#ifndef BALLAST_SPAWN_H
+#define BALLAST_SPAWN_H
+
+#include <spawn.h>
+
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec atomically, so no other
+/// child spawned concurrently inherits them. Returns 0 or -1 with errno.
+int ballast_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addchdir_np (glibc >= 2.29): the child changes
+/// directory before exec. Returns 0 or an error number.
+int ballast_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+#endif

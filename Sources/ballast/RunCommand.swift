@@ -1,0 +1,114 @@
+import ArgumentParser
+import BallastCore
+import BallastDaemon
+import BallastMetrics
+import BallastSim
+import Logging
+
+/// `ballast run`: the daemon. Balances a real host through libvirt
+/// (`--connect URI`) or a simulated one (`--backend sim`, the default when no
+/// hypervisor is named).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the balancer: against libvirt (--connect) or the built-in simulator (--backend sim).",
+        discussion: """
+            Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
+            2 bad config or options; 3 --once and the backend could not be sampled. \
+            SIGHUP reloads --config (a bad file is rejected and the old config kept).
+            """)
+
+    enum BackendKind: String, ExpressibleByArgument, CaseIterable {
+        case sim, libvirt
+    }
+
+    @Option(help: "sim or libvirt (default: libvirt when --connect is given, else sim).")
+    var backend: BackendKind?
+
+    @Option(help: "libvirt URI (default: the config's `connect`, qemu:///system).")
+    var connect: String?
+
+    @Option(help: "TOML config file (see docs/configuration.md).")
+    var config: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Compute and report every change, apply none.")
+    var dryRun = false
+
+    @Flag(help: "Run one tick and exit (exit 3 if the backend cannot be sampled).")
+    var once = false
+
+    @Option(help: "Seconds between ticks (overrides the config).")
+    var interval: Double?
+
+    @Option(help: "HTTP listen address HOST:PORT for /metrics, /healthz, /v1/state (overrides the config).")
+    var listen: String?
+
+    @Option(name: .customLong("log-format"), help: "text or json (overrides the config).")
+    var logFormat: String?
+
+    @Option(help: "Simulator: a generated scenario (\(NamedScenarios.names.joined(separator: ", "))).")
+    var scenario: String?
+
+    @Option(help: "Simulator: replay this trace file or folder instead of a scenario.")
+    var trace: String?
+
+    @Option(help: "Simulator: trace format gcd, planetlab, gwa or csv (default: detected).")
+    var format: String?
+
+    @Option(help: "Simulator: use a seeded subset of this many VMs of the trace.")
+    var vms: Int?
+
+    @Option(help: "Simulator: seed for sizes and scenarios.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Run simulated time this many times faster than real time (default 1).")
+    var speed: Double = 1
+
+    @Option(help: "Stop after this many simulated seconds.")
+    var duration: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Print the live table of VMs every tick (default: on for the simulator).")
+    var table: Bool?
+
+    func validate() throws {
+        if let interval, !(interval > 0 && interval.isFinite) { throw ValidationError("--interval must be positive seconds, got \(interval)") }
+        if !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be positive, got \(speed)") }
+        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be positive seconds, got \(duration)") }
+        if let logFormat, LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
+        if let format, TraceFormat(rawValue: format) == nil { throw ValidationError("--format must be gcd, planetlab, gwa or csv, got \(format)") }
+        if scenario != nil, trace != nil { throw ValidationError("give --scenario or --trace, not both") }
+        if resolvedBackend == .libvirt, scenario != nil || trace != nil {
+            throw ValidationError("--scenario and --trace are for the simulator (--backend sim)")
+        }
+    }
+
+    var resolvedBackend: BackendKind { backend ?? (connect == nil ? .sim : .libvirt) }
+
+    func run() async throws {
+        let request = RunRequest(
+            configPath: config, dryRun: dryRun, pacing: LoopPacing(once: once, duration: duration, speed: speed),
+            interval: interval, listen: listen, logFormat: logFormat.flatMap(LogFormat.init(rawValue:)),
+            liveTable: table ?? (resolvedBackend == .sim))
+        let loaded: BallastConfig
+        do {
+            loaded = try request.loadConfig()
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        loaded.logFormat.bootstrap(level: .info)
+        let logger = Logger(label: "ballast")
+        let choice: BackendChoice
+        switch resolvedBackend {
+        case .libvirt:
+            choice = .libvirt(uri: connect ?? loaded.connect)
+        case .sim:
+            let input: SimulatorSource.Input = trace.map {
+                .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)
+            } ?? .scenario(scenario ?? "demo")
+            choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval))
+        }
+        let code = await DaemonRunner(request: request, logger: logger).run(config: loaded, choice: choice)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import BallastCore
+import BallastSim
+import Foundation
+
+/// `ballast simulate`: replays traces or a scenario on simulated hosts under
+/// several policies and compares them (table, JSON, HTML report, density sweep).
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Compare Ballast with baseline policies on simulated hosts replaying VM traces.",
+        discussion: "See docs/simulator.md for the observation model, policies and scores.")
+
+    @Option(help: "A trace file or a directory of trace files.")
+    var trace: String?
+
+    @Option(help: "Trace format: gcd, planetlab, gwa or csv (default: detected from the first line).")
+    var format: String?
+
+    @Option(help: "A generated scenario instead of --trace: \(NamedScenarios.names.joined(separator: ", ")).")
+    var scenario: String?
+
+    @Option(help: "Use a seeded subset of this many VMs.")
+    var vms: Int?
+
+    @Option(help: "Memory overcommit per host: configured memory / physical memory (default 1, or the scenario's).")
+    var overcommit: Double?
+
+    @Option(help: "Comma-separated policies: ballast,static,mom,proxmox,oracle.")
+    var policy: String = PolicyKind.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "Seed for VM sizes, subsets, packing and scenarios.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Simulated seconds per tick (default 10, or the scenario's).")
+    var tick: Double?
+
+    @Option(name: .customLong("host-cpus"), help: "Cores per host (default 64, or the scenario's).")
+    var hostCPUs: Int?
+
+    @Option(name: .customLong("host-memory"), help: "Physical memory per host, e.g. 256GiB (default 256GiB, or the scenario's).")
+    var hostMemory: String?
+
+    @Option(name: .customLong("cpu-model"), help: "quota (allocations are enforced caps) or cfs (work-conserving by weight).")
+    var cpuModel: String = CPUModel.quota.rawValue
+
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @Option(help: "Write a self-contained HTML report with SVG plots to this file.")
+    var report: String?
+
+    @Option(name: .customLong("sweep-overcommit"), help: "FROM:TO:STEP: find each policy's density (highest overcommit with memory shortfall <= 1 %).")
+    var sweepOvercommit: String?
+
+    func validate() throws {
+        if (trace == nil) == (scenario == nil) { throw ValidationError("give exactly one of --trace PATH or --scenario NAME") }
+        if let vms, vms < 1 { throw ValidationError("--vms must be at least 1, got \(vms)") }
+        if let overcommit, !(overcommit > 0 && overcommit.isFinite) { throw ValidationError("--overcommit must be a positive number, got \(overcommit)") }
+        if let tick, !(tick > 0 && tick.isFinite) { throw ValidationError("--tick must be a positive number of seconds, got \(tick)") }
+        if let hostCPUs, hostCPUs < 1 { throw ValidationError("--host-cpus must be at least 1, got \(hostCPUs)") }
+        if let format, TraceFormat(rawValue: format) == nil {
+            throw ValidationError("unknown --format '\(format)'; use gcd, planetlab, gwa or csv")
+        }
+        if CPUModel(rawValue: cpuModel) == nil { throw ValidationError("unknown --cpu-model '\(cpuModel)'; use quota or cfs") }
+        do {
+            _ = try ArgumentValues.policies(policy)
+            if let hostMemory { _ = try ArgumentValues.byteSize(hostMemory) }
+            if let sweepOvercommit { _ = try ArgumentValues.sweep(sweepOvercommit) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let scenario, !NamedScenarios.names.contains(scenario) {
+            throw ValidationError("unknown --scenario '\(scenario)'; known: \(NamedScenarios.names.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        var options = ComparisonOptions(seed: seed)
+        options.policies = try ArgumentValues.policies(policy)
+        options.host.cpuModel = CPUModel(rawValue: cpuModel) ?? .quota
+        let traces: [VMTrace]
+        if let scenario {
+            let generated = try NamedScenarios.named(scenario, seed: seed, vms: vms)
+            traces = generated.traces(seed: seed)
+            options.host.cpus = generated.host.cpus
+            options.host.memory = generated.host.memory
+            options.tick = generated.tick
+            options.overcommit = generated.overcommit
+        } else if let trace {
+            guard let format = format.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat.detect(path: trace) else {
+                throw ValidationError("cannot tell the format of '\(trace)'; pass --format gcd|planetlab|gwa|csv")
+            }
+            let loaded = try TraceLoader(format: format, seed: seed).load(path: trace, limit: vms, seed: seed)
+            reportDiagnostics(loaded)
+            traces = loaded.traces
+        } else {
+            throw ValidationError("give --trace PATH or --scenario NAME")
+        }
+        if let hostCPUs { options.host.cpus = hostCPUs }
+        if let hostMemory { options.host.memory = try ArgumentValues.byteSize(hostMemory) }
+        if let tick { options.tick = tick }
+        if let overcommit { options.overcommit = overcommit }
+        options.keepSeries = report != nil
+        let progress = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+
+        if let sweepOvercommit {
+            let grid = try ArgumentValues.sweep(sweepOvercommit)
+            let sweep = await OvercommitSweep.run(traces: traces, options: options, grid: grid) { done, total in
+                progress.show(done, total, unit: "overcommit points")
+            }
+            progress.finish()
+            let atTop = await Comparison.run(traces: traces, options: options)
+            if json {
+                print(try ComparisonJSON(result: atTop, density: sweep.density).encoded())
+            } else {
+                print(ComparisonTable.render(atTop))
+                print()
+                print(ComparisonTable.render(sweep, policies: options.policies))
+            }
+            try writeReport(atTop)
+            return
+        }
+        let result = await Comparison.run(traces: traces, options: options) { done, total in
+            progress.show(done, total, unit: "hosts")
+        }
+        progress.finish()
+        if json {
+            print(try ComparisonJSON(result: result).encoded())
+        } else {
+            print(ComparisonTable.render(result))
+        }
+        try writeReport(result)
+    }
+
+    private func writeReport(_ result: ComparisonOutcome) throws {
+        guard let report else { return }
+        do {
+            try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write the report to '\(report)': \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("report written to \(report)\n".utf8))
+    }
+
+    private func reportDiagnostics(_ loaded: LoadReport) {
+        guard !loaded.diagnostics.isEmpty else { return }
+        var text = "loaded \(loaded.traces.count) VM trace(s); \(loaded.skippedFiles) file(s) skipped; "
+            + "\(loaded.diagnostics.count) problem(s):\n"
+        for diagnostic in loaded.diagnostics.prefix(20) { text += "  \(diagnostic)\n" }
+        if loaded.diagnostics.count > 20 { text += "  ... and \(loaded.diagnostics.count - 20) more\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+struct ProgressBar: Sendable {
+    let enabled: Bool
+
+    func show(_ done: Int, _ total: Int, unit: String) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

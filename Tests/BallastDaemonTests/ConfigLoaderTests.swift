@@ -1,0 +1,141 @@
+import BallastCore
+@testable import BallastDaemon
+import BallastPlugins
+import Testing
+
+@Suite("Config loading")
+struct ConfigLoaderTests {
+    @Test("a full config parses into settings, overrides and plugins")
+    func fullConfig() throws {
+        let text = """
+        interval = "2s"
+        listen = "127.0.0.1:9999"
+        log_format = "json"
+        connect = "test:///default"
+
+        [host]
+        reserve_cpu_millicores = 1000
+        reserve_memory = "2GiB"
+        guest_memory = "600MiB"
+
+        [estimator]
+        fall_half_life = "5m"
+        probe_factor = 1.5
+
+        [allocator]
+        idle_memory_tax = 0.5
+
+        [governor]
+        max_shrink_fraction = 0.2
+        min_memory_change = "8MiB"
+        vcpu_cooldown = 30
+
+        [vm."web-*"]
+        cpu_shares = 2048
+        floor_memory = "256MiB"
+
+        [vm."0f1e2d3c-0000-4000-8000-000000000001"]
+        opt_out = true
+
+        [[plugin]]
+        name = "priority"
+        command = ["/usr/bin/env", "python3", "p.py"]
+        deadline_ms = 200
+        [plugin.options]
+        tag = "gold"
+        weights = [1, 2]
+        """
+        let config = try ConfigLoader.parse(text, file: "t.toml")
+        #expect(config.balancer.interval == 2)
+        #expect(config.listen == "127.0.0.1:9999")
+        #expect(config.logFormat == .json)
+        #expect(config.balancer.hostReserve == ResourceVector(cpu: 1000, memory: .gibibytes(2)))
+        #expect(config.balancer.guestCapacityLimit?.memory == .mebibytes(600))
+        #expect(config.balancer.estimator.fallHalfLife == 300)
+        #expect(config.balancer.allocator.idleMemoryTax == 0.5)
+        #expect(config.balancer.governor.maxShrinkFraction == 0.2)
+        #expect(config.balancer.governor.minMemoryChange == .mebibytes(8))
+        #expect(config.vmOverrides.count == 2)
+        #expect(config.plugins.first?.command == ["/usr/bin/env", "python3", "p.py"])
+        #expect(config.plugins.first?.deadline == 0.2)
+        #expect(config.plugins.first?.options == .object(["tag": .string("gold"), "weights": .array([.integer(1), .integer(2)])]))
+    }
+
+    @Test("unknown keys are errors naming the line and key")
+    func unknownKey() {
+        let text = "interval = 2\n\n[governor]\nmax_shrink_fraction = 0.1\nmax_shrnk = 3\n"
+        #expect {
+            try ConfigLoader.parse(text, file: "t.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.issues == [ConfigIssue(file: "t.toml", line: 5, key: "governor.max_shrnk",
+                                                message: "unknown key (check the spelling; see README 'Configuration')")]
+        }
+    }
+
+    @Test("every bad value is reported, not only the first")
+    func severalErrors() throws {
+        let text = """
+        interval = -1
+        listen = "nowhere"
+        [host]
+        reserve_memory = "lots"
+        [vm."db"]
+        floor_memory = "2GiB"
+        ceiling_memory = "1GiB"
+        [[plugin]]
+        name = "x"
+        """
+        do {
+            _ = try ConfigLoader.parse(text, file: "bad.toml")
+            Issue.record("a bad config was accepted")
+        } catch {
+            let keys = error.issues.map(\.key)
+            #expect(keys.contains("interval"))
+            #expect(keys.contains("listen"))
+            #expect(keys.contains("host.reserve_memory"))
+            #expect(keys.contains("vm.db.floor_memory"))
+            #expect(keys.contains("plugin[0].command"))
+            #expect(error.issues.first { $0.key == "host.reserve_memory" }?.line == 4)
+            #expect(error.issues.first { $0.key == "plugin[0].command" }?.line == 8)
+        }
+    }
+
+    @Test("a syntax error names its line")
+    func syntaxError() {
+        do {
+            _ = try ConfigLoader.parse("interval = 2\n[governor\n", file: "s.toml")
+            Issue.record("a syntax error was accepted")
+        } catch {
+            #expect(error.issues.first?.line == 2)
+        }
+    }
+
+    @Test("overrides match by UUID, exact name and glob; later ones win")
+    func overrides() {
+        var glob = VMOverride(pattern: "web-*")
+        glob.cpuShares = 2048
+        var exact = VMOverride(pattern: "web-1")
+        exact.cpuShares = 4096
+        let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(2)), maxVCPUs: 2)
+        let applied = [glob, exact].reduce(spec) { s, o in
+            o.matches(id: VMID("AA"), name: "web-1") ? o.apply(to: s) : s
+        }
+        #expect(applied.cpuShares == 4096)
+        #expect(VMOverride(pattern: "aa").matches(id: VMID("AA"), name: "x"))
+        #expect(!glob.matches(id: VMID("b"), name: "db-1"))
+        #expect(Glob.matches(pattern: "vm-[ab]?-ü*", text: "vm-a1-über"))
+    }
+
+    @Test("sizes and durations parse with units and reject garbage")
+    func quantities() {
+        #expect(Quantities.bytes(from: "512MiB") == 512 * 1_048_576)
+        #expect(Quantities.bytes(from: "1.5 GiB") == 1_610_612_736)
+        #expect(Quantities.bytes(from: "2GB") == 2_000_000_000)
+        #expect(Quantities.bytes(from: "-1MiB") == nil)
+        #expect(Quantities.bytes(from: "12 parsecs") == nil)
+        #expect(Quantities.seconds(from: "500ms") == 0.5)
+        #expect(Quantities.seconds(from: "5m") == 300)
+        #expect(Quantities.seconds(from: "soon") == nil)
+    }
+}

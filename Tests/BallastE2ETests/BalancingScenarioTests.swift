@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+
+/// Issue 3 section 6: `ballast run` balancing real guests, checked from outside with
+/// virsh and the guests' serial consoles. Each scenario states its bound in ticks or
+/// seconds (interval 2 s). Until the binary has `run`, each one is a known issue.
+extension RealGuestTests {
+    @Suite("Balancing with ballast run")
+    struct Balancing {
+        static let uri = HarnessPaths.uri
+        static let mib: UInt64 = 1024
+
+        @Test("memory: A fills while B idles; A grows as it fills (no OOM), B never below its floor, memory flows back")
+        func memoryFollowsDemand() async throws {
+            try await balancingScenario {
+                var a = GuestSpec("mem-a")
+                a.memoryMiB = 512
+                a.currentMiB = 256
+                a.workload = "mem:fill=300M,at=20,step=10M,release=70"
+                var b = GuestSpec("mem-b")
+                b.memoryMiB = 512
+                try await withGuests([a, b]) {
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_memory = "768MiB"
+                        [estimator]
+                        fall_half_life = "10s"
+                        [vm."\(b.name)"]
+                        floor_memory = "192MiB"
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "memory", config: config)
+                    var minB = UInt64.max
+                    var peakA: UInt64 = 0
+                    // Sample every second until A has filled: A must keep up (no fill failure),
+                    // B must stay at or above its floor, the guests never exceed the cap.
+                    try await eventually("A filled 300 MiB or failed", within: 90, hint: "log: \(daemon.logPath)") {
+                        let sizeA = try await Virsh.balloonKiB(a.name), sizeB = try await Virsh.balloonKiB(b.name)
+                        minB = min(minB, sizeB)
+                        peakA = max(peakA, sizeA)
+                        return SerialLog.contains(a.name, "mem-filled") || SerialLog.contains(a.name, "mem-fill-failed")
+                    }
+                    #expect(!SerialLog.contains(a.name, "mem-fill-failed"), "A ran out of memory: Ballast did not grow it in time")
+                    #expect(peakA >= 330 * Self.mib, "A peaked at \(peakA / Self.mib) MiB, needs >= 330 MiB")
+                    #expect(minB >= 192 * Self.mib, "B went down to \(minB / Self.mib) MiB, below its 192 MiB floor")
+                    #expect(minB < 512 * Self.mib, "B was never shrunk to make room for A")
+                    #expect(peakA + minB <= 784 * Self.mib, "guests hold more than the 768 MiB cap")
+
+                    try await eventually("A released", within: 60) { SerialLog.contains(a.name, "mem-released") }
+                    let sizeAtRelease = try await Virsh.balloonKiB(a.name)
+                    try await eventually("A gives back >= 100 MiB after release", within: 60,
+                                         hint: "log: \(daemon.logPath)") {
+                        let bNow = try await Virsh.balloonKiB(b.name)
+                        #expect(bNow >= 192 * Self.mib)
+                        return try await Virsh.balloonKiB(a.name) + 100 * Self.mib <= sizeAtRelease
+                    }
+                    #expect(daemon.isRunning)
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("CPU: two busy guests with shares 2:1 get weights, quotas and CPU time near 2:1")
+        func cpuSharesTwoToOne() async throws {
+            try await balancingScenario {
+                var high = GuestSpec("cpu-high")
+                high.vcpus = 1
+                high.shares = 2048
+                high.workload = "cpu:burn=1"
+                var low = GuestSpec("cpu-low")
+                low.vcpus = 1
+                low.shares = 1024
+                low.workload = "cpu:burn=1"
+                try await withGuests([high, low]) {
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_cpu_millicores = 900
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "cpu", config: config)
+                    func quota(_ name: String) async throws -> Double {
+                        Double(try await Virsh.schedinfo(name)["vcpu_quota"] ?? "") ?? -1
+                    }
+                    // Within 5 ticks the quotas are set and in a 2:1 ratio.
+                    try await eventually("vcpu_quota ratio 2:1 (+-20 %)", within: 10, hint: "log: \(daemon.logPath)") {
+                        let (h, l) = (try await quota(high.name), try await quota(low.name))
+                        return h > 0 && l > 0 && abs(h / l - 2) <= 0.4
+                    }
+                    let hs = Double(try await Virsh.schedinfo(high.name)["cpu_shares"] ?? "") ?? 0
+                    let ls = Double(try await Virsh.schedinfo(low.name)["cpu_shares"] ?? "") ?? 0
+                    #expect(ls > 0 && abs(hs / ls - 2) <= 0.2, "cpu_shares \(hs):\(ls)")
+                    let (highName, lowName) = (high.name, low.name)
+                    async let highRate = Virsh.cpuRate(highName, over: 30)
+                    async let lowRate = Virsh.cpuRate(lowName, over: 30)
+                    let (h, l) = try await (highRate, lowRate)
+                    // Tolerance: +-25 % of 2 (TCG guests, host shared with builds).
+                    #expect(l > 0 && abs(h / l - 2) <= 0.5, "measured CPU ratio \(h / l) (\(h) vs \(l) s/s)")
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("vCPU: sustained demand hot-plugs to the maximum; after the cool-down it comes back down")
+        func vcpuFollowsDemand() async throws {
+            try await balancingScenario {
+                var guest = GuestSpec("vcpu")
+                guest.vcpus = 2
+                guest.currentVcpus = 1
+                guest.workload = "cpu:burn=2,at=5,stop=50"
+                try await withGuests([guest]) {
+                    let config = """
+                        interval = "2s"
+                        [governor]
+                        vcpu_cooldown = "10s"
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "vcpu", config: config)
+                    try await eventually("hot-plug to 2 vCPUs", within: 40, hint: "log: \(daemon.logPath)") {
+                        try await Virsh.liveVcpus(guest.name) == 2
+                    }
+                    try await eventually("guest sees 2 CPUs", within: 10) {
+                        SerialLog.contains(guest.name, "count=2")
+                    }
+                    try await eventually("burn stops", within: 60) { SerialLog.contains(guest.name, "cpu-burn-stop") }
+                    // libvirt 9.0 + QEMU 7.2 time out on vCPU unplug (docs/real-guests.md).
+                    await withKnownIssue("vCPU unplug times out with QEMU 7.2 + libvirt 9.0", isIntermittent: true) {
+                        try await eventually("back to 1 vCPU after the cool-down", within: 60, hint: "log: \(daemon.logPath)") {
+                            try await Virsh.liveVcpus(guest.name) == 1
+                        }
+                    }
+                    #expect(daemon.isRunning)
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("lifecycle: destroy and start mid-run, libvirtd killed and restarted; balancing resumes within 30 s")
+        func lifecycleAndRestart() async throws {
+            try await balancingScenario {
+                var one = GuestSpec("life-1")
+                one.memoryMiB = 384
+                var two = GuestSpec("life-2")
+                two.memoryMiB = 384
+                var late = GuestSpec("life-3")
+                late.memoryMiB = 384
+                try await withGuests([one, two]) {
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_memory = "512MiB"
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "lifecycle", config: config)
+                    // Idle guests over the cap: Ballast shrinks them.
+                    try await eventually("life-1 shrunk", within: 30, hint: "log: \(daemon.logPath)") {
+                        try await Virsh.balloonKiB(one.name) < 384 * Self.mib
+                    }
+                    try await Guests.script(["destroy", two.name])
+                    try await Task.sleep(for: .seconds(6))
+                    #expect(daemon.isRunning, "ballast exited after a guest was destroyed")
+
+                    try await withGuests([late]) {
+                        try await eventually("late guest picked up and resized", within: 30, hint: "log: \(daemon.logPath)") {
+                            try await Virsh.balloonKiB(late.name) < 384 * Self.mib
+                        }
+                        let pidText = try? String(contentsOfFile: HarnessPaths.libvirtdPidFile, encoding: .utf8)
+                        guard let pid = pidText.flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+                            Issue.record("libvirtd was not started by this harness (no \(HarnessPaths.libvirtdPidFile)); not killing it")
+                            return
+                        }
+                        kill(pid, SIGKILL)
+                        try await Task.sleep(for: .seconds(6))
+                        #expect(daemon.isRunning, "ballast exited when libvirtd went away")
+                        try await Shell.run("bash", [HarnessPaths.upScript], timeout: 120).check()
+                        // Undo Ballast's work by hand; resumed balancing shrinks the guest again.
+                        try await Virsh.run(["setmem", one.name, "384M", "--live"])
+                        try await eventually("balancing resumed after the restart", within: 30, hint: "log: \(daemon.logPath)") {
+                            try await Virsh.balloonKiB(one.name) < 384 * Self.mib
+                        }
+                        let lost = daemon.logLines(containing: "connection", "lost")
+                        #expect(lost.count == 1, "connection loss logged \(lost.count) times, want once:\n\(lost.joined(separator: "\n"))")
+                    }
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("bad input: unreachable URI gives a clear error and exit code 3 with --once")
+        func unreachableURI() async throws {
+            try await balancingScenario {
+                let uri = "qemu+unix:///system?socket=/nonexistent/ballast-e2e.sock"
+                let daemon = try BallastDaemonProcess(scenario: "unreachable", config: "interval = \"1s\"\n",
+                                                      arguments: ["--once"], uri: uri)
+                let status = try await daemon.waitForExit(within: 30)
+                #expect(status == 3, "exit status \(status); log:\n\(daemon.log)")
+                #expect(daemon.log.contains("/nonexistent/ballast-e2e.sock"), "the error does not name the URI:\n\(daemon.log)")
+
+                // Without --once it keeps retrying instead of exiting.
+                let retrying = try BallastDaemonProcess(scenario: "unreachable-retry", config: "interval = \"1s\"\n", uri: uri)
+                try await Task.sleep(for: .seconds(6))
+                #expect(retrying.isRunning, "ballast gave up on an unreachable URI:\n\(retrying.log)")
+                #expect(try await retrying.stop() == 0)
+            }
+        }
+
+        @Test("bad input: guest without balloon driver is left alone with a reason; malformed metadata warns and uses defaults")
+        func guestsWithBadInput() async throws {
+            try await balancingScenario {
+                var noDriver = GuestSpec("nodrv")
+                noDriver.memoryMiB = 384
+                noDriver.noModules = "virtio_balloon"
+                var badMetadata = GuestSpec("badmeta")
+                badMetadata.memoryMiB = 256
+                badMetadata.metadataXML = """
+                    <ballast:policy xmlns:ballast="https://ballast.dev/xmlns/policy/1">
+                      <shares cpu="lots"/>
+                    </ballast:policy>
+                    """
+                try await withGuests([noDriver, badMetadata]) {
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_memory = "384MiB"
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "bad-input", config: config)
+                    try await Task.sleep(for: .seconds(14))
+                    #expect(try await Virsh.balloonKiB(noDriver.name) == 384 * Self.mib,
+                            "the balloon of a guest without driver was changed")
+                    #expect(!daemon.logLines(containing: noDriver.name, "balloon").isEmpty,
+                            "no log line names \(noDriver.name) and its balloon:\n\(daemon.log)")
+                    #expect(!daemon.logLines(containing: badMetadata.name, "shares").isEmpty,
+                            "no warning names \(badMetadata.name) and the bad field:\n\(daemon.log)")
+                    #expect(daemon.isRunning)
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("--dry-run computes changes but virsh shows none applied")
+        func dryRunChangesNothing() async throws {
+            try await balancingScenario {
+                var guest = GuestSpec("dry")
+                guest.memoryMiB = 384
+                guest.workload = "cpu:burn=2"
+                try await withGuests([guest]) {
+                    let memoryBefore = try await Virsh.balloonKiB(guest.name)
+                    let schedBefore = try await Virsh.schedinfo(guest.name)
+                    let vcpusBefore = try await Virsh.liveVcpus(guest.name)
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_memory = "200MiB"
+                        guest_cpu_millicores = 300
+                        """
+                    let daemon = try BallastDaemonProcess(scenario: "dry-run", config: config, arguments: ["--dry-run"])
+                    try await Task.sleep(for: .seconds(12))
+                    #expect(try await Virsh.balloonKiB(guest.name) == memoryBefore)
+                    #expect(try await Virsh.schedinfo(guest.name) == schedBefore)
+                    #expect(try await Virsh.liveVcpus(guest.name) == vcpusBefore)
+                    #expect(daemon.log.contains(guest.name), "dry run reported nothing about \(guest.name):\n\(daemon.log)")
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+    }
+}

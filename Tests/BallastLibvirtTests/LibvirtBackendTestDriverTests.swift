@@ -1,0 +1,78 @@
+import BallastCore
+import Logging
+import Synchronization
+import Testing
+@testable import BallastLibvirt
+
+/// Collects events for assertions.
+final class CollectingSink: BalancerEventSink {
+    let events = Mutex<[BalancerEvent]>([])
+    func record(_ event: BalancerEvent) { events.withLock { $0.append(event) } }
+    var snapshot: [BalancerEvent] { events.withLock { $0 } }
+}
+
+/// `LibvirtBackend` end to end on the test driver (host files from this machine).
+@Suite(.serialized)
+struct LibvirtBackendTestDriverTests {
+    @Test func samplesTheHostAndTheTestDomain() async throws {
+        let backend = LibvirtBackend(uri: "test:///default")
+        let snapshot = try await backend.sample()
+        #expect(snapshot.host.capacity.cpu >= 1000)
+        #expect(snapshot.host.capacity.memory > 0)
+        let vm = try #require(snapshot.vms.first { $0.name == "test" })
+        #expect(vm.state == .running)
+        #expect(vm.id == VMID("6695eb01-f6a4-8304-79aa-97f2502e193f"))
+        #expect(vm.spec.ceiling.memory == UInt64(8_388_608) * 1024)
+        #expect(vm.current.memory > 0)
+        #expect(vm.cpu != nil)
+        // The test driver has no cgroup on this host: said in the notes, not fatal.
+        #expect(vm.sampleNotes.contains { $0.contains("cgroup") })
+        await backend.close()
+    }
+
+    @Test func appliesWhatTheDriverAllowsAndReportsTheRest() async throws {
+        let backend = LibvirtBackend(uri: "test:///default")
+        let snapshot = try await backend.sample()
+        let vm = try #require(snapshot.vms.first { $0.name == "test" })
+        let half = Int64(vm.spec.ceiling.memory / 2)
+        let changes = [
+            Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(vm.current.memory), to: half, reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: 1024, to: 2048, reason: "test"),
+            Change(vm: VMID("00000000-0000-0000-0000-000000000009"), vmName: "ghost", kind: .memory, from: 1, to: 2,
+                   reason: "test"),
+        ]
+        let applied = await backend.apply(changes)
+        #expect(applied.map(\.change) == changes)
+        #expect(applied[0].outcome == .applied)
+        guard case .failed(let message) = applied[1].outcome else {
+            Issue.record("cpu_shares on the test driver should fail, got \(applied[1].outcome)")
+            return
+        }
+        #expect(message.contains("virDomainSetSchedulerParametersFlags"))
+        guard case .skipped(let why) = applied[2].outcome else {
+            Issue.record("unknown domain should be skipped")
+            return
+        }
+        #expect(why.contains("ghost"))
+        let after = try await backend.sample()
+        #expect(after.vms.first { $0.id == vm.id }?.current.memory == UInt64(half))
+        _ = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .memory, from: half,
+                                        to: Int64(vm.current.memory), reason: "restore")])
+        await backend.close()
+    }
+
+    @Test func unreachableURIIsReportedOnceAndRetried() async throws {
+        let sink = CollectingSink()
+        let options = LibvirtBackendOptions(reconnectInitialDelay: 0, reconnectMaximumDelay: 0)
+        let backend = LibvirtBackend(uri: "qemu+unix:///system?socket=/nonexistent/ballast.sock", events: sink,
+                                     options: options)
+        for _ in 0..<3 {
+            await #expect(throws: (any Error).self) { _ = try await backend.sample() }
+        }
+        let downs = sink.snapshot.filter {
+            if case .backendConnection(up: false, _) = $0 { return true }
+            return false
+        }
+        #expect(downs.count == 1)
+    }
+}

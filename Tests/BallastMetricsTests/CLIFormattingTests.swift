@@ -1,0 +1,44 @@
+import BallastCore
+import BallastMetrics
+import Testing
+
+@Suite("status and explain text")
+struct CLIFormattingTests {
+    private func document() async -> StateDocument {
+        let state = ObservabilityState(interval: 2, clock: ManualClock())
+        await state.record(report: Fixtures.report(count: 4, names: Fixtures.awkwardNames, unbalanced: 1),
+                           tickSeconds: 0.01, late: false)
+        return await state.stateDocument()
+    }
+
+    @Test func statusHasOneRowPerVMEvenForMultilineNames() async {
+        let table = StatusTable.render(await document())
+        let lines = table.split(separator: "\n")
+        #expect(lines.count == 2 + 1 + 5)
+        #expect(table.contains(#"multi\nline"#))
+        #expect(table.contains("Ünïcødé-虚拟机-🚀"))
+        #expect(table.contains("stopped-0"))
+    }
+
+    @Test func explainSaysSignalsEstimateShareClampsAndChange() async throws {
+        let state = await document()
+        let vm = try Explanation.find(Fixtures.uuid(3), in: state)
+        let text = Explanation.render(vm, in: state)
+        #expect(text.contains("cpu.throttled = 0.100: 10 % of periods throttled"))
+        #expect(text.contains("it needs 1.25 cores of CPU"))
+        #expect(text.contains("confidence 0.88"))
+        #expect(text.contains("stage \"fair-share\": fair share of memory"))
+        #expect(text.contains("memory shrink limited to 10 % per tick"))
+        #expect(text.contains("because: memory above demand"))
+    }
+
+    @Test func explainNamesWhatIsKnownWhenTheVMIsNot() async {
+        let state = await document()
+        #expect(throws: ExplainError.self) { try Explanation.find("nope", in: state) }
+        do {
+            _ = try Explanation.find("nope", in: state)
+        } catch {
+            #expect("\(error)".contains("stopped-0"))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import BallastCore
+import BallastMetrics
+import Foundation
+import Logging
+import Testing
+
+@Suite("Decision log")
+struct DecisionLogTests {
+    @Test func oneJSONLinePerChangeWithReasonAndMetadata() throws {
+        let collector = JSONLogCollector()
+        var handler = JSONLogHandler(label: "ballast.decisions", sink: .collector(collector))
+        handler.logLevel = .debug
+        let logger = Logger(label: "ballast.decisions", factory: { _ in handler })
+        DecisionLog.log(Fixtures.report(count: 5, names: Fixtures.awkwardNames), to: logger)
+        let lines = collector.collected
+        #expect(lines.count == 5)
+        #expect(lines.allSatisfy { $0.hasSuffix("}\n") && $0.dropLast().allSatisfy { $0 != "\n" } })
+        let objects = try lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])
+        }
+        #expect(objects[2]["vm"] == "multi\nline")
+        #expect(objects[0]["reason"] == "memory above demand; shrinking at the step limit")
+        #expect(objects[0]["kind"] == "memory")
+        #expect(objects[0]["level"] == "info")
+        #expect(objects[4]["level"] == "warning")
+        #expect(objects[4]["outcome"] == "failed")
+        #expect(objects[4]["detail"] == "balloon refused")
+        #expect(objects[0]["msg"]?.contains("2.00 GiB -> 1.80 GiB applied") == true)
+        #expect(objects[0]["ts"]?.hasSuffix("Z") == true)
+    }
+
+    @Test func logFormatParsesFromItsName() {
+        #expect(LogFormat(rawValue: "json") == .json)
+        #expect(LogFormat(rawValue: "text") == .text)
+        #expect(LogFormat(rawValue: "xml") == nil)
+    }
+}

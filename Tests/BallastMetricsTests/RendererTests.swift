@@ -1,0 +1,98 @@
+import BallastCore
+@testable import BallastMetrics
+import Testing
+
+@Suite("Prometheus renderer")
+struct RendererTests {
+    private func rendered(_ reports: [TickReport], events: [BalancerEvent] = []) async -> [UInt8] {
+        let state = ObservabilityState(interval: 2, clock: ManualClock())
+        for report in reports {
+            await state.record(report: report, tickSeconds: 0.0123, late: false)
+        }
+        for event in events { state.eventSink.record(event) }
+        return PrometheusRenderer.render(await state.metricsSnapshot())
+    }
+
+    private static let events: [BalancerEvent] = [
+        .pluginRequest(plugin: "cap \"gpu\"", method: "decide", outcome: "ok", seconds: 0.004),
+        .pluginRequest(plugin: "cap \"gpu\"", method: "decide", outcome: "timeout: after 0.5 s", seconds: 0.5),
+        .pluginRestarted(plugin: "cap \"gpu\"", reason: "crashed"),
+        .pluginQuarantined(plugin: "flaky", reason: "5 crashes"),
+        .backendError(operation: "set_memory", message: "domain not found"),
+        .backendConnection(up: true, detail: "connected"),
+    ]
+
+    @Test func awkwardNamesPassPromtool() async throws {
+        let text = await rendered([Fixtures.report(count: 6, names: Fixtures.awkwardNames, unbalanced: 1,
+                                                   failedStage: true)], events: Self.events)
+        #expect(try PromTools.promtoolProblems(text) == nil)
+    }
+
+    @Test func awkwardNamesRoundTripThroughPythonParser() async throws {
+        let text = await rendered([Fixtures.report(count: 6, names: Fixtures.awkwardNames, unbalanced: 1,
+                                                   failedStage: true)], events: Self.events)
+        let samples = try PromTools.pythonParse(text)
+        for (index, name) in Fixtures.awkwardNames.enumerated() {
+            let balloon = samples.first {
+                $0.name == "ballast_vm_balloon_bytes" && $0.labels["domain"] == name
+            }
+            #expect(balloon?.labels["uuid"] == Fixtures.uuid(index), "name \(name) did not round-trip")
+            #expect(balloon?.value == Double(UInt64.gibibytes(2)))
+        }
+        let demand = samples.first { $0.name == "ballast_vm_cpu_demand_cores" && $0.labels["domain"] == "vm-5" }
+        #expect(demand?.value == 1.255)
+        let failed = samples.first {
+            $0.name == "ballast_vm_changes_total" && $0.labels["domain"] == "vm-4" && $0.labels["outcome"] == "failed"
+        }
+        #expect(failed?.labels["kind"] == "memory")
+        #expect(failed?.value == 1)
+        let timeouts = samples.first {
+            $0.name == "ballast_plugin_requests_total" && $0.labels["outcome"] == "timeout"
+        }
+        #expect(timeouts?.labels["plugin"] == "cap \"gpu\"")
+        #expect(samples.contains { $0.name == "ballast_build_info" && $0.labels["version"] == BallastBuild.version })
+        let buckets = samples.filter { $0.name == "ballast_tick_duration_seconds_bucket" }
+        #expect(buckets.last?.labels["le"] == "+Inf")
+        #expect(buckets.last?.value == 1)
+        #expect(samples.contains { $0.name == "ballast_backend_errors_total" && $0.labels["operation"] == "set_memory" })
+        #expect(samples.contains { $0.name == "ballast_host_pressure_ratio" && $0.value == 0.025 })
+        #expect(samples.contains { $0.name == "ballast_stage_failures_total" && $0.labels["stage"] == "plugin:\"odd\"" })
+    }
+
+    @Test func everyFamilyHasHelpAndType() async {
+        let text = String(decoding: await rendered([Fixtures.report(count: 2)], events: Self.events), as: UTF8.self)
+        let families = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(families.count > 20)
+        for family in families {
+            #expect(family.hasPrefix("ballast_"))
+            #expect(text.contains("# HELP \(family) "))
+        }
+    }
+
+    @Test func seriesDisappearWithTheirVM() async {
+        let first = Fixtures.report(tick: 1, count: 3)
+        var second = Fixtures.report(tick: 2, count: 3)
+        second.snapshot.vms.removeLast()
+        second.proposal.entries.removeLast()
+        second.decision.vms.removeLast()
+        second.applied.removeLast()
+        let text = String(decoding: await rendered([first, second]), as: UTF8.self)
+        #expect(text.contains(Fixtures.uuid(1)))
+        #expect(!text.contains(Fixtures.uuid(2)), "the series of a VM that is gone must be dropped")
+    }
+
+    @Test func changeCountersAccumulateAcrossTicks() async throws {
+        let text = await rendered([Fixtures.report(tick: 1, count: 2), Fixtures.report(tick: 2, count: 2)])
+        let samples = try PromTools.pythonParse(text)
+        let applied = samples.first {
+            $0.name == "ballast_vm_changes_total" && $0.labels["domain"] == "vm-0" && $0.labels["outcome"] == "applied"
+        }
+        #expect(applied?.value == 2)
+        #expect(samples.first { $0.name == "ballast_ticks_total" }?.value == 2)
+    }
+
+    @Test func tenThousandVMsStillPassPromtool() async throws {
+        let text = await rendered([Fixtures.report(count: 10_000)])
+        #expect(try PromTools.promtoolProblems(text) == nil)
+    }
+}

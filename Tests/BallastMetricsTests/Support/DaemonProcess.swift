@@ -1,0 +1,86 @@
+import BallastMetrics
+import Foundation
+
+/// The real `ballast` binary (built by `swift test` beside the test bundle)
+/// running `ballast run --backend sim` on a free loopback port.
+final class DaemonProcess {
+    let port: Int
+    let binary: String
+    private let process: Process
+    private let logURL: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(arguments: [String]) async throws {
+        binary = try Self.locateBinary()
+        port = try await Self.freePort()
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-e2e-\(UUID().uuidString).log")
+        try Data().write(to: logURL)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--listen", "127.0.0.1:\(port)"] + arguments
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// Waits until `/v1/state` reports at least `ticks` ticks.
+    func waitForTicks(_ ticks: UInt64, attempts: Int = 300) async throws -> StateDocument {
+        var last = "no answer"
+        for _ in 0..<attempts {
+            guard process.isRunning else {
+                throw ToolFailure(description: "ballast run exited with \(process.terminationStatus): \(log())")
+            }
+            do {
+                let state = try await StateClient.fetch(baseURL: baseURL, timeout: 2)
+                if let tick = state.tick, tick >= ticks { return state }
+                last = "tick \(state.tick.map(String.init) ?? "none")"
+            } catch {
+                last = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ToolFailure(description: "the daemon did not reach tick \(ticks): \(last); log: \(log())")
+    }
+
+    /// Runs another `ballast` subcommand against this daemon.
+    func command(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(binary, arguments)
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: logURL)
+        return process.terminationStatus
+    }
+
+    func log() -> String {
+        String((try? String(contentsOf: logURL, encoding: .utf8))?.suffix(3000) ?? "")
+    }
+
+    private static func locateBinary() throws -> String {
+        var candidates: [String] = []
+        if let override = ProcessInfo.processInfo.environment["BALLAST_BIN"] { candidates.append(override) }
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        candidates.append(bundleDirectory.appendingPathComponent("ballast").path)
+        candidates.append(bundleDirectory.deletingLastPathComponent().appendingPathComponent("ballast").path)
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/ballast")
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ToolFailure(description: "no ballast binary at \(candidates); run `swift build --product ballast` "
+                + "or set BALLAST_BIN")
+        }
+        return found
+    }
+
+    private static func freePort() async throws -> Int {
+        let probe = MetricsServer(host: "127.0.0.1", port: 0, state: ObservabilityState(interval: 1))
+        let port = try await probe.start()
+        await probe.stop()
+        return port
+    }
+}

@@ -1,0 +1,76 @@
+import BallastMetrics
+import Foundation
+
+/// A real Prometheus server (the Debian `prometheus` binary) in a temporary
+/// folder on a free loopback port, scraping one target every second.
+final class PrometheusServer {
+    let port: Int
+    private let process: Process
+    private let folder: URL
+
+    init(scraping target: String) async throws {
+        port = try await Self.freePort()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-prom-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = """
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        scrape_configs:
+          - job_name: ballast
+            static_configs:
+              - targets: ['\(target)']
+        """
+        let configURL = folder.appendingPathComponent("prometheus.yml")
+        try Data(config.utf8).write(to: configURL)
+        let logURL = folder.appendingPathComponent("prometheus.log")
+        try Data().write(to: logURL)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["prometheus", "--config.file=\(configURL.path)",
+                             "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",
+                             "--web.listen-address=127.0.0.1:\(port)"]
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// Runs an instant query until it returns at least `minimum` series (or gives up after `attempts` seconds).
+    func query(_ promQL: String, minimum: Int, attempts: Int = 60) async throws -> [[String: Any]] {
+        let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
+        var lastError = "no answer"
+        for _ in 0..<attempts {
+            do {
+                let response = try await SimpleHTTPClient.request(
+                    url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: 5)
+                let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                let data = json?["data"] as? [String: Any]
+                let result = data?["result"] as? [[String: Any]] ?? []
+                if result.count >= minimum { return result }
+                lastError = "\(result.count) series"
+            } catch {
+                lastError = "\(error)"
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+        let log = (try? String(contentsOf: folder.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
+        throw ToolFailure(description: "Prometheus query \(promQL) gave \(lastError); its log ends: \(log.suffix(1500))")
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A loopback port nobody listens on right now (bound briefly by a throwaway server).
+    private static func freePort() async throws -> Int {
+        let probe = MetricsServer(host: "127.0.0.1", port: 0, state: ObservabilityState(interval: 1))
+        let port = try await probe.start()
+        await probe.stop()
+        return port
+    }
+}

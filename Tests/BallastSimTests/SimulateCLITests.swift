@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Runs the built `ballast` executable as a subprocess, as a user would.
+@Suite struct SimulateCLITests {
+    static var binary: String {
+        (TestPaths.repositoryRoot as NSString).appendingPathComponent(".build/debug/ballast")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: TestPaths.repositoryRoot)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func jsonHasTheDocumentedShape() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary),
+                     "build the executable first: swift build --product ballast")
+        let result = try Self.run(["simulate", "--trace", "../shared/traces/google-2011-gcd", "--vms", "12",
+                                   "--overcommit", "3", "--tick", "60", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["policies", "vms", "ticks", "hosts"])
+        #expect(object["vms"] as? Int == 12)
+        #expect(object["ticks"] as? Int == 1436)
+        let policies = try #require(object["policies"] as? [[String: Any]])
+        #expect(policies.compactMap { $0["name"] as? String } == ["ballast", "static", "mom", "proxmox", "oracle"])
+        let keys: Set<String> = ["name", "cpu_shortfall", "memory_shortfall", "slack", "fairness", "changes_per_vm_hour",
+                                 "reaction_p50_ticks", "reaction_p99_ticks"]
+        for policy in policies {
+            #expect(Set(policy.keys) == keys)
+            for key in ["cpu_shortfall", "memory_shortfall", "slack", "fairness"] {
+                let value = try #require(policy[key] as? Double)
+                #expect(value >= 0 && value <= 1)
+            }
+        }
+    }
+
+    @Test func sweepAddsDensity() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let result = try Self.run(["simulate", "--trace", "../shared/traces/google-2011-gcd", "--vms", "8",
+                                   "--policy", "static,oracle", "--tick", "300", "--sweep-overcommit", "1:2:0.5", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let density = try #require(object["density"] as? [String: Double])
+        #expect(Set(density.keys) == ["static", "oracle"])
+    }
+
+    @Test func badFlagsFailClearly() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let cases: [([String], String)] = [
+            (["simulate", "--scenario", "demo", "--overcommit", "-1"], "--overcommit"),
+            (["simulate", "--scenario", "demo", "--policy", "vmware"], "unknown policy 'vmware'"),
+            (["simulate", "--trace", "/nonexistent"], "/nonexistent"),
+            (["simulate", "--scenario", "demo", "--host-memory", "lots"], "not a memory size"),
+            (["simulate"], "exactly one of --trace"),
+        ]
+        for (arguments, message) in cases {
+            let result = try Self.run(arguments)
+            #expect(result.status != 0, "\(arguments) should fail")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds Ballast's e2e guest image: the host's Debian kernel plus a busybox initramfs
+# holding guest/init and the virtio balloon modules. Output (outside git):
+#   $BALLAST_E2E_STATE/guest/vmlinuz         the kernel
+#   $BALLAST_E2E_STATE/guest/initramfs.cpio.gz
+# Rebuilt only when an input changes (init, this script, busybox, kernel, modules).
+# Prints the output directory on stdout.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/../scripts/libvirt/common.sh"
+
+ensure_packages linux-image-amd64 busybox-static cpio
+
+out="$BALLAST_E2E_STATE/guest"
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon)
+
+# The newest kernel that has both an image in /boot and a module tree.
+kver=""
+for k in $(ls -1 /lib/modules | sort -V -r); do
+  if [ -f "/boot/vmlinuz-$k" ]; then kver="$k"; break; fi
+done
+[ -n "$kver" ] || die "no kernel found with both /boot/vmlinuz-<v> and /lib/modules/<v>; install linux-image-amd64"
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "$busybox missing; install busybox-static"
+file -b "$busybox" 2>/dev/null | grep -q dynamic && die "$busybox is dynamically linked; install busybox-static"
+
+module_paths=()
+for m in "${modules[@]}"; do
+  p="$(find "/lib/modules/$kver" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" | head -n1)"
+  [ -n "$p" ] || die "module $m not found under /lib/modules/$kver (is it built in? check /lib/modules/$kver/modules.builtin)"
+  module_paths+=("$p")
+done
+
+inputs_hash="$(cat "$here/init" "$here/build.sh" "$busybox" "/boot/vmlinuz-$kver" "${module_paths[@]}" \
+  | sha256sum | cut -d' ' -f1)"
+if [ -f "$out/inputs.sha256" ] && [ "$(cat "$out/inputs.sha256")" = "$inputs_hash" ] \
+   && [ -f "$out/initramfs.cpio.gz" ] && [ -f "$out/vmlinuz" ]; then
+  log "guest image up to date in $out"
+  echo "$out"
+  exit 0
+fi
+
+log "building guest image for kernel $kver in $out"
+mkdir -p "$out"
+root="$(mktemp -d "$out/root.XXXXXX")"
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/lib/modules" "$root/dev"
+cp "$busybox" "$root/bin/busybox"
+cp "$here/init" "$root/init"
+chmod 755 "$root/init" "$root/bin/busybox"
+: > "$root/modules.order"
+for i in "${!modules[@]}"; do
+  m="${modules[$i]}" p="${module_paths[$i]}" dest="$root/lib/modules/${modules[$i]}.ko"
+  case "$p" in
+    *.ko.xz) xz -dc "$p" > "$dest" ;;
+    *.ko.zst) zstd -q -dc "$p" > "$dest" ;;
+    *.ko.gz) gzip -dc "$p" > "$dest" ;;
+    *) cp "$p" "$dest" ;;
+  esac
+  echo "$m" >> "$root/modules.order"
+done
+# The kernel needs /dev/console before /init runs to give it stdin/stdout.
+mknod -m 600 "$root/dev/console" c 5 1
+(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet | gzip -9n) > "$out/initramfs.cpio.gz.tmp"
+mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+cp "/boot/vmlinuz-$kver" "$out/vmlinuz"
+echo "$kver" > "$out/kernel-version"
+echo "$inputs_hash" > "$out/inputs.sha256"
+log "guest image built: $(du -h "$out/initramfs.cpio.gz" | cut -f1) initramfs, kernel $kver"
+echo "$out"

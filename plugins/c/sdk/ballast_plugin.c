@@ -1,0 +1,175 @@
+/* Implementation of ballast_plugin.h; see there for the contract. */
+#include "ballast_plugin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void send_message(json_object *message) {
+    const char *text = json_object_to_json_string_ext(message, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    fputs(text, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+}
+
+static json_object *envelope(json_object *id) {
+    json_object *message = json_object_new_object();
+    json_object_object_add(message, "jsonrpc", json_object_new_string("2.0"));
+    json_object_object_add(message, "id", json_object_get(id));
+    return message;
+}
+
+static void answer(json_object *id, json_object *result) {
+    json_object *message = envelope(id);
+    json_object_object_add(message, "result", result);
+    send_message(message);
+    json_object_put(message);
+}
+
+static void answer_error(json_object *id, int code, const char *text) {
+    json_object *message = envelope(id);
+    json_object *error = json_object_new_object();
+    json_object_object_add(error, "code", json_object_new_int(code));
+    json_object_object_add(error, "message", json_object_new_string(text));
+    json_object_object_add(message, "error", error);
+    send_message(message);
+    json_object_put(message);
+}
+
+void bp_log(const char *level, const char *format, ...) {
+    char text[2048];
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(text, sizeof text, format, arguments);
+    va_end(arguments);
+    json_object *message = json_object_new_object();
+    json_object_object_add(message, "jsonrpc", json_object_new_string("2.0"));
+    json_object_object_add(message, "method", json_object_new_string("log"));
+    json_object *params = json_object_new_object();
+    json_object_object_add(params, "level", json_object_new_string(level));
+    json_object_object_add(params, "message", json_object_new_string(text));
+    json_object_object_add(message, "params", params);
+    send_message(message);
+    json_object_put(message);
+}
+
+json_object *bp_allocation(const char *vm_id, const char *reason) {
+    json_object *entry = json_object_new_object();
+    json_object_object_add(entry, "id", json_object_new_string(vm_id));
+    json_object_object_add(entry, "reason", json_object_new_string(reason));
+    return entry;
+}
+
+void bp_set_memory(json_object *entry, uint64_t bytes) { json_object_object_add(entry, "memory", json_object_new_uint64(bytes)); }
+void bp_set_cpu(json_object *entry, int64_t value) { json_object_object_add(entry, "cpu", json_object_new_int64(value)); }
+void bp_set_vcpus(json_object *entry, int64_t value) { json_object_object_add(entry, "vcpus", json_object_new_int64(value)); }
+void bp_set_cpu_weight(json_object *entry, int64_t value) { json_object_object_add(entry, "cpu_weight", json_object_new_int64(value)); }
+
+static json_object *lookup(json_object *object, const char *path) {
+    char key[128];
+    while (object != NULL && *path != '\0') {
+        const char *dot = strchr(path, '.');
+        size_t length = dot ? (size_t)(dot - path) : strlen(path);
+        if (length >= sizeof key) return NULL;
+        memcpy(key, path, length);
+        key[length] = '\0';
+        if (!json_object_object_get_ex(object, key, &object)) return NULL;
+        path += length + (dot ? 1 : 0);
+    }
+    return object;
+}
+
+int64_t bp_get_int(json_object *object, const char *path, int64_t fallback) {
+    json_object *value = lookup(object, path);
+    if (value == NULL || !(json_object_is_type(value, json_type_int) || json_object_is_type(value, json_type_double))) return fallback;
+    return json_object_get_int64(value);
+}
+
+const char *bp_get_string(json_object *object, const char *path, const char *fallback) {
+    json_object *value = lookup(object, path);
+    if (value == NULL || !json_object_is_type(value, json_type_string)) return fallback;
+    return json_object_get_string(value);
+}
+
+static int handle_initialize(const char *name, const char *version, json_object *id, json_object *params,
+                             bp_context *context, int decides, int observes) {
+    json_object *offered = lookup(params, "protocol_versions");
+    int agreed = 0;
+    for (size_t i = 0; offered && json_object_is_type(offered, json_type_array) && i < json_object_array_length(offered); i++) {
+        if (json_object_get_int(json_object_array_get_idx(offered, i)) == BP_PROTOCOL_VERSION) agreed = 1;
+    }
+    if (!agreed) {
+        char text[256];
+        snprintf(text, sizeof text, "%s speaks protocol version %d, Ballast offered %s", name, BP_PROTOCOL_VERSION,
+                 offered ? json_object_to_json_string(offered) : "nothing");
+        fprintf(stderr, "%s\n", text);
+        answer_error(id, -32000, text);
+        return 1;
+    }
+    json_object *options = lookup(params, "options");
+    if (context->options) json_object_put(context->options);
+    context->options = options ? json_object_get(options) : json_object_new_object();
+    json_object *result = json_object_new_object();
+    json_object_object_add(result, "protocol_version", json_object_new_int(BP_PROTOCOL_VERSION));
+    json_object_object_add(result, "name", json_object_new_string(name));
+    json_object_object_add(result, "version", json_object_new_string(version));
+    json_object *capabilities = json_object_new_array();
+    if (decides) json_object_array_add(capabilities, json_object_new_string("decide"));
+    if (observes) json_object_array_add(capabilities, json_object_new_string("observe"));
+    json_object_object_add(result, "capabilities", capabilities);
+    answer(id, result);
+    return 0;
+}
+
+int bp_run(const char *name, const char *version, bp_decide_fn decide, bp_observe_fn observe) {
+    bp_context context = { .options = NULL, .name = name };
+    char *line = NULL;
+    size_t capacity = 0;
+    ssize_t length;
+    int status = 0;
+    while ((length = getline(&line, &capacity, stdin)) >= 0) {
+        if (length > BP_MAX_LINE_BYTES + 1) {
+            fprintf(stderr, "%s: input line of %zd bytes is over the protocol maximum; exiting\n", name, length);
+            status = 1;
+            break;
+        }
+        enum json_tokener_error problem;
+        json_object *message = json_tokener_parse_verbose(line, &problem);
+        if (message == NULL) {
+            if (length > 1) fprintf(stderr, "%s: ignoring a line that is not JSON: %s\n", name, json_tokener_error_desc(problem));
+            continue;
+        }
+        const char *method = bp_get_string(message, "method", "");
+        json_object *id = lookup(message, "id");
+        json_object *params = lookup(message, "params");
+        int stop = 0;
+        if (strcmp(method, "initialize") == 0) {
+            stop = handle_initialize(name, version, id, params, &context, decide != NULL, observe != NULL);
+            status = stop;
+        } else if (strcmp(method, "decide") == 0 && decide != NULL) {
+            json_object *allocations = json_object_new_array();
+            if (context.options == NULL) context.options = json_object_new_object();
+            if (decide(&context, lookup(params, "snapshot"), lookup(params, "previous"), allocations) == 0) {
+                json_object *result = json_object_new_object();
+                json_object_object_add(result, "allocations", allocations);
+                answer(id, result);
+            } else {
+                json_object_put(allocations);
+                answer_error(id, -32603, "decide failed in the plugin (see its stderr)");
+            }
+        } else if (strcmp(method, "observe") == 0) {
+            if (observe != NULL) observe(&context, params);
+        } else if (strcmp(method, "shutdown") == 0) {
+            answer(id, NULL);
+            stop = 1;
+        } else if (id != NULL) {
+            answer_error(id, -32601, "unknown method");
+        }
+        json_object_put(message);
+        if (stop) break;
+    }
+    free(line);
+    if (context.options) json_object_put(context.options);
+    return status;
+}

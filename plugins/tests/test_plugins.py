@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Plugin-side protocol tests: runs every shipped plugin, feeds it requests
+that satisfy plugins/schema (checked first), and validates every line it
+writes against the schemas. Run: python3 plugins/tests/test_plugins.py
+(needs jsonschema and jsonrpcserver; the C plugin is built by `make -C plugins/c`).
+"""
+import json
+import pathlib
+import subprocess
+import sys
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+PLUGINS = HERE.parent
+sys.path.insert(0, str(PLUGINS / "schema"))
+import validate  # noqa: E402
+
+SHIPPED = {
+    "priority": [str(PLUGINS / "c" / "build" / "priority")],
+    "time-of-day": [sys.executable, str(PLUGINS / "python" / "time_of_day" / "time_of_day.py")],
+    "mom-balloon": [sys.executable, str(PLUGINS / "python" / "mom_balloon" / "mom_balloon.py")],
+    "headroom": [sys.executable, str(PLUGINS / "jsonrpcserver" / "headroom.py")],
+}
+
+GIB = 1 << 30
+
+
+def vm(index, name, balloon=True):
+    memory = GIB * (1 + index % 4)
+    return {
+        "id": f"6b1d0c4e-0000-4000-8000-{index:012x}", "name": name,
+        "spec": {"cpu_shares": 1024, "memory_shares": 1024, "reservation": {"cpu": 250, "memory": memory // 4},
+                 "cpu_limit": None, "memory_limit": None, "floor": {"cpu": 100, "memory": memory // 8},
+                 "ceiling": {"cpu": 4000, "memory": memory * 2}, "min_vcpus": 1, "max_vcpus": 4,
+                 "vcpu_hotplug": False, "opt_out": False},
+        "current": {"memory": memory, "cpu": 1000, "vcpus": 2, "cpu_weight": 1024},
+        "estimate": {"demand": {"cpu": 1300, "memory": memory // 2}, "guest_used_memory": memory // 2 if balloon else None,
+                     "memory_active_fraction": 0.5, "confidence": 0.9,
+                     "signals": [{"name": "cpu.throttled", "value": 0.3, "note": "30 % of periods"}]},
+        "has_balloon_stats": balloon,
+    }
+
+
+def decide_request(request_id, names, pressure=False):
+    vms = [vm(i, n, balloon=(i != 1)) for i, n in enumerate(names)]
+    capacity = {"cpu": 16000, "memory": 64 * GIB}
+    snapshot = {"tick": 1, "time": 2.0, "host": {"time": 2.0, "capacity": capacity,
+                                                  "memory_available": (4 if pressure else 40) * GIB,
+                                                  "cpu_pressure": None, "memory_pressure": None},
+                "guest_capacity": capacity, "vms": vms}
+    previous = [dict(v["current"], id=v["id"], reason="unchanged", stage="current") for v in vms]
+    return {"jsonrpc": "2.0", "id": request_id, "method": "decide", "params": {"snapshot": snapshot, "previous": previous}}
+
+
+def initialize(versions, options):
+    return {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocol_versions": versions, "ballast_version": "0.1.0", "plugin_name": "t",
+                       "deadline_ms": 250, "max_line_bytes": 8388608, "options": options}}
+
+
+def converse(command, messages):
+    text = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages)
+    done = subprocess.run(command, input=text.encode(), capture_output=True, timeout=20)
+    return [json.loads(line) for line in done.stdout.decode().splitlines() if line.strip()], done.returncode
+
+
+class PluginProtocolTests(unittest.TestCase):
+    def check(self, schema, message):
+        errors = [e.message for e in validate.validator(schema).iter_errors(message)]
+        self.assertEqual(errors, [], f"{schema}: {message}")
+
+    def test_every_plugin_answers_with_schema_valid_messages(self):
+        names = ["db-1", "batch-\"quoted\"", "caf\u00e9 \U0001F680", "prio-x"]
+        for name, command in SHIPPED.items():
+            with self.subTest(plugin=name):
+                requests = [initialize([1], {"high_priority": ["db-*"], "batch": ["batch-*"], "hour": 23}),
+                            decide_request(2, names, pressure=True), decide_request(3, []),
+                            {"jsonrpc": "2.0", "method": "observe", "params": {"tick": 1, "applied": []}},
+                            {"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": {}}]
+                self.check("initialize.request", requests[0])
+                self.check("decide.request", requests[1])
+                self.check("observe.notification", requests[3])
+                self.check("shutdown.request", requests[4])
+                answers, status = converse(command, requests)
+                self.assertEqual(status, 0)
+                self.assertEqual([a["id"] for a in answers], [1, 2, 3, 4])
+                self.check("initialize.response", answers[0])
+                self.check("decide.response", answers[1])
+                self.check("decide.response", answers[2])
+                self.check("shutdown.response", answers[3])
+
+    def test_every_plugin_refuses_an_unknown_version(self):
+        for name, command in SHIPPED.items():
+            with self.subTest(plugin=name):
+                answers, _ = converse(command, [initialize([999], {})])
+                self.assertEqual(len(answers), 1)
+                self.check("error.response", answers[0])
+                self.assertEqual(answers[0]["error"]["code"], -32000)
+
+    def test_policies(self):
+        answers, _ = converse(SHIPPED["priority"], [initialize([1], {"high_priority": ["db-*"]}),
+                                                    decide_request(2, ["db-1", "web"])])
+        self.assertEqual([a["id"] for a in answers[1]["result"]["allocations"]], [f"6b1d0c4e-0000-4000-8000-{0:012x}"])
+        self.assertEqual(answers[1]["result"]["allocations"][0]["cpu_weight"], 4096)
+        answers, _ = converse(SHIPPED["mom-balloon"], [initialize([1], {}), decide_request(2, ["a", "b", "c"], pressure=True)])
+        shrunk = {a["id"]: a["memory"] for a in answers[1]["result"]["allocations"]}
+        self.assertNotIn(f"6b1d0c4e-0000-4000-8000-{1:012x}", shrunk)  # no balloon statistics: skipped
+        self.assertEqual(shrunk[f"6b1d0c4e-0000-4000-8000-{0:012x}"], int(GIB * 0.95))
+
+
+if __name__ == "__main__":
+    unittest.main()
