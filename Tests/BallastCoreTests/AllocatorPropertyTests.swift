@@ -116,7 +116,8 @@ struct AllocatorPropertyTests {
                         if wi == 0 { continue }
                         #expect(wj > 0, "\(res.name): zero-share VM \(j) served before short VM \(i)")
                         guard wj > 0 else { continue }
-                        #expect(ai / wi >= (aj - Double(n)) / wj * (1 - 1e-9),
+                        // Each amount is rounded down to a whole unit: one unit of slack on each side.
+                        #expect((ai + 1) / wi >= (aj - 1) / wj * (1 - 1e-9),
                                 "\(res.name): short VM \(i) at \(ai) below VM \(j) at \(aj)")
                     }
                 }

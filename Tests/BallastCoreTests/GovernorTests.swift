@@ -252,3 +252,20 @@ struct GovernorHostTests {
         #expect(decision.changes.isEmpty)
     }
 }
+
+/// A spec with no known ceiling (a backend that could not read it) must not drive a VM to zero.
+@Suite("Governor unknown ceilings")
+struct GovernorUnknownCeilingTests {
+    @Test func zeroCeilingsLeaveTheVMAlone() {
+        var governor = Governor()
+        let spec = VMSpec(ceiling: .zero, maxVCPUs: 2)
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000)
+        let (vm, changes, _) = GovernorTests.one(current: current, proposed: Fixture.allocation(memory: 0, cpu: 0),
+                                                 spec: spec, governor: &governor)
+        #expect(vm.final.memory == current.memory)
+        #expect(vm.final.cpu == current.cpu)
+        #expect(changes.isEmpty)
+        #expect(vm.clamps.contains(GovernorClamp.memoryCeilingUnknown))
+        #expect(vm.clamps.contains(GovernorClamp.cpuCeilingUnknown))
+    }
+}

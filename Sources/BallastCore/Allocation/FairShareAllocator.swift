@@ -16,7 +16,7 @@
 ///    for the one level that uses the capacity exactly; weight is the CPU shares,
 ///    or for memory the shares adjusted by the idle memory tax (below).
 /// 3. **Surplus.** What is left after every target is met is water-filled on top,
-///    by the same weights, up to each VM's cap. Headroom makes growth free: a VM
+///    by plain shares (no idle tax), up to each VM's cap. Headroom makes growth free: a VM
 ///    whose demand rises gets the new demand without waiting for anyone to shrink.
 ///    `AllocatorSettings.distributeSurplus = false` leaves the surplus unallocated.
 ///
@@ -24,7 +24,10 @@
 /// Server", OSDI 2002): with tax rate τ, idle memory costs `k = 1 / (1 − τ)` times
 /// active memory, so a VM's memory weight is `shares / (f + k (1 − f))`, where `f`
 /// is its active fraction. Equal shares and equal demands: the VM with more idle
-/// memory gets less under contention, so its idle memory is reclaimed first.
+/// memory gets less under contention, so its idle memory is reclaimed first. The tax
+/// applies under contention only: the active fraction is measured against the current
+/// balloon, so taxing the surplus too would feed each tick's allocation back into the
+/// next tick's weights and make allocations flip between two states.
 ///
 /// Zero shares: served only after every positive-share VM is satisfied. Zero
 /// capacity: everyone gets zero. Amounts are rounded down, so the total never
@@ -53,6 +56,7 @@ struct AllocatorWorkspace {
     private var target: [Double]
     private var cap: [Double]
     private var weight: [Double]
+    private var surplusWeight: [Double]
     private var result: [Double]
     private var filler = WaterFill()
 
@@ -61,6 +65,7 @@ struct AllocatorWorkspace {
         target = lower
         cap = lower
         weight = lower
+        surplusWeight = lower
         result = lower
     }
 
@@ -75,6 +80,7 @@ struct AllocatorWorkspace {
             lower[i] = min(Double(max(0, request.reservation.cpu)), c)
             target[i] = max(lower[i], min(Double(max(0, request.demand.cpu)), c))
             weight[i] = Double(request.cpuShares)
+            surplusWeight[i] = weight[i]
         }
         let cpu = divide(Double(max(0, capacity.cpu)), settings: settings)
         for i in requests.indices { output[i].cpu = WholeUnits.downInt(cpu[i]) }
@@ -90,6 +96,7 @@ struct AllocatorWorkspace {
             weight[i] = FairShareAllocator.memoryWeight(
                 shares: request.memoryShares, activeFraction: request.memoryActiveFraction,
                 idleTax: settings.idleMemoryTax)
+            surplusWeight[i] = Double(request.memoryShares)
         }
         let memory = divide(Double(capacity.memory), settings: settings)
         for i in requests.indices { output[i].memory = WholeUnits.down(memory[i]) }
@@ -114,7 +121,7 @@ struct AllocatorWorkspace {
             _ = filler.fill(lower: lower, upper: target, weight: weight, amount: capacity - reserved,
                             result: &result)
         } else if settings.distributeSurplus, wanted < capacity {
-            _ = filler.fill(lower: target, upper: cap, weight: weight, amount: capacity - wanted,
+            _ = filler.fill(lower: target, upper: cap, weight: surplusWeight, amount: capacity - wanted,
                             result: &result)
         } else {
             for i in 0..<n { result[i] = target[i] }

@@ -16,11 +16,15 @@
 /// the same order as last tick) a single comparison per VM. Value semantics keep a
 /// simulator run reproducible; owned by one loop.
 public struct Estimator: Sendable {
-    public var settings: EstimatorSettings
+    public var settings: EstimatorSettings {
+        didSet { weights = SmoothingWeights() }
+    }
     private var slots: [VMHistory] = []
     private var slotIndex: [VMID: Int] = [:]
     private var cursor = 0
     private var addedSinceLastPrune = false
+    /// Smoothing weights for the last interval seen: every VM of a tick shares dt.
+    private var weights = SmoothingWeights()
 
     public init(settings: EstimatorSettings = .init()) {
         self.settings = settings
@@ -52,6 +56,7 @@ public struct Estimator: Sendable {
                                   signals: &signals, confidence: confidence)
         }
 
+        if weights.dt != dt { weights = SmoothingWeights(dt: dt, settings: settings) }
         let cpu = estimateCPU(vm, history: &history, dt: dt, signals: &signals, confidence: &confidence)
         let memory = estimateMemory(vm, history: &history, dt: dt, time: time, signals: &signals,
                                     confidence: &confidence)
@@ -218,11 +223,10 @@ public struct Estimator: Sendable {
         if censored {
             signals.append(Signal(name: SignalName.cpuProbe, value: raw,
                                   note: "CPU usage is censored: probing upward"))
-            let rise = HalfLife.weight(dt: dt, halfLife: settings.riseHalfLife)
-            history.cpu = max(history.cpu, history.cpu + rise * (raw - history.cpu))
+            history.cpu = max(history.cpu, history.cpu + weights.rise * (raw - history.cpu))
         } else {
-            let halfLife = raw > history.cpu ? settings.riseHalfLife : settings.cpuFallHalfLife
-            history.cpu += HalfLife.weight(dt: dt, halfLife: halfLife) * (raw - history.cpu)
+            let weight = raw > history.cpu ? weights.rise : weights.cpuFall
+            history.cpu += weight * (raw - history.cpu)
         }
         history.cpu = min(max(history.cpu, 0), ceiling)
         return history.cpu
@@ -308,14 +312,30 @@ public struct Estimator: Sendable {
         if censored {
             signals.append(Signal(name: SignalName.memoryProbe, value: raw,
                                   note: "memory is censored: probing upward"))
-            let rise = HalfLife.weight(dt: dt, halfLife: settings.riseHalfLife)
-            history.memory = max(history.memory, history.memory + rise * (raw - history.memory))
+            history.memory = max(history.memory, history.memory + weights.rise * (raw - history.memory))
         } else {
-            let halfLife = raw > history.memory ? settings.riseHalfLife : settings.fallHalfLife
-            history.memory += HalfLife.weight(dt: dt, halfLife: halfLife) * (raw - history.memory)
+            let weight = raw > history.memory ? weights.rise : weights.memoryFall
+            history.memory += weight * (raw - history.memory)
         }
         history.memory = min(max(history.memory, 0), max(ceiling, 0))
         let active = current > 0 ? min(1, usedBytes / current) : 1
         return MemoryEstimate(demand: history.memory, guestUsed: used, activeFraction: active)
+    }
+}
+
+/// The smoothing weights for one interval length, computed once per tick rather than per VM.
+struct SmoothingWeights {
+    var dt = -1.0
+    var rise = 1.0
+    var cpuFall = 1.0
+    var memoryFall = 1.0
+
+    init() {}
+
+    init(dt: Double, settings: EstimatorSettings) {
+        self.dt = dt
+        rise = HalfLife.weight(dt: dt, halfLife: settings.riseHalfLife)
+        cpuFall = HalfLife.weight(dt: dt, halfLife: settings.cpuFallHalfLife)
+        memoryFall = HalfLife.weight(dt: dt, halfLife: settings.fallHalfLife)
     }
 }

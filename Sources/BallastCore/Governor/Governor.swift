@@ -7,10 +7,14 @@
 ///   `memoryAvailable` below `emergencyFreeFraction` of capacity) no growth beyond
 ///   the floor and idle VMs shrink by up to `emergencyShrinkFraction` per tick;
 ///   otherwise shrink at most `maxShrinkFraction` of the current balloon per tick
-///   (growth is immediate); no shrink on a low-confidence estimate; the floor
-///   `max(spec.floor, guest used + max(marginBytes, marginFraction × used))` beats
-///   everything; changes smaller than `minMemoryChange` are dropped (hysteresis)
-///   unless needed to reach the floor or the ceiling;
+///   (growth is immediate); no shrink on a low-confidence estimate; then the floor
+///   beats everything: the configured floor always, and guest used +
+///   max(marginBytes, marginFraction × used) as a limit on shrinking (it never forces
+///   growth, or a full guest, whose "used" is its whole balloon, would ratchet up
+///   forever); changes smaller than `minMemoryChange` are dropped (hysteresis)
+///   unless needed to reach the configured floor or the ceiling;
+/// - host-wide: growth never takes the balanced VMs past the guest capacity (what
+///   shrinks this tick frees room; growth beyond the room is cut proportionally);
 /// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
 ///   `minCPUChange`;
 /// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
@@ -141,7 +145,9 @@ public struct Governor: Sendable {
         let proposed = entry.allocation
         let current = vm.current
         var p = Pending(proposed: proposed, final: current, reason: entry.reason)
-        if vm.hasBalloonStats {
+        if vm.hasBalloonStats, vm.spec.ceiling.memory == 0 {
+            if proposed.memory != current.memory { p.memoryClamps.append(GovernorClamp.memoryCeilingUnknown) }
+        } else if vm.hasBalloonStats {
             let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.memoryClamps)
             p.final.memory = memory.value
             p.floor = memory.floor
@@ -273,7 +279,11 @@ public struct Governor: Sendable {
 
     private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {
         let current = vm.current.cpu
-        let ceiling = max(vm.spec.ceiling.cpu, 0)
+        guard vm.spec.ceiling.cpu > 0 else {
+            if proposed != current { clamps.append(GovernorClamp.cpuCeilingUnknown) }
+            return current
+        }
+        let ceiling = vm.spec.ceiling.cpu
         let minimum = min(max(vm.spec.floor.cpu, settings.minCPU), ceiling)
         var target = proposed
         if target > ceiling {

@@ -10,6 +10,8 @@ public enum GovernorClamp {
     public static let memoryEmergencyIdleShrink = "memory: emergency, idle VM shrunk faster"
     public static let memoryLowConfidence = "memory: estimate not confident enough to shrink"
     public static let memoryHysteresis = "memory: change below the minimum (hysteresis)"
+    public static let memoryCeilingUnknown = "memory: the VM's memory ceiling is unknown (0), memory left alone"
+    public static let cpuCeilingUnknown = "cpu quota: the VM's CPU ceiling is unknown (0), quota left alone"
     public static let memoryNoBalloonStats = "memory: guest reports no balloon statistics, memory left alone"
     public static let cpuMinimum = "cpu quota: raised to the minimum"
     public static let cpuCeiling = "cpu quota: lowered to the ceiling"

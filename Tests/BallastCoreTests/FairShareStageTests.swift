@@ -1,0 +1,68 @@
+import Testing
+@testable import BallastCore
+
+/// The built-in policy stage: allocations into full VM allocations with reasons.
+@Suite("Fair-share stage")
+struct FairShareStageTests {
+    static let gib = ByteUnits.gibibyte
+
+    @Test func uncontendedReasonsAreFixedTexts() {
+        let views = [1, 2].map {
+            Fixture.view($0, current: Fixture.allocation(memory: 4 << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 2 << 30, used: 2 << 30))
+        }
+        let proposal = FairShareStage().propose(Fixture.snapshot(views))
+        #expect(proposal.entries.map(\.reason) == [FairShareStage.Reason.demandMetWithHeadroom,
+                                                  FairShareStage.Reason.demandMetWithHeadroom])
+        #expect(proposal.entries.allSatisfy { $0.stage == "fair-share" })
+        // Surplus by equal shares up to the 16 GiB ceiling each.
+        #expect(proposal.entries.allSatisfy { $0.allocation.memory == 16 << 30 })
+    }
+
+    @Test func contendedReasonCarriesTheNumbers() {
+        let views = [1, 2].map {
+            Fixture.view($0, current: Fixture.allocation(memory: 4 << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 6 << 30, used: 5 << 30))
+        }
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 8 << 30))
+        let proposal = FairShareStage().propose(snapshot)
+        #expect(proposal.entries[0].allocation.memory == 4 << 30)
+        #expect(proposal.entries[0].reason == "fair share: 4.0 GiB for demand 6.0 GiB, host memory 150% committed")
+        let quiet = FairShareStage(detailedReasons: false).propose(snapshot)
+        #expect(quiet.entries[0].reason == FairShareStage.Reason.shortWithoutDetail)
+    }
+
+    @Test func hotplugVCPUsFollowTheEntitlementWithinBounds() {
+        var spec = Fixture.spec(cpuCeiling: 8000, maxVCPUs: 8, hotplug: true)
+        spec.minVCPUs = 2
+        let busy = Fixture.view(1, spec: spec, current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 2),
+                                estimate: Fixture.estimate(cpu: 5200, memory: 2 << 30, used: 2 << 30))
+        let idle = Fixture.view(2, spec: spec, current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 4),
+                                estimate: Fixture.estimate(cpu: 100, memory: 2 << 30, used: 2 << 30))
+        let snapshot = Fixture.snapshot([busy, idle], capacity: ResourceVector(cpu: 5300, memory: 64 << 30))
+        let proposal = FairShareStage().propose(snapshot)
+        #expect(proposal.entries[0].allocation.cpu == 5200)
+        #expect(proposal.entries[0].allocation.vcpus == 6)
+        #expect(proposal.entries[1].allocation.vcpus == 2)   // 100 millicores, but at least minVCPUs
+        #expect(proposal.entries[0].allocation.cpuWeight == 1024)
+    }
+
+    @Test func memoryLeftAloneWithoutBalloonStatsAndCountedAtCurrentSize() {
+        let blind = Fixture.view(1, current: Fixture.allocation(memory: 6 << 30),
+                                 estimate: Fixture.estimate(cpu: 1000, memory: 3 << 30, used: nil), balloon: false)
+        let seen = Fixture.view(2, current: Fixture.allocation(memory: 4 << 30),
+                                estimate: Fixture.estimate(cpu: 1000, memory: 8 << 30, used: 7 << 30))
+        let snapshot = Fixture.snapshot([blind, seen], capacity: ResourceVector(cpu: 16_000, memory: 10 << 30))
+        let proposal = FairShareStage().propose(snapshot)
+        #expect(proposal.entries[0].allocation.memory == 6 << 30)
+        #expect(proposal.entries[1].allocation.memory == 4 << 30)
+    }
+
+    @Test func reasonTextFormatting() {
+        #expect(ReasonText.bytes(3 * Self.gib + Self.gib / 10) == "3.1 GiB")
+        #expect(ReasonText.bytes(512 << 20) == "512 MiB")
+        #expect(ReasonText.cores(2405) == "2.41 cores")
+        #expect(ReasonText.cores(50) == "0.05 cores")
+        #expect(ReasonText.percent(0.92) == "92%")
+    }
+}
