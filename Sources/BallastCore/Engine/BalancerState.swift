@@ -21,14 +21,25 @@ public struct BalancerState: Sendable {
     }
 
     /// Raw sample -> estimates -> the snapshot every policy stage sees.
-    /// Only running, not opted-out VMs are balanced.
+    /// Only running, not opted-out VMs are balanced; what the others hold
+    /// (opted-out VMs' memory and CPU, paused VMs' memory) is taken off the
+    /// capacity the balanced ones share.
     public mutating func prepare(_ raw: HostSnapshot) -> TickSnapshot {
         tick += 1
         var views: [VMView] = []
         views.reserveCapacity(raw.vms.count)
-        for vm in raw.vms where vm.state == .running {
+        var heldElsewhere = ResourceVector.zero
+        for vm in raw.vms {
+            if vm.state == .paused {
+                heldElsewhere.memory &+= vm.current.memory
+            }
+            guard vm.state == .running else { continue }
             let estimate = estimator.estimate(vm, at: raw.host.time)
-            guard !vm.spec.optOut else { continue }
+            guard !vm.spec.optOut else {
+                heldElsewhere.memory &+= vm.current.memory
+                heldElsewhere.cpu += min(vm.current.cpu, vm.current.vcpus * CPUUnits.millicoresPerCore)
+                continue
+            }
             views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
                                 hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
         }
@@ -43,7 +54,10 @@ public struct BalancerState: Sendable {
         if estimator.pruneUnseen(at: raw.host.time) {
             governor.retain(only: Set(estimator.trackedIDs))
         }
-        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: guestCapacity(of: raw.host), vms: views)
+        var capacity = guestCapacity(of: raw.host)
+        capacity.cpu = max(0, capacity.cpu - heldElsewhere.cpu)
+        capacity.memory = capacity.memory > heldElsewhere.memory ? capacity.memory - heldElsewhere.memory : 0
+        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
     }
 
     /// Host capacity minus the host reserve, within the optional configured limit.

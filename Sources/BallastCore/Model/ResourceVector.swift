@@ -31,7 +31,7 @@ public enum ByteUnits {
             index += 1
         }
         if index == 0 { return "\(bytes) B" }
-        let tenths = Int((value * 10).rounded())
+        let tenths = Int(value * 10 + 0.5)
         return "\(tenths / 10).\(tenths % 10) \(units[index])"
     }
 }
