@@ -139,3 +139,27 @@ struct ConfigLoaderTests {
         #expect(Quantities.seconds(from: "soon") == nil)
     }
 }
+
+@Suite("Config: plugin tables")
+struct PluginTableTests {
+    @Test("a plugin with a bad deadline or a non-table options value is an error naming the key")
+    func badPluginTables() {
+        let text = """
+        [[plugin]]
+        name = "p"
+        command = ["/bin/true"]
+        deadline_ms = 0
+        [[plugin]]
+        name = "q"
+        command = ["/bin/true"]
+        options = 3
+        """
+        do {
+            _ = try ConfigLoader.parse(text, file: "p.toml")
+            Issue.record("bad plugin tables were accepted")
+        } catch {
+            #expect(error.issues.map(\.key) == ["plugin[0].deadline_ms", "plugin[1].options"])
+            #expect(error.issues.map(\.line) == [4, 8])
+        }
+    }
+}

@@ -45,12 +45,10 @@ struct SupervisorTests {
     @Test func invalidConfigurationIsRefused() {
         #expect(throws: PluginError.self) { try PluginStage(configuration: PluginConfiguration(name: "x", command: [])) }
         #expect(throws: PluginError.self) {
-            try PluginConfiguration(name: "x", command: ["a"], workingDirectory: nil, environment: [], user: nil, group: nil,
-                                    deadlineMilliseconds: 100, optionsJSON: "[1]")
+            try PluginConfiguration(name: "x", command: ["a"], options: .array([.integer(1)])).validate()
         }
         #expect(throws: PluginError.self) {
-            try PluginConfiguration(name: "x", command: ["a"], workingDirectory: nil, environment: [], user: nil, group: nil,
-                                    deadlineMilliseconds: 100, optionsJSON: "{nope")
+            try PluginConfiguration(name: "x", command: ["a"], deadline: 0).validate()
         }
     }
 

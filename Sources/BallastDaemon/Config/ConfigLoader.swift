@@ -134,13 +134,16 @@ public enum ConfigLoader {
         let user = table.string("user")
         let group = table.string("group")
         let deadline = table.integer("deadline_ms", in: 1...60_000)
-        let options = table.json("options") ?? "{}"
+        let options = table.json("options") ?? .object(JSONObject())
         table.finish()
         guard let name, !name.isEmpty, let command, !command.isEmpty else { return nil }
         do {
-            return try PluginConfiguration(
+            let configuration = PluginConfiguration(
                 name: name, command: command, workingDirectory: workingDirectory, environment: environment,
-                user: user, group: group, deadlineMilliseconds: deadline, optionsJSON: options)
+                user: user, group: group,
+                deadline: deadline.map { Double($0) / 1000 } ?? PluginConfiguration.defaultDeadline, options: options)
+            try configuration.validate()
+            return configuration
         } catch {
             table.report("name", "\(error)")
             return nil

@@ -1,3 +1,4 @@
+import BallastPlugins
 import TOMLKit
 
 /// Reads typed values from one TOML table, collecting every problem as a
@@ -165,15 +166,15 @@ final class TableReader {
         return strings
     }
 
-    /// A sub-table passed through as JSON text (plugin options).
-    func json(_ key: String) -> String? {
+    /// A sub-table passed through as a JSON value (plugin options).
+    func json(_ key: String) -> JSONValue? {
         known.insert(key)
         guard let value = table[key] else { return nil }
         guard let sub = value.table else {
             report(key, "must be a table")
             return nil
         }
-        return TOMLJSON.encode(sub)
+        return TOMLJSON.value(sub)
     }
 
     func report(_ key: String, _ message: String) {

@@ -46,23 +46,6 @@ public struct PluginConfiguration: Sendable, Hashable {
         self.stderrLinesPerSecond = stderrLinesPerSecond
     }
 
-    /// Builds a configuration from the config file's values: `optionsJSON` is the
-    /// `options` table as JSON text, `deadlineMilliseconds` is `deadline_ms`.
-    public init(name: String, command: [String], workingDirectory: String?, environment: [String],
-                user: String?, group: String?, deadlineMilliseconds: Int?, optionsJSON: String) throws(PluginError) {
-        let options: JSONValue
-        do {
-            options = try JSONParser.parse(optionsJSON)
-        } catch {
-            throw .invalidConfiguration(plugin: name, detail: "options are not valid JSON: \(error)")
-        }
-        self.init(name: name, command: command, workingDirectory: workingDirectory, environment: environment,
-                  user: user, group: group,
-                  deadline: deadlineMilliseconds.map { Double($0) / 1000 } ?? Self.defaultDeadline,
-                  options: options)
-        try validate()
-    }
-
     /// Refuses settings the supervisor cannot honour, naming the field.
     public func validate() throws(PluginError) {
         func bad(_ detail: String) -> PluginError { .invalidConfiguration(plugin: name, detail: detail) }
