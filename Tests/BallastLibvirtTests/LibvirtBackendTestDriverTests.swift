@@ -12,6 +12,7 @@ final class CollectingSink: BalancerEventSink {
 }
 
 /// `LibvirtBackend` end to end on the test driver (host files from this machine).
+extension TestDriverSuites {
 @Suite(.serialized)
 struct LibvirtBackendTestDriverTests {
     @Test func samplesTheHostAndTheTestDomain() async throws {
@@ -75,4 +76,5 @@ struct LibvirtBackendTestDriverTests {
         }
         #expect(downs.count == 1)
     }
+}
 }

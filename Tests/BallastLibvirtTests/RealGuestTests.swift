@@ -116,7 +116,9 @@ struct RealGuest {
         }
         let file = NSTemporaryDirectory() + name + ".xml"
         try definition.write(toFile: file, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: serialLog, contents: nil)
+        guard FileManager.default.createFile(atPath: serialLog, contents: nil) else {
+            throw GuestFailure(detail: "cannot create the serial log \(serialLog)")
+        }
         let create = Subprocess.run(["virsh", "-c", "qemu:///system", "create", file])
         guard create.status == 0 else { throw GuestFailure(detail: "virsh create failed: \(create.output)") }
         return RealGuest(name: name, serialLog: serialLog)

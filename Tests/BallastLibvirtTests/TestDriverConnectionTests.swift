@@ -5,6 +5,12 @@ import Testing
 /// The Swift layer against libvirt's in-process test driver (`test:///default`,
 /// no daemon): connect, list, bulk stats with fallback, XML, errors, setters.
 /// Serialized: the test driver's default connection state is shared in-process.
+/// Every suite that uses `test:///default` nests here: the driver's default state is
+/// shared by all connections of the process, so they must not run side by side.
+@Suite(.serialized)
+enum TestDriverSuites {}
+
+extension TestDriverSuites {
 @Suite(.serialized)
 struct TestDriverConnectionTests {
     static let uri = "test:///default"
@@ -102,4 +108,5 @@ struct TestDriverConnectionTests {
         #expect(error?.operation.contains("virDomainSetSchedulerParametersFlags") == true)
         #expect(error?.message.isEmpty == false)
     }
+}
 }

@@ -47,6 +47,14 @@ public actor LibvirtBackend: Backend {
         self.start = clock.now
     }
 
+    /// The driver whose domains live in libvirt machine cgroups (`qemu-<id>-<name>`),
+    /// or nil for drivers without host cgroups (the test driver), whose domains must
+    /// never be matched to another driver's cgroup by id.
+    nonisolated var cgroupDriver: String? {
+        let scheme = uri.split(separator: ":").first.map { $0.split(separator: "+").first.map(String.init) ?? "" } ?? ""
+        return ["qemu", "lxc"].contains(scheme) ? scheme : nil
+    }
+
     /// Warnings from each domain's XML and Ballast metadata, by domain UUID.
     public var warnings: [VMID: [String]] {
         var result: [VMID: [String]] = [:]
@@ -121,10 +129,15 @@ public actor LibvirtBackend: Backend {
             extraNotes.append("\(error)")
         case .success(let layout):
             if record.cgroup == nil {
-                switch MachineCgroupResolver(layout: layout, fileSystem: options.fileSystem)
-                    .resolve(id: stats.id, name: stats.name) {
-                case .success(let group): record.cgroup = group
-                case .failure(let error): record.cgroupError = "\(error)"
+                if let driver = cgroupDriver {
+                    switch MachineCgroupResolver(layout: layout, fileSystem: options.fileSystem)
+                        .resolve(id: stats.id, name: stats.name, driver: driver) {
+                    case .success(let group): record.cgroup = group
+                    case .failure(let error): record.cgroupError = "\(error)"
+                    }
+                } else {
+                    record.cgroupError = "domain '\(stats.name)': no host cgroup to read under \(uri) "
+                        + "(only the qemu and lxc drivers run domains in machine cgroups)"
                 }
             }
             if let group = record.cgroup {
