@@ -13,7 +13,7 @@ final class DaemonProcess {
 
     init(arguments: [String]) async throws {
         binary = try Self.locateBinary()
-        port = try await Self.freePort()
+        port = try await LoopbackPort.free()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-e2e-\(UUID().uuidString).log")
         try Data().write(to: logURL)
         process = Process()
@@ -77,10 +77,4 @@ final class DaemonProcess {
         return found
     }
 
-    private static func freePort() async throws -> Int {
-        let probe = MetricsServer(host: "127.0.0.1", port: 0, state: ObservabilityState(interval: 1))
-        let port = try await probe.start()
-        await probe.stop()
-        return port
-    }
 }

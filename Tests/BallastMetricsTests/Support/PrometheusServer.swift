@@ -9,7 +9,7 @@ final class PrometheusServer {
     private let folder: URL
 
     init(scraping target: String) async throws {
-        port = try await Self.freePort()
+        port = try await LoopbackPort.free()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-prom-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = """
@@ -37,7 +37,7 @@ final class PrometheusServer {
     }
 
     /// Runs an instant query until it returns at least `minimum` series (or gives up after `attempts` seconds).
-    func query(_ promQL: String, minimum: Int, attempts: Int = 60) async throws -> [[String: Any]] {
+    func query(_ promQL: String, minimum: Int, attempts: Int = 120) async throws -> [[String: Any]] {
         let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
         var lastError = "no answer"
         for _ in 0..<attempts {
@@ -66,11 +66,4 @@ final class PrometheusServer {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// A loopback port nobody listens on right now (bound briefly by a throwaway server).
-    private static func freePort() async throws -> Int {
-        let probe = MetricsServer(host: "127.0.0.1", port: 0, state: ObservabilityState(interval: 1))
-        let port = try await probe.start()
-        await probe.stop()
-        return port
-    }
 }
