@@ -4,7 +4,7 @@ import Foundation
 /// The real `ballast` binary (built by `swift test` beside the test bundle)
 /// running `ballast run --backend sim` on a free loopback port.
 final class DaemonProcess {
-    let port: Int
+    private(set) var port: Int = 0
     let binary: String
     private let process: Process
     private let logURL: URL
@@ -13,16 +13,35 @@ final class DaemonProcess {
 
     init(arguments: [String]) async throws {
         binary = try Self.locateBinary()
-        port = try await LoopbackPort.free()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-e2e-\(UUID().uuidString).log")
         try Data().write(to: logURL)
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--listen", "127.0.0.1:\(port)"] + arguments
+        // Port 0: the daemon binds a free port itself and logs it; no probe-then-bind race.
+        process.arguments = ["run", "--listen", "127.0.0.1:0"] + arguments
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        port = try await boundPort()
+    }
+
+    /// The port the daemon logged as bound ("serving /metrics ... listen=127.0.0.1:PORT").
+    private func boundPort() async throws -> Int {
+        for _ in 0..<600 {
+            let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") where line.contains("serving /metrics") {
+                if let range = line.range(of: "listen=127.0.0.1:") {
+                    let digits = line[range.upperBound...].prefix { $0.isNumber }
+                    if let port = Int(digits) { return port }
+                }
+            }
+            guard process.isRunning else {
+                throw ToolFailure(description: "ballast run exited with \(process.terminationStatus): \(log())")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ToolFailure(description: "ballast run did not log its listen address within 60 s: \(log())")
     }
 
     /// Waits until `/v1/state` reports at least `ticks` ticks.

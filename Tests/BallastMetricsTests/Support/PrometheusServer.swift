@@ -9,7 +9,7 @@ final class PrometheusServer {
     private let folder: URL
 
     init(scraping target: String) async throws {
-        port = try await LoopbackPort.free()
+        port = try LoopbackPort.free()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-prom-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = """
@@ -34,6 +34,22 @@ final class PrometheusServer {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try await waitUntilReady(log: logURL)
+    }
+
+    /// Waits for `/-/ready`, so a query failure later means a scrape problem, not a slow start.
+    private func waitUntilReady(log: URL) async throws {
+        for _ in 0..<120 {
+            if let response = try? await SimpleHTTPClient.request(url: "http://127.0.0.1:\(port)/-/ready", timeout: 2),
+               response.status == 200 {
+                return
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        stop()
+        throw ToolFailure(description: "Prometheus on 127.0.0.1:\(port) never became ready; its log ends: \(text.suffix(1500))")
     }
 
     /// Runs an instant query until it returns at least `minimum` series (or gives up after `attempts` seconds).
