@@ -47,14 +47,15 @@ extension RealGuestTests {
                     #expect(peakA + minB <= 784 * Self.mib, "guests hold more than the 768 MiB cap")
 
                     try await eventually("A released", within: 60) { SerialLog.contains(a.name, "mem-released") }
-                    let sizeAtRelease = try await Virsh.balloonKiB(a.name)
-                    let bAtRelease = try await Virsh.balloonKiB(b.name)
-                    // Memory flows back: A shrinks and B grows, each by at least 64 MiB
-                    // (measured: A 486 -> 394 MiB, B 282 -> 391 MiB within 3 ticks).
-                    try await eventually("A gives back and B gets >= 64 MiB after release", within: 60,
+                    // Memory flows back: from A's peak and B's low point while A filled, A gives
+                    // back and B regains at least 64 MiB each. (Ballast may start returning it
+                    // before the release itself: once A stops growing, its demand is its used
+                    // memory plus margin, and the surplus is split by shares.)
+                    let (peakAtFill, lowOfB) = (peakA, minB)
+                    try await eventually("A gives back and B regains >= 64 MiB after the fill", within: 60,
                                          hint: "log: \(daemon.logPath)") {
                         let (aNow, bNow) = (try await Virsh.balloonKiB(a.name), try await Virsh.balloonKiB(b.name))
-                        return aNow + 64 * Self.mib <= sizeAtRelease && bNow >= bAtRelease + 64 * Self.mib
+                        return aNow + 64 * Self.mib <= peakAtFill && bNow >= lowOfB + 64 * Self.mib
                     }
                     #expect(daemon.isRunning)
                     #expect(try await daemon.stop() == 0)

@@ -32,13 +32,17 @@ public struct EstimatorSettings: Sendable, Hashable, Codable {
     public var memoryFullFraction: Double
     /// Balloon statistics whose guest timestamp has not moved for this long are stale.
     public var staleStatsAfter: Double
+    /// Seconds of the guest's current memory growth added to its demand, so that a
+    /// guest filling its memory is grown before it is full: the balloon needs a tick
+    /// to be decided and a few seconds to deflate.
+    public var memoryGrowthLookahead: Double
 
     public init(riseHalfLife: Double = 0, fallHalfLife: Double = 120, cpuFallHalfLife: Double = 60,
                 probeFactor: Double = 1.25, memoryProbeFactor: Double = 1.2, throttleThreshold: Double = 0.05,
                 cpuUnmetThreshold: Int = 50, pressureThreshold: Double = 10, cpuHeadroomFraction: Double = 0.1,
                 memoryHeadroomFraction: Double = 0.1, memoryHeadroomBytes: UInt64 = .mebibytes(64),
                 swapThreshold: Double = Double(ByteUnits.mebibyte), majorFaultThreshold: Double = 200,
-                memoryFullFraction: Double = 0.05, staleStatsAfter: Double = 60) {
+                memoryFullFraction: Double = 0.05, staleStatsAfter: Double = 60, memoryGrowthLookahead: Double = 15) {
         self.riseHalfLife = riseHalfLife
         self.fallHalfLife = fallHalfLife
         self.cpuFallHalfLife = cpuFallHalfLife
@@ -54,6 +58,7 @@ public struct EstimatorSettings: Sendable, Hashable, Codable {
         self.majorFaultThreshold = majorFaultThreshold
         self.memoryFullFraction = memoryFullFraction
         self.staleStatsAfter = staleStatsAfter
+        self.memoryGrowthLookahead = memoryGrowthLookahead
     }
 }
 

@@ -304,7 +304,18 @@ public struct Estimator: Sendable {
                                   note: "guest has almost no usable memory left"))
         }
 
+        if let previous = history.usedMemory, dt > 0 {
+            let growth = max(0, (usedBytes - previous) / dt)
+            history.usedGrowth = max(growth, history.usedGrowth / 2)
+        }
+        history.usedMemory = usedBytes
         var raw = usedBytes + max(Double(settings.memoryHeadroomBytes), settings.memoryHeadroomFraction * usedBytes)
+        let ahead = history.usedGrowth * max(settings.memoryGrowthLookahead, 0)
+        if ahead >= Double(ByteUnits.mebibyte) {
+            raw += ahead
+            signals.append(Signal(name: SignalName.memoryGrowth, value: history.usedGrowth,
+                                  note: "guest used memory growing (bytes per second): demand covers the next seconds of it"))
+        }
         if censored {
             raw = max(raw, current * settings.memoryProbeFactor + swappedIn)
         }

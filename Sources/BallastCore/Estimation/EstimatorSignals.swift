@@ -17,6 +17,7 @@ public enum SignalName {
     public static let memoryProbe = "memory.probe"
     public static let memoryUnreported = "memory.unreported"
     public static let memoryStaleStats = "memory.stale_stats"
+    public static let memoryGrowth = "memory.growth"
     public static let firstSample = "sample.first"
     public static let repeatedSample = "sample.repeated"
     public static let counterReset = "sample.counter_reset"

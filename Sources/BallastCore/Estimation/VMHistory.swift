@@ -20,6 +20,10 @@ struct VMHistory {
     var statsUpdate: Double?
     var statsUpdateChangedAt: Double
 
+    /// Guest used memory at the previous sample, and its recent growth in bytes per
+    /// second (follows a rise at once, halves each sample without one).
+    var usedMemory: Double?
+    var usedGrowth: Double = 0
     /// Smoothed demand, millicores and bytes.
     var cpu: Double
     var memory: Double
