@@ -182,24 +182,20 @@ public struct Estimator: Sendable {
                                       note: "fraction of CFS periods throttled: usage is capped by the quota"))
             }
         }
-        if let nanos = CounterDelta(now: counters.throttledNanos, before: history.throttledNanos).amount {
+        // Time the VM wanted a CPU and did not get one, as millicores of unmet demand.
+        func addUnmet(now: UInt64?, before: UInt64?, name: String, note: String) {
+            guard let nanos = CounterDelta(now: now, before: before).amount else { return }
             let millicores = nanos / dt / 1e6
             unmet += millicores
             if millicores > Double(settings.cpuUnmetThreshold) {
                 censored = true
-                signals.append(Signal(name: SignalName.cpuThrottledTime, value: millicores,
-                                      note: "time throttled by the quota, as millicores of unmet demand"))
+                signals.append(Signal(name: name, value: millicores, note: note))
             }
         }
-        if let nanos = CounterDelta(now: counters.runDelayNanos, before: history.runDelayNanos).amount {
-            let millicores = nanos / dt / 1e6
-            unmet += millicores
-            if millicores > Double(settings.cpuUnmetThreshold) {
-                censored = true
-                signals.append(Signal(name: SignalName.cpuRunDelay, value: millicores,
-                                      note: "vCPUs runnable but waiting for a host CPU, as millicores"))
-            }
-        }
+        addUnmet(now: counters.throttledNanos, before: history.throttledNanos, name: SignalName.cpuThrottledTime,
+                 note: "time throttled by the quota, as millicores of unmet demand")
+        addUnmet(now: counters.runDelayNanos, before: history.runDelayNanos, name: SignalName.cpuRunDelay,
+                 note: "vCPUs runnable but waiting for a host CPU, as millicores")
         if let pressure = counters.pressure, pressure.someAvg10 > settings.pressureThreshold {
             censored = true
             signals.append(Signal(name: SignalName.cpuPressure, value: pressure.someAvg10,
