@@ -1,7 +1,7 @@
 import BallastCore
 import BallastMetrics
 import BallastPlugins
-import Foundation
+import FoundationEssentials
 import TOMLKit
 
 /// Reads and validates `ballast.toml`. Every problem is reported with the file,
@@ -11,12 +11,12 @@ public enum ConfigLoader {
     /// Loads a config file from disk.
     public static func load(path: String) throws(ConfigError) -> BallastConfig {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+        switch TextFile.contents(of: path) {
+        case .success(let contents): text = contents
+        case .failure(let reason):
             throw ConfigError(issues: [ConfigIssue(
                 file: path, line: nil, key: "",
-                message: "cannot read the file (\(error.localizedDescription)); check the path and permissions")])
+                message: "cannot read the file (\(reason.text)); check the path and permissions")])
         }
         return try parse(text, file: path)
     }

@@ -1,5 +1,5 @@
 import BallastCore
-import Foundation
+import FoundationEssentials
 
 /// One plugin as a step of the policy chain: it owns one supervised process,
 /// sends it `decide` each tick and merges the validated answer onto the
