@@ -41,7 +41,23 @@ def vm(index, name, balloon=True):
     }
 
 
-def decide_request(request_id, names, pressure=False):
+def slim(entry, vm_fields):
+    """A vms[] entry as Ballast sends it to a plugin that declared `vm_fields` (None: all)."""
+    if vm_fields is None:
+        return entry
+    out = {"id": entry["id"], "name": entry["name"]}
+    for field in vm_fields:
+        group, _, member = field.partition(".")
+        if group in ("id", "name"):
+            continue
+        if member:
+            out.setdefault(group, {})[member] = entry[group][member]
+        else:
+            out[group] = entry[group]
+    return out
+
+
+def decide_request(request_id, names, pressure=False, vm_fields=None):
     vms = [vm(i, n, balloon=(i != 1)) for i, n in enumerate(names)]
     capacity = {"cpu": 16000, "memory": 64 * GIB}
     snapshot = {"tick": 1, "time": 2.0, "host": {"time": 2.0, "capacity": capacity,
@@ -49,6 +65,7 @@ def decide_request(request_id, names, pressure=False):
                                                   "cpu_pressure": None, "memory_pressure": None},
                 "guest_capacity": capacity, "vms": vms}
     previous = [dict(v["current"], id=v["id"], reason="unchanged", stage="current") for v in vms]
+    snapshot["vms"] = [slim(v, vm_fields) for v in vms]
     return {"jsonrpc": "2.0", "id": request_id, "method": "decide", "params": {"snapshot": snapshot, "previous": previous}}
 
 
@@ -69,12 +86,34 @@ class PluginProtocolTests(unittest.TestCase):
         errors = [e.message for e in validate.validator(schema).iter_errors(message)]
         self.assertEqual(errors, [], f"{schema}: {message}")
 
+    def declared_fields(self, command):
+        """The plugin's snapshot.vm_fields from its initialize answer (None when it declares none)."""
+        answers, _ = converse(command, [initialize([1], {})])
+        self.check("initialize.response", answers[0])
+        return answers[0]["result"].get("snapshot", {}).get("vm_fields")
+
+    def test_every_shipped_plugin_declares_the_fields_it_reads(self):
+        for name, command in SHIPPED.items():
+            with self.subTest(plugin=name):
+                fields = self.declared_fields(command)
+                self.assertIsNotNone(fields, f"{name} declares no snapshot.vm_fields")
+                self.assertNotIn("estimate.signals", fields)
+
+    def test_the_schema_refuses_an_unknown_vm_field(self):
+        answer = {"jsonrpc": "2.0", "id": 1, "result": {"protocol_version": 1, "name": "x", "version": "1",
+                                                          "capabilities": ["decide"],
+                                                          "snapshot": {"vm_fields": ["spec.celing"]}}}
+        self.assertTrue(list(validate.validator("initialize.response").iter_errors(answer)))
+        answer["result"]["snapshot"] = {"vm_fields": ["spec.ceiling"], "host_fields": []}
+        self.assertTrue(list(validate.validator("initialize.response").iter_errors(answer)))
+
     def test_every_plugin_answers_with_schema_valid_messages(self):
         names = ["db-1", "batch-\"quoted\"", "caf\u00e9 \U0001F680", "prio-x"]
         for name, command in SHIPPED.items():
             with self.subTest(plugin=name):
+                fields = self.declared_fields(command)
                 requests = [initialize([1], {"high_priority": ["db-*"], "batch": ["batch-*"], "hour": 23}),
-                            decide_request(2, names, pressure=True), decide_request(3, []),
+                            decide_request(2, names, pressure=True, vm_fields=fields), decide_request(3, []),
                             {"jsonrpc": "2.0", "method": "observe", "params": {"tick": 1, "applied": []}},
                             {"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": {}}]
                 self.check("initialize.request", requests[0])
@@ -98,11 +137,16 @@ class PluginProtocolTests(unittest.TestCase):
                 self.assertEqual(answers[0]["error"]["code"], -32000)
 
     def test_policies(self):
+        # Each plugin gets the slim request its declaration asks for, as Ballast sends it.
+        fields = self.declared_fields(SHIPPED["priority"])
         answers, _ = converse(SHIPPED["priority"], [initialize([1], {"high_priority": ["db-*"]}),
-                                                    decide_request(2, ["db-1", "web"])])
+                                                    decide_request(2, ["db-1", "web"], vm_fields=fields)])
         self.assertEqual([a["id"] for a in answers[1]["result"]["allocations"]], [f"6b1d0c4e-0000-4000-8000-{0:012x}"])
         self.assertEqual(answers[1]["result"]["allocations"][0]["cpu_weight"], 4096)
-        answers, _ = converse(SHIPPED["mom-balloon"], [initialize([1], {}), decide_request(2, ["a", "b", "c"], pressure=True)])
+        self.assertEqual(answers[1]["result"]["allocations"][0]["cpu"], 1300)  # estimate.demand.cpu reached it
+        fields = self.declared_fields(SHIPPED["mom-balloon"])
+        answers, _ = converse(SHIPPED["mom-balloon"], [initialize([1], {}),
+                                                       decide_request(2, ["a", "b", "c"], pressure=True, vm_fields=fields)])
         shrunk = {a["id"]: a["memory"] for a in answers[1]["result"]["allocations"]}
         self.assertNotIn(f"6b1d0c4e-0000-4000-8000-{1:012x}", shrunk)  # no balloon statistics: skipped
         self.assertEqual(shrunk[f"6b1d0c4e-0000-4000-8000-{0:012x}"], int(GIB * 0.95))

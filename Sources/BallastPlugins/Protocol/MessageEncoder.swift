@@ -53,13 +53,16 @@ public enum MessageEncoder {
         return writer.bytes
     }
 
-    /// `decide` params: the snapshot and the previous stage's proposal.
+    /// `decide` params: the snapshot, with only `vmFields` of each VM (see
+    /// `VMFields`), and the previous stage's proposal, always whole.
     /// Throws when a value cannot be represented in JSON (NaN, infinity).
-    public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal) throws(UnencodableValue) -> [UInt8] {
-        var writer = JSONWriter(capacity: 512 + snapshot.vms.count * 900)
+    public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal,
+                                    vmFields: VMFields = .all) throws(UnencodableValue) -> [UInt8] {
+        let perVM = vmFields == .all ? 900 : 400
+        var writer = JSONWriter(capacity: 512 + snapshot.vms.count * perVM)
         writer.raw("{")
         writer.key("snapshot")
-        snapshotObject(snapshot, into: &writer)
+        snapshotObject(snapshot, vmFields: vmFields, into: &writer)
         writer.raw(",")
         writer.key("previous")
         writer.raw("[")
@@ -109,7 +112,7 @@ public enum MessageEncoder {
         return writer.bytes
     }
 
-    static func snapshotObject(_ snapshot: TickSnapshot, into writer: inout JSONWriter) {
+    static func snapshotObject(_ snapshot: TickSnapshot, vmFields: VMFields, into writer: inout JSONWriter) {
         writer.raw("{")
         writer.key("tick"); writer.unsigned(snapshot.tick); writer.raw(",")
         writer.key("time"); writer.double(snapshot.time); writer.raw(",")
@@ -126,53 +129,86 @@ public enum MessageEncoder {
         writer.raw("[")
         for (index, vm) in snapshot.vms.enumerated() {
             if index > 0 { writer.raw(",") }
-            vmObject(vm, into: &writer)
+            vmObject(vm, fields: vmFields, into: &writer)
         }
         writer.raw("]}")
     }
 
-    static func vmObject(_ vm: VMView, into writer: inout JSONWriter) {
+    /// One `vms[]` entry with `id`, `name` and the selected members only; a
+    /// group (`spec`, `current`, `estimate`) is written when any member of it is selected.
+    static func vmObject(_ vm: VMView, fields: VMFields, into writer: inout JSONWriter) {
         writer.raw("{")
         writer.key("id"); writer.string(vm.id.uuid); writer.raw(",")
-        writer.key("name"); writer.string(vm.name); writer.raw(",")
-        let spec = vm.spec
-        writer.key("spec")
-        writer.raw("{")
-        writer.key("cpu_shares"); writer.unsigned(UInt64(spec.cpuShares)); writer.raw(",")
-        writer.key("memory_shares"); writer.unsigned(UInt64(spec.memoryShares)); writer.raw(",")
-        writer.key("reservation"); resources(spec.reservation, into: &writer); writer.raw(",")
-        writer.key("cpu_limit"); writer.optional(spec.cpuLimit) { $0.integer($1) }; writer.raw(",")
-        writer.key("memory_limit"); writer.optional(spec.memoryLimit) { $0.unsigned($1) }; writer.raw(",")
-        writer.key("floor"); resources(spec.floor, into: &writer); writer.raw(",")
-        writer.key("ceiling"); resources(spec.ceiling, into: &writer); writer.raw(",")
-        writer.key("min_vcpus"); writer.integer(spec.minVCPUs); writer.raw(",")
-        writer.key("max_vcpus"); writer.integer(spec.maxVCPUs); writer.raw(",")
-        writer.key("vcpu_hotplug"); writer.bool(spec.vcpuHotplug); writer.raw(",")
-        writer.key("opt_out"); writer.bool(spec.optOut)
-        writer.raw("},")
-        writer.key("current")
-        writer.raw("{")
-        allocationMembers(vm.current, into: &writer)
-        writer.raw("},")
-        let estimate = vm.estimate
-        writer.key("estimate")
-        writer.raw("{")
-        writer.key("demand"); resources(estimate.demand, into: &writer); writer.raw(",")
-        writer.key("guest_used_memory"); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }; writer.raw(",")
-        writer.key("memory_active_fraction"); writer.double(estimate.memoryActiveFraction); writer.raw(",")
-        writer.key("confidence"); writer.double(estimate.confidence); writer.raw(",")
-        writer.key("signals")
-        writer.raw("[")
-        for (index, signal) in estimate.signals.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.raw("{")
-            writer.key("name"); writer.string(signal.name); writer.raw(",")
-            writer.key("value"); writer.double(signal.value); writer.raw(",")
-            writer.key("note"); writer.string(signal.note)
-            writer.raw("}")
+        writer.key("name"); writer.string(vm.name)
+        if !fields.isDisjoint(with: .spec) {
+            writer.raw(","); writer.key("spec")
+            specObject(vm.spec, fields: fields, into: &writer)
         }
-        writer.raw("]},")
-        writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        if !fields.isDisjoint(with: .current) {
+            writer.raw(","); writer.key("current")
+            currentObject(vm.current, fields: fields, into: &writer)
+        }
+        if !fields.isDisjoint(with: .estimate) {
+            writer.raw(","); writer.key("estimate")
+            estimateObject(vm.estimate, fields: fields, into: &writer)
+        }
+        if fields.contains(.hasBalloonStats) {
+            writer.raw(","); writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        }
+        writer.raw("}")
+    }
+
+    static func specObject(_ spec: VMSpec, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.specCPUShares) { writer.member("cpu_shares", first: &first); writer.unsigned(UInt64(spec.cpuShares)) }
+        if fields.contains(.specMemoryShares) { writer.member("memory_shares", first: &first); writer.unsigned(UInt64(spec.memoryShares)) }
+        if fields.contains(.specReservation) { writer.member("reservation", first: &first); resources(spec.reservation, into: &writer) }
+        if fields.contains(.specCPULimit) { writer.member("cpu_limit", first: &first); writer.optional(spec.cpuLimit) { $0.integer($1) } }
+        if fields.contains(.specMemoryLimit) { writer.member("memory_limit", first: &first); writer.optional(spec.memoryLimit) { $0.unsigned($1) } }
+        if fields.contains(.specFloor) { writer.member("floor", first: &first); resources(spec.floor, into: &writer) }
+        if fields.contains(.specCeiling) { writer.member("ceiling", first: &first); resources(spec.ceiling, into: &writer) }
+        if fields.contains(.specMinVCPUs) { writer.member("min_vcpus", first: &first); writer.integer(spec.minVCPUs) }
+        if fields.contains(.specMaxVCPUs) { writer.member("max_vcpus", first: &first); writer.integer(spec.maxVCPUs) }
+        if fields.contains(.specVCPUHotplug) { writer.member("vcpu_hotplug", first: &first); writer.bool(spec.vcpuHotplug) }
+        if fields.contains(.specOptOut) { writer.member("opt_out", first: &first); writer.bool(spec.optOut) }
+        writer.raw("}")
+    }
+
+    static func currentObject(_ current: VMAllocation, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.currentMemory) { writer.member("memory", first: &first); writer.unsigned(current.memory) }
+        if fields.contains(.currentCPU) { writer.member("cpu", first: &first); writer.integer(current.cpu) }
+        if fields.contains(.currentVCPUs) { writer.member("vcpus", first: &first); writer.integer(current.vcpus) }
+        if fields.contains(.currentCPUWeight) { writer.member("cpu_weight", first: &first); writer.unsigned(UInt64(current.cpuWeight)) }
+        writer.raw("}")
+    }
+
+    static func estimateObject(_ estimate: DemandEstimate, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.estimateDemand) { writer.member("demand", first: &first); resources(estimate.demand, into: &writer) }
+        if fields.contains(.estimateGuestUsedMemory) {
+            writer.member("guest_used_memory", first: &first); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }
+        }
+        if fields.contains(.estimateMemoryActiveFraction) {
+            writer.member("memory_active_fraction", first: &first); writer.double(estimate.memoryActiveFraction)
+        }
+        if fields.contains(.estimateConfidence) { writer.member("confidence", first: &first); writer.double(estimate.confidence) }
+        if fields.contains(.estimateSignals) {
+            writer.member("signals", first: &first)
+            writer.raw("[")
+            for (index, signal) in estimate.signals.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{")
+                writer.key("name"); writer.string(signal.name); writer.raw(",")
+                writer.key("value"); writer.double(signal.value); writer.raw(",")
+                writer.key("note"); writer.string(signal.note)
+                writer.raw("}")
+            }
+            writer.raw("]")
+        }
         writer.raw("}")
     }
 

@@ -14,6 +14,8 @@ public enum PluginProtocol {
     public static let observe = "observe"
     public static let log = "log"
     public static let shutdown = "shutdown"
+    /// Member of the `initialize` result's `snapshot` object that lists the VM fields a plugin reads.
+    public static let vmFieldsKey = "vm_fields"
 
     /// JSON-RPC error code a plugin returns when it speaks none of the offered versions.
     public static let unsupportedVersionCode: Int64 = -32000
@@ -26,13 +28,17 @@ public struct PluginHandshake: Sendable, Hashable {
     public var version: String
     public var decides: Bool
     public var observes: Bool
+    /// The VM members the plugin reads (`snapshot.vm_fields`); `.all` when it declared none.
+    public var vmFields: VMFields
 
-    public init(protocolVersion: Int, name: String, version: String, decides: Bool, observes: Bool) {
+    public init(protocolVersion: Int, name: String, version: String, decides: Bool, observes: Bool,
+                vmFields: VMFields = .all) {
         self.protocolVersion = protocolVersion
         self.name = name
         self.version = version
         self.decides = decides
         self.observes = observes
+        self.vmFields = vmFields
     }
 
     /// Reads an `initialize` result; the message says which field is wrong.
@@ -59,9 +65,30 @@ public struct PluginHandshake: Sendable, Hashable {
         guard names.count == capabilities.count else {
             return .failure(.malformed("capabilities must be strings"))
         }
+        let vmFields: VMFields
+        switch snapshotDeclaration(result["snapshot"]) {
+        case .success(let fields): vmFields = fields
+        case .failure(let problem): return .failure(problem)
+        }
         return .success(PluginHandshake(protocolVersion: Int(chosen), name: name, version: version,
                                         decides: names.contains(PluginProtocol.decide),
-                                        observes: names.contains(PluginProtocol.observe)))
+                                        observes: names.contains(PluginProtocol.observe),
+                                        vmFields: vmFields))
+    }
+
+    /// Reads the optional `snapshot` member: `{"vm_fields": [...]}`. Absent
+    /// (or without `vm_fields`) means every field; an unknown member is refused,
+    /// since a misspelt key would otherwise silently mean "send everything".
+    static func snapshotDeclaration(_ declaration: JSONValue?) -> Result<VMFields, HandshakeProblem> {
+        guard let declaration else { return .success(.all) }
+        guard case .object(let members) = declaration else {
+            return .failure(.malformed("initialize result member snapshot is \(declaration.typeName), expected an object such as {\"vm_fields\": [\"spec.ceiling\"]}"))
+        }
+        if let unknown = members.members.first(where: { $0.key != PluginProtocol.vmFieldsKey }) {
+            return .failure(.malformed("initialize result member snapshot has unknown member '\(unknown.key)'; the only one is \(PluginProtocol.vmFieldsKey)"))
+        }
+        guard let fields = members[PluginProtocol.vmFieldsKey] else { return .success(.all) }
+        return VMFields.parse(fields, location: "initialize result snapshot.\(PluginProtocol.vmFieldsKey)")
     }
 }
 

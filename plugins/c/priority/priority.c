@@ -1,7 +1,9 @@
 /* Priority policy: VMs whose name matches a `high_priority` glob (option, an
  * array; default ["prio-*"]) keep a strict floor of their demand and
  * reservation for memory and CPU, and get `weight_factor` (default 4) times
- * the proposed CPU weight. Everything else keeps the previous proposal. */
+ * the proposed CPU weight. Everything else keeps the previous proposal.
+ * Reads only name, id, spec.reservation, spec.ceiling, estimate.demand and
+ * `previous`, and declares so: Ballast sends nothing else. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include "ballast_plugin.h"
@@ -36,4 +38,7 @@ static int decide(const bp_context *ctx, json_object *snapshot, json_object *pre
     return 0;
 }
 
-int main(void) { return bp_run("priority", "1.0", decide, NULL); }
+int main(void) {
+    bp_declare_vm_fields("spec.reservation", "spec.ceiling", "estimate.demand");
+    return bp_run("priority", "1.0", decide, NULL);
+}

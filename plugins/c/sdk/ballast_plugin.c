@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The declared VM fields (NULL-terminated), or NULL for every field. */
+static const char *const *declared_vm_fields = NULL;
+
+void bp_declare_vm_field_list(const char *const *fields) { declared_vm_fields = fields; }
+
 static void send_message(json_object *message) {
     const char *text = json_object_to_json_string_ext(message, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     fputs(text, stdout);
@@ -118,6 +123,14 @@ static int handle_initialize(const char *name, const char *version, json_object 
     if (decides) json_object_array_add(capabilities, json_object_new_string("decide"));
     if (observes) json_object_array_add(capabilities, json_object_new_string("observe"));
     json_object_object_add(result, "capabilities", capabilities);
+    if (declared_vm_fields != NULL) {
+        json_object *fields = json_object_new_array();
+        for (const char *const *field = declared_vm_fields; *field != NULL; field++)
+            json_object_array_add(fields, json_object_new_string(*field));
+        json_object *snapshot = json_object_new_object();
+        json_object_object_add(snapshot, "vm_fields", fields);
+        json_object_object_add(result, "snapshot", snapshot);
+    }
     answer(id, result);
     return 0;
 }

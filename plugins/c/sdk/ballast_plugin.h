@@ -10,7 +10,15 @@
  *       ... json_object_array_add(allocations, bp_allocation(id, "why")); ...
  *       return 0;
  *   }
- *   int main(void) { return bp_run("my-plugin", "1.0", decide, NULL); }
+ *   int main(void) {
+ *       bp_declare_vm_fields("spec.ceiling", "estimate.demand");
+ *       return bp_run("my-plugin", "1.0", decide, NULL);
+ *   }
+ *
+ * bp_declare_vm_fields names the members of each snapshot.vms[] entry the
+ * plugin reads (PROTOCOL.md, "Declaring the fields a plugin reads"); Ballast
+ * then leaves the others out of every decide request, which makes requests
+ * several times smaller and faster to parse. Without it, every field is sent.
  */
 #ifndef BALLAST_PLUGIN_H
 #define BALLAST_PLUGIN_H
@@ -33,6 +41,13 @@ typedef int (*bp_decide_fn)(const bp_context *ctx, json_object *snapshot,
                             json_object *previous, json_object *allocations);
 /* Told what was applied each tick; may be NULL. */
 typedef void (*bp_observe_fn)(const bp_context *ctx, json_object *params);
+
+/* Declares the VM fields the plugin reads, e.g.
+ * bp_declare_vm_fields("spec.reservation", "spec.ceiling", "estimate.demand");
+ * call before bp_run. `id` and `name` are always sent, and so is `previous`. */
+#define bp_declare_vm_fields(...) bp_declare_vm_field_list((const char *const[]){__VA_ARGS__, NULL})
+/* The same with a NULL-terminated array; the strings must outlive bp_run. */
+void bp_declare_vm_field_list(const char *const *fields);
 
 /* Serves requests until stdin closes or Ballast sends shutdown; returns the exit status. */
 int bp_run(const char *name, const char *version, bp_decide_fn decide, bp_observe_fn observe);

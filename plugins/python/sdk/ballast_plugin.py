@@ -11,7 +11,12 @@ errors, logging to stderr. A plugin supplies a `decide` function:
         return [ballast_plugin.allocation(vm["id"], "why", cpu_weight=2048)
                 for vm in snapshot["vms"]]
 
-    ballast_plugin.run("my-plugin", "1.0", decide)
+    ballast_plugin.run("my-plugin", "1.0", decide, vm_fields=["spec.ceiling"])
+
+`vm_fields` names the members of each snapshot["vms"] entry the plugin reads
+(PROTOCOL.md, "Declaring the fields a plugin reads"); Ballast then leaves the
+others out of every decide request. `id` and `name` are always sent, and so is
+`previous`. Without it (None), every field is sent.
 """
 
 import json
@@ -54,14 +59,17 @@ def _error(request_id, code, message):
     _send({"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}})
 
 
-def run(name, version, decide=None, observe=None):
+def run(name, version, decide=None, observe=None, vm_fields=None):
     """Serves requests until stdin closes or Ballast sends shutdown.
 
     decide(snapshot, previous, options) -> list of allocation(...) dicts
     observe(tick, applied, options) -> None
+    vm_fields: the VM fields decide reads, e.g. ["spec.ceiling", "estimate.demand"]; None = all
     """
     options = {}
     capabilities = [c for c, f in (("decide", decide), ("observe", observe)) if f is not None]
+    if vm_fields is not None and (isinstance(vm_fields, str) or not all(isinstance(f, str) for f in vm_fields)):
+        raise TypeError(f"vm_fields must be a list of field names such as ['spec.ceiling'], got {vm_fields!r}")
     stdin = sys.stdin.buffer
     while True:
         raw = stdin.readline(MAX_LINE_BYTES + 2)
@@ -90,8 +98,11 @@ def run(name, version, decide=None, observe=None):
                 _error(request_id, UNSUPPORTED_VERSION, text)
                 return 1
             options = params.get("options") or {}
-            _answer(request_id, {"protocol_version": max(common), "name": name, "version": version,
-                                 "capabilities": capabilities})
+            result = {"protocol_version": max(common), "name": name, "version": version,
+                      "capabilities": capabilities}
+            if vm_fields is not None:
+                result["snapshot"] = {"vm_fields": list(vm_fields)}
+            _answer(request_id, result)
         elif method == "decide" and decide is not None:
             try:
                 allocations = decide(params["snapshot"], params["previous"], options)
@@ -112,6 +123,6 @@ def run(name, version, decide=None, observe=None):
             _error(request_id, METHOD_NOT_FOUND, f"unknown method {method!r}")
 
 
-def main(name, version, decide=None, observe=None):
+def main(name, version, decide=None, observe=None, vm_fields=None):
     """run(...) then exit with its status; the usual last line of a plugin."""
-    sys.exit(run(name, version, decide, observe))
+    sys.exit(run(name, version, decide, observe, vm_fields))
