@@ -6,11 +6,14 @@ import Foundation
 /// Plugin protocol costs: `decide` round trips with the real C priority plugin
 /// (build it first: `make -C plugins/c`) at 10 and 1,000 VMs, and the
 /// throughput of Ballast's own encoder and decoder of protocol JSON (bytes per
-/// iteration are printed once so MB/s = bytes × throughput).
+/// iteration are printed once so MB/s = bytes × throughput). The priority
+/// plugin declares the VM fields it reads, so its requests are the slim ones;
+/// `BALLAST_BENCH_PRIORITY=/path/to/priority` runs the round trips against
+/// another build of it (e.g. one that declares nothing) for comparison.
 let benchmarks: @Sendable () -> Void = {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
-    let priority = repository + "/plugins/c/build/priority"
+    let priority = ProcessInfo.processInfo.environment["BALLAST_BENCH_PRIORITY"] ?? repository + "/plugins/c/build/priority"
 
     for count in [10, 1000] {
         Benchmark("decide round trip, C priority plugin, \(count) VMs",
@@ -53,6 +56,20 @@ let benchmarks: @Sendable () -> Void = {
     let snapshot = SyntheticSnapshot.make(vms: 1000)
     let previous = Proposal.keepCurrent(snapshot)
     let encodedRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous)) ?? []
+    /// What the priority plugin declares (plugins/c/priority/priority.c).
+    let priorityFields: VMFields = [.specReservation, .specCeiling, .estimateDemand]
+    let slimRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields)) ?? []
+    print("PluginBenchmarks: decide request at 1,000 VMs, every field = \(encodedRequest.count) bytes; "
+          + "the priority plugin's declared fields = \(slimRequest.count) bytes")
+    // Each part's share of the full request: the bytes that leaving it out saves.
+    for (name, fields) in VMFields.names where !fields.isEmpty {
+        let without = (try? MessageEncoder.decideParams(snapshot, previous: previous, vmFields: VMFields.all.subtracting(fields)))?.count ?? 0
+        let saved = encodedRequest.count - without
+        print("PluginBenchmarks:   \(name): \(saved) bytes (\(saved * 1000 / max(1, encodedRequest.count) / 10) %)")
+    }
+    let withoutPrevious = (try? MessageEncoder.decideParams(snapshot, previous: Proposal(entries: [])))?.count ?? 0
+    let previousOnly = encodedRequest.count - withoutPrevious
+    print("PluginBenchmarks:   previous: \(previousOnly) bytes (\(previousOnly * 1000 / max(1, encodedRequest.count) / 10) %)")
     let answer: [UInt8] = {
         var writer = JSONWriter(capacity: 200_000)
         writer.raw("{\"allocations\":[")
@@ -72,6 +89,13 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try MessageEncoder.decideParams(snapshot, previous: previous))
+        }
+    }
+
+    Benchmark("encode decide request, priority plugin's fields, 1,000 VMs (\(slimRequest.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields))
         }
     }
 
