@@ -83,6 +83,13 @@ struct VMFieldsTests {
         #expect(notObject?.contains("snapshot is array, expected an object") == true)
     }
 
+    /// The schema's list of names (what plugin authors validate against) is Ballast's list.
+    @Test func theSchemaNamesTheSameFieldsAsBallast() throws {
+        let text = try String(contentsOfFile: Repo.path("plugins/schema/common.schema.json"), encoding: .utf8)
+        let names = try JSONParser.parse(text)["$defs"]?["vm_field"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
+        #expect(names == VMFields.names.map(\.name))
+    }
+
     @Test func slimRequestsMatchTheSchema() throws {
         var lines: [[UInt8]] = []
         for fields: VMFields in [[], [.specCeiling, .estimateDemand], [.current, .hasBalloonStats], [.estimateSignals, .specCPULimit]] {

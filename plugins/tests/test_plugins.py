@@ -99,6 +99,12 @@ class PluginProtocolTests(unittest.TestCase):
                 self.assertIsNotNone(fields, f"{name} declares no snapshot.vm_fields")
                 self.assertNotIn("estimate.signals", fields)
 
+    def test_the_python_sdk_refuses_a_malformed_declaration(self):
+        sys.path.insert(0, str(PLUGINS / "python" / "sdk"))
+        import ballast_plugin
+        with self.assertRaises(TypeError):
+            ballast_plugin.run("x", "1", lambda s, p, o: [], vm_fields="spec.ceiling")
+
     def test_the_schema_refuses_an_unknown_vm_field(self):
         answer = {"jsonrpc": "2.0", "id": 1, "result": {"protocol_version": 1, "name": "x", "version": "1",
                                                           "capabilities": ["decide"],
