@@ -52,15 +52,15 @@ public struct ConformanceChecker: Sendable {
             report.violations.append("handshake: capabilities name neither decide nor observe")
         }
         if launched.handshake.decides {
-            await checkDecides(launched.connection, vmFields: launched.handshake.vmFields, into: &report)
+            await checkDecides(launched.connection, handshake: launched.handshake, into: &report)
         }
         await checkShutdown(launched.connection, into: &report)
         await checkVersionNegotiation(into: &report)
         return report
     }
 
-    /// The `decide` cases, each request carrying only the VM fields the plugin declared.
-    private func checkDecides(_ connection: PluginConnection, vmFields: VMFields, into report: inout ConformanceReport) async {
+    /// The `decide` cases, each request carrying only the VM fields the plugin declared, in its declared layout.
+    private func checkDecides(_ connection: PluginConnection, handshake: PluginHandshake, into report: inout ConformanceReport) async {
         let cases: [(String, TickSnapshot)] = [
             ("no VMs", SyntheticSnapshot.make(vms: 0)),
             ("awkward names", SyntheticSnapshot.make(vms: SyntheticSnapshot.awkwardNames.count, awkwardNames: true)),
@@ -68,7 +68,7 @@ public struct ConformanceChecker: Sendable {
             ("\(largeCase) VMs", SyntheticSnapshot.make(vms: largeCase)),
         ]
         for (label, snapshot) in cases {
-            _ = await decide(connection, snapshot, vmFields: vmFields, label: label, into: &report)
+            _ = await decide(connection, snapshot, handshake: handshake, label: label, into: &report)
         }
         connection.notify(PluginProtocol.observe, params: MessageEncoder.observeParams(tick: 1, applied: [
             AppliedChange(change: Change(vm: VMID(SyntheticSnapshot.uuid(0)), vmName: "vm-0", kind: .memory,
@@ -77,7 +77,7 @@ public struct ConformanceChecker: Sendable {
         let large = SyntheticSnapshot.make(vms: largeCase, tick: 2)
         var timings: [Double] = []
         for _ in 0..<max(1, samples) {
-            guard let seconds = await decide(connection, large, vmFields: vmFields, label: "\(largeCase) VMs (timed)", into: &report) else { break }
+            guard let seconds = await decide(connection, large, handshake: handshake, label: "\(largeCase) VMs (timed)", into: &report) else { break }
             timings.append(seconds * 1000)
         }
         timings.sort()
@@ -88,12 +88,13 @@ public struct ConformanceChecker: Sendable {
     }
 
     /// One decide; returns its round-trip seconds when the answer was fully valid.
-    private func decide(_ connection: PluginConnection, _ snapshot: TickSnapshot, vmFields: VMFields, label: String,
+    private func decide(_ connection: PluginConnection, _ snapshot: TickSnapshot, handshake: PluginHandshake, label: String,
                         into report: inout ConformanceReport) async -> Double? {
         let previous = Proposal.keepCurrent(snapshot)
         let started = DispatchTime.now().uptimeNanoseconds
         do {
-            let params = try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: vmFields)
+            let params = try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: handshake.vmFields,
+                                                         layout: handshake.layout)
             let result = try await connection.request(PluginProtocol.decide, params: params, timeout: deadline)
             switch AnswerValidator.validate(result, snapshot: snapshot) {
             case .failure(let malformed):

@@ -41,6 +41,7 @@ public struct ConformanceReport: Sendable, Hashable {
             } else {
                 writer.value(.array(plugin.vmFields.wireNames.map { .string($0) }))
             }
+            writer.raw(","); writer.key("layout"); writer.string(plugin.layout.rawValue)
             writer.raw("}")
         } else {
             writer.raw("null")
