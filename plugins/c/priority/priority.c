@@ -3,7 +3,7 @@
  * reservation for memory and CPU, and get `weight_factor` (default 4) times
  * the proposed CPU weight. Everything else keeps the previous proposal.
  * Reads only name, id, spec.reservation, spec.ceiling, estimate.demand and
- * `previous`, and declares so: Ballast sends nothing else. */
+ * `previous`, and declares so: Ballast sends nothing else, as rows of values. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include "ballast_plugin.h"
@@ -40,5 +40,6 @@ static int decide(const bp_context *ctx, json_object *snapshot, json_object *pre
 
 int main(void) {
     bp_declare_vm_fields("spec.reservation", "spec.ceiling", "estimate.demand");
+    bp_declare_layout("rows");
     return bp_run("priority", "1.0", decide, NULL);
 }
