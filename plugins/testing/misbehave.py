@@ -29,6 +29,8 @@ def answer(request_id, result):
 
 def first_vm_id(params):
     vms = params["snapshot"]["vms"]
+    if isinstance(vms, dict):  # the rows layout: id is the first column
+        return vms["rows"][0][0] if vms["rows"] else None
     return vms[0]["id"] if vms else None
 
 

@@ -7,30 +7,34 @@ import Foundation
 /// (build it first: `make -C plugins/c`) at 10 and 1,000 VMs, and the
 /// throughput of Ballast's own encoder and decoder of protocol JSON (bytes per
 /// iteration are printed once so MB/s = bytes × throughput). The priority
-/// plugin declares the VM fields it reads, so its requests are the slim ones;
-/// `BALLAST_BENCH_PRIORITY=/path/to/priority` runs the round trips against
-/// another build of it (e.g. one that declares nothing) for comparison.
+/// plugin declares the VM fields it reads and the rows layout; its
+/// `priority-objects` build (same code, objects layout) runs beside it so the
+/// two layouts are compared in one run. `BALLAST_BENCH_PRIORITY=/path/to/priority`
+/// replaces the rows build with another one (e.g. one that declares nothing).
 let benchmarks: @Sendable () -> Void = {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     let priority = ProcessInfo.processInfo.environment["BALLAST_BENCH_PRIORITY"] ?? repository + "/plugins/c/build/priority"
 
+    let builds = [("rows", priority), ("objects", repository + "/plugins/c/build/priority-objects")]
     for count in [10, 1000] {
-        Benchmark("decide round trip, C priority plugin, \(count) VMs",
-                  configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds,
-                                       maxDuration: .seconds(10), maxIterations: 5000)) { (benchmark: Benchmark, stage: PluginStage) async throws in
-            let snapshot = SyntheticSnapshot.make(vms: count)
-            let previous = Proposal.keepCurrent(snapshot)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(try await stage.decide(snapshot, previous: previous))
+        for (layout, command) in builds {
+            Benchmark("decide round trip, C priority plugin, \(layout) layout, \(count) VMs",
+                      configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds,
+                                           maxDuration: .seconds(10), maxIterations: 5000)) { (benchmark: Benchmark, stage: PluginStage) async throws in
+                let snapshot = SyntheticSnapshot.make(vms: count)
+                let previous = Proposal.keepCurrent(snapshot)
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try await stage.decide(snapshot, previous: previous))
+                }
+            } setup: { () async throws -> PluginStage in
+                let stage = try PluginStage(configuration: PluginConfiguration(
+                    name: "priority", command: [command], deadline: 2, handshakeTimeout: 10,
+                    options: .object(["high_priority": .array([.string("vm-1*")])])))
+                try await stage.start()
+                return stage
             }
-        } setup: { () async throws -> PluginStage in
-            let stage = try PluginStage(configuration: PluginConfiguration(
-                name: "priority", command: [priority], deadline: 2, handshakeTimeout: 10,
-                options: .object(["high_priority": .array([.string("vm-1*")])])))
-            try await stage.start()
-            return stage
         }
     }
 
@@ -59,8 +63,11 @@ let benchmarks: @Sendable () -> Void = {
     /// What the priority plugin declares (plugins/c/priority/priority.c).
     let priorityFields: VMFields = [.specReservation, .specCeiling, .estimateDemand]
     let slimRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields)) ?? []
-    print("PluginBenchmarks: decide request at 1,000 VMs, every field = \(encodedRequest.count) bytes; "
-          + "the priority plugin's declared fields = \(slimRequest.count) bytes")
+    let rowsRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields, layout: .rows)) ?? []
+    let allRowsRequest = (try? MessageEncoder.decideParams(snapshot, previous: previous, layout: .rows)) ?? []
+    print("PluginBenchmarks: decide request at 1,000 VMs, every field = \(encodedRequest.count) bytes "
+          + "(rows: \(allRowsRequest.count)); the priority plugin's declared fields = \(slimRequest.count) bytes "
+          + "(rows: \(rowsRequest.count))")
     // Each part's share of the full request: the bytes that leaving it out saves.
     for (name, fields) in VMFields.names where !fields.isEmpty {
         let without = (try? MessageEncoder.decideParams(snapshot, previous: previous, vmFields: VMFields.all.subtracting(fields)))?.count ?? 0
@@ -96,6 +103,20 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields))
+        }
+    }
+
+    Benchmark("encode decide request, priority plugin's fields, rows layout, 1,000 VMs (\(rowsRequest.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: priorityFields, layout: .rows))
+        }
+    }
+
+    Benchmark("encode decide request, every field, rows layout, 1,000 VMs (\(allRowsRequest.count) bytes)",
+              configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try MessageEncoder.decideParams(snapshot, previous: previous, layout: .rows))
         }
     }
 

@@ -8,6 +8,12 @@
 #include <stdio.h>
 #include "ballast_plugin.h"
 
+/* The decide request layout; `make` also builds priority-objects with
+ * -DPRIORITY_LAYOUT='"objects"' so that benchmarks can compare the two. */
+#ifndef PRIORITY_LAYOUT
+#define PRIORITY_LAYOUT "rows"
+#endif
+
 static int high_priority(json_object *options, const char *name) {
     json_object *globs;
     if (!json_object_object_get_ex(options, "high_priority", &globs)) return fnmatch("prio-*", name, 0) == 0;
@@ -40,6 +46,6 @@ static int decide(const bp_context *ctx, json_object *snapshot, json_object *pre
 
 int main(void) {
     bp_declare_vm_fields("spec.reservation", "spec.ceiling", "estimate.demand");
-    bp_declare_layout("rows");
+    bp_declare_layout(PRIORITY_LAYOUT);
     return bp_run("priority", "1.0", decide, NULL);
 }
