@@ -62,7 +62,8 @@ public actor PluginStage: PolicyStage {
             guard launched.handshake.decides else { return previous }
             let params: [UInt8]
             do {
-                params = try MessageEncoder.decideParams(snapshot, previous: previous)
+                params = try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: launched.handshake.vmFields,
+                                                             layout: launched.handshake.layout)
             } catch {
                 throw PluginError.unencodable(plugin: name, detail: error.detail)
             }
