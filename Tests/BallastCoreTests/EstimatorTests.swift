@@ -79,6 +79,23 @@ struct EstimatorTests {
         #expect(estimate.signals.contains { $0.name == SignalName.cpuProbe })
     }
 
+    /// The balloon (256 MiB) is larger than the guest's MemTotal (196 MiB): used memory
+    /// counts from the balloon, so demand leaves the guest its headroom in MemAvailable.
+    @Test func usedMemoryCountsTheKernelsReservationsInsideTheBalloon() {
+        let mib = ByteUnits.mebibyte
+        var estimator = Estimator(settings: EstimatorSettings(fallHalfLife: 0, memoryGrowthLookahead: 0))
+        var guest = Guest()
+        guest.current = Fixture.allocation(memory: 256 * mib, cpu: 1000)
+        guest.available = 196 * mib
+        guest.usable = 100 * mib
+        _ = estimator.estimate(guest.sample, at: 0)
+        guest.run(dt: 10, millicores: 500)
+        let estimate = estimator.estimate(guest.sample, at: 10)
+        #expect(estimate.guestUsedMemory == 156 * mib)
+        // used + 64 MiB headroom: at 220 MiB the guest would have 64 MiB MemAvailable again.
+        #expect(estimate.demand.memory == 220 * mib)
+    }
+
     @Test func probeIsCappedAtTheCeiling() {
         var estimator = Estimator()
         var guest = Guest()

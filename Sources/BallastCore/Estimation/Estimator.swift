@@ -116,7 +116,7 @@ public struct Estimator: Sendable {
     /// with low confidence, so that nothing shrinks on a VM Ballast has just met.
     private func believeCurrent(_ vm: VMSample, history: inout VMHistory, first: Bool, at time: Double,
                                 signals: inout [Signal], confidence: Double) -> DemandEstimate {
-        let guestUsed = Self.guestUsed(vm.memory.balloon)
+        let guestUsed = Self.guestUsed(vm.memory.balloon, balloonSize: vm.current.memory)
         if first {
             history.cpu = Double(vm.current.cpu)
             history.memory = Double(vm.current.memory)
@@ -236,24 +236,32 @@ public struct Estimator: Sendable {
         var activeFraction: Double
     }
 
-    /// Guest used memory from balloon statistics: available − usable, or
-    /// available − unused − disk caches; nil when the guest does not report it.
-    static func guestUsed(_ balloon: BalloonStats?) -> UInt64? {
-        guard let balloon, let available = balloon.available else { return nil }
-        if let usable = balloon.usable {
-            return available > usable ? available - usable : 0
-        }
+    /// Memory the guest can still use: usable (MemAvailable), or unused + disk
+    /// caches; nil when the guest does not report it.
+    static func guestFree(_ balloon: BalloonStats?) -> UInt64? {
+        guard let balloon, balloon.available != nil else { return nil }
+        if let usable = balloon.usable { return usable }
         guard let unused = balloon.unused else { return nil }
-        let free = unused &+ (balloon.diskCaches ?? 0)
-        return available > free ? available - free : 0
+        return unused &+ (balloon.diskCaches ?? 0)
+    }
+
+    /// The part of the balloon the guest cannot give away: balloon size − free.
+    /// The balloon size (libvirt's `actual`) is larger than what the guest sees
+    /// (`available`, MemTotal) by the kernel's own reservations, about 60 MiB in a
+    /// 256 MiB guest; counting from `available` instead would let a demand of
+    /// used + headroom leave the guest with headroom − 60 MiB.
+    static func guestUsed(_ balloon: BalloonStats?, balloonSize: UInt64) -> UInt64? {
+        guard let available = balloon?.available, let free = guestFree(balloon) else { return nil }
+        let size = max(available, balloonSize)
+        return size > free ? size - free : 0
     }
 
     private func estimateMemory(_ vm: VMSample, history: inout VMHistory, dt: Double, time: Double,
                                 signals: inout [Signal], confidence: inout Double) -> MemoryEstimate {
         let ceiling = Double(vm.spec.ceiling.memory)
         let current = Double(vm.current.memory)
-        guard let balloon = vm.memory.balloon, let used = Self.guestUsed(balloon),
-              let available = balloon.available else {
+        guard let balloon = vm.memory.balloon, let used = Self.guestUsed(balloon, balloonSize: vm.current.memory),
+              let free = Self.guestFree(balloon), let available = balloon.available else {
             confidence -= 0.4
             signals.append(Signal(name: SignalName.memoryUnreported, value: Double(vm.memory.rss ?? 0),
                                   note: "guest reports no balloon statistics: using host RSS, memory will not be shrunk blindly"))
@@ -293,7 +301,7 @@ public struct Estimator: Sendable {
             signals.append(Signal(name: SignalName.memoryPressure, value: pressure.someAvg10,
                                   note: "cgroup memory.pressure: tasks stalled on memory (percent)"))
         }
-        let headroom = available > used ? Double(available - used) : 0
+        let headroom = Double(free)
         if available > 0, headroom < settings.memoryFullFraction * Double(available) {
             censored = true
             signals.append(Signal(name: SignalName.memoryFull, value: headroom / Double(available),
