@@ -6,6 +6,10 @@ public struct BalancerState: Sendable {
     public private(set) var estimator: Estimator
     public private(set) var governor: Governor
     public private(set) var tick: UInt64 = 0
+    /// The last snapshot's VMs: their storage is reused by the next `prepare`
+    /// once the snapshot is dropped (a 1,000-VM tick would otherwise page-fault a
+    /// fresh quarter megabyte each time).
+    private var lastViews: [VMView] = []
 
     public init(settings: BalancerSettings) {
         self.settings = settings
@@ -26,7 +30,10 @@ public struct BalancerState: Sendable {
     /// capacity the balanced ones share.
     public mutating func prepare(_ raw: HostSnapshot) -> TickSnapshot {
         tick += 1
+        // The previous snapshot's array is refilled when its callers have let go of it.
         var views: [VMView] = []
+        swap(&views, &lastViews)
+        views.removeAll(keepingCapacity: true)
         views.reserveCapacity(raw.vms.count)
         var heldElsewhere = ResourceVector.zero
         for vm in raw.vms {
@@ -57,6 +64,7 @@ public struct BalancerState: Sendable {
         var capacity = guestCapacity(of: raw.host)
         capacity.cpu = max(0, capacity.cpu - heldElsewhere.cpu)
         capacity.memory = capacity.memory > heldElsewhere.memory ? capacity.memory - heldElsewhere.memory : 0
+        lastViews = views
         return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
     }
 

@@ -7,6 +7,7 @@ public struct BallastPolicy: ObservingPolicy {
     public let name = "ballast"
     private var state: BalancerState
     private let stage: FairShareStage
+    private var workspace = FairShareStage.Workspace()
     private var indexByID: [VMID: Int] = [:]
 
     public init(settings: BalancerSettings) {
@@ -19,7 +20,7 @@ public struct BallastPolicy: ObservingPolicy {
             indexByID = Dictionary(uniqueKeysWithValues: snapshot.vms.enumerated().map { ($1.id, $0) })
         }
         let tick = state.prepare(snapshot)
-        let proposal = stage.propose(tick)
+        let proposal = stage.propose(tick, reusing: &workspace)
         let decision = state.govern(tick, proposal: proposal)
         var result = snapshot.vms.map(\.current)
         for change in decision.changes {
