@@ -51,7 +51,7 @@ public enum FairShareAllocator {
         var output: [ResourceVector] = []
         swap(&output, &workspace.lastOutput)
         output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: repeatElement(ResourceVector.zero, count: requests.count))
+        output.reserveCapacity(requests.count)
         workspace.arrays.allocate(requests, capacity: capacity, settings: settings, into: &output)
         workspace.lastOutput = output
         return output
@@ -106,7 +106,7 @@ struct AllocatorWorkspace: Sendable {
         }
     }
 
-    /// Fills `output` (one zeroed entry per request) with the allocation.
+    /// Appends the allocation to `output` (empty), one entry per request.
     mutating func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
                            settings: AllocatorSettings, into output: inout [ResourceVector]) {
         resize(requests.count)
@@ -131,8 +131,13 @@ struct AllocatorWorkspace: Sendable {
             }
         }
         divide(cpuCapacity, reserved: reserved, wanted: wanted, settings: settings)
-        for i in requests.indices { output[i].cpu = WholeUnits.downInt(result[i]) }
-        trimExcess(&output, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
+        var total: UInt64 = 0
+        for i in requests.indices {
+            let cpu = WholeUnits.downInt(result[i])
+            total &+= UInt64(cpu)
+            output.append(ResourceVector(cpu: cpu, memory: 0))
+        }
+        trimExcess(&output, total: total, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
                    set: { $0.cpu -= Int($1) })
 
         let memoryCapacity = Double(capacity.memory)
@@ -158,8 +163,13 @@ struct AllocatorWorkspace: Sendable {
             }
         }
         divide(memoryCapacity, reserved: reserved, wanted: wanted, settings: settings)
-        for i in requests.indices { output[i].memory = WholeUnits.down(result[i]) }
-        trimExcess(&output, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
+        total = 0
+        for i in requests.indices {
+            let memory = WholeUnits.down(result[i])
+            total &+= memory
+            output[i].memory = memory
+        }
+        trimExcess(&output, total: total, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
     }
 
     /// Whether phase 3 runs: every target fits with room to spare. Caps and plain
@@ -191,10 +201,9 @@ struct AllocatorWorkspace: Sendable {
     /// Guards against floating-point rounding pushing the rounded total over
     /// capacity (a unit or so at most): takes the excess from the allocations in
     /// proportion to their size, rounded up, in one deterministic pass.
-    private func trimExcess(_ output: inout [ResourceVector], capacity: UInt64,
+    /// `total` is the sum of `get` over `output`, gathered while filling it.
+    private func trimExcess(_ output: inout [ResourceVector], total: UInt64, capacity: UInt64,
                             get: (ResourceVector) -> UInt64, set: (inout ResourceVector, UInt64) -> Void) {
-        var total: UInt64 = 0
-        for value in output { total &+= get(value) }
         guard total > capacity else { return }
         var excess = total - capacity
         let ratio = Double(excess) / Double(total)
