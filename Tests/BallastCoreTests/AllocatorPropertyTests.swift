@@ -63,6 +63,22 @@ struct AllocatorPropertyTests {
         }
     }
 
+    /// A workspace kept between calls of any sizes gives exactly what a fresh one
+    /// gives, and never changes a result its caller still holds.
+    @Test func reusedWorkspaceMatchesAFreshOne() async {
+        await propertyCheck(input: Self.requests, Self.requests, Self.capacity) { first, second, capacity in
+            var workspace = FairShareAllocator.Workspace()
+            let held = FairShareAllocator.allocate(first, capacity: capacity, reusing: &workspace)
+            let heldCopy = held.map { ResourceVector(cpu: $0.cpu, memory: $0.memory) }
+            let other = FairShareAllocator.allocate(second, capacity: capacity, reusing: &workspace)
+            #expect(held == heldCopy)
+            #expect(other == FairShareAllocator.allocate(second, capacity: capacity))
+            _ = FairShareAllocator.allocate(first, capacity: capacity, reusing: &workspace)
+            let again = FairShareAllocator.allocate(first, capacity: capacity, reusing: &workspace)
+            #expect(again == FairShareAllocator.allocate(first, capacity: capacity))
+        }
+    }
+
     @Test func reservationsHonouredWhenTheyFit() async {
         await propertyCheck(input: Self.requests, Self.capacity) { requests, capacity in
             let result = FairShareAllocator.allocate(requests, capacity: capacity)

@@ -22,4 +22,24 @@ struct BalancerStateTests {
         #expect(snapshot.vms.map(\.name) == ["vm1"])
         #expect(snapshot.guestCapacity == ResourceVector(cpu: 6500, memory: .gibibytes(12)))
     }
+
+    /// VMs listed out of id order come out sorted, with their own estimates, when
+    /// the backend keeps its order from tick to tick and when it changes it.
+    @Test func unsortedVMsAreSortedEveryTick() {
+        var state = BalancerState(settings: BalancerSettings(hostReserve: .zero))
+        func raw(_ order: [Int], time: Double) -> HostSnapshot {
+            HostSnapshot(host: HostSample(time: time, capacity: ResourceVector(cpu: 64_000, memory: .gibibytes(64)),
+                                          memoryAvailable: .gibibytes(32)),
+                         vms: order.map { n in
+                             var vm = Self.sample(n, state: .running)
+                             vm.current.cpu = 100 * n
+                             return vm
+                         })
+        }
+        for (tick, order) in [[3, 1, 4, 2, 5], [3, 1, 4, 2, 5], [5, 4, 3, 2, 1], [2, 5, 1, 3, 4]].enumerated() {
+            let snapshot = state.prepare(raw(order, time: Double(tick + 1)))
+            #expect(snapshot.vms.map(\.name) == ["vm1", "vm2", "vm3", "vm4", "vm5"])
+            #expect(snapshot.vms.map(\.current.cpu) == [100, 200, 300, 400, 500])
+        }
+    }
 }

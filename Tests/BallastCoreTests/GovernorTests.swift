@@ -161,6 +161,29 @@ struct GovernorTests {
         #expect(changes.first { $0.kind == .cpuWeight }?.reason.contains(GovernorClamp.cpuWeightBounds) == true)
     }
 
+    /// Reasons are put into words only when read, and read exactly as before:
+    /// the stage's reason, then the clamps in the order the rules ran, then the floor.
+    @Test func changeReasonsSpellOutTheClampsInOrder() {
+        var governor = Governor()
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000, weight: 1024)
+        var proposed = current
+        proposed.memory = 512 << 20   // below the shrink step and the floor
+        proposed.cpu = 20_000          // above the 8-core ceiling
+        // Guest used 3.5 GiB: floor 3.5 GiB + 10 % = 3.85 GiB, above the 3.6 GiB the shrink step allows.
+        let (vm, changes, _) = Self.one(current: current, proposed: proposed, used: 3584 << 20, governor: &governor)
+        #expect(vm.clamps == [GovernorClamp.memoryShrinkStep, GovernorClamp.memoryFloor, GovernorClamp.cpuCeiling])
+        let memory = changes.first { $0.kind == .memory }
+        #expect(memory?.reason == "test [clamped: \(GovernorClamp.memoryShrinkStep); \(GovernorClamp.memoryFloor)] (floor 3.9 GiB)")
+        let quota = changes.first { $0.kind == .cpuQuota }
+        #expect(quota?.reason == "test [clamped: \(GovernorClamp.cpuCeiling)]")
+        // Equal to the same change built from text, and encoded as text.
+        if let memory {
+            let spelled = Change(vm: memory.vm, vmName: memory.vmName, kind: .memory, from: memory.from, to: memory.to,
+                                 reason: memory.reason)
+            #expect(spelled == memory)
+        }
+    }
+
     @Test func misalignedProposalIsMatchedByID() {
         var governor = Governor()
         let views = [1, 2].map {

@@ -49,8 +49,11 @@ import Testing
         #expect(trace.memory == 8_218_624 * 1024)
         #expect(trace.times.count > 8000)
         // First row: 87.78 MHz of 5851.9989 MHz over 2 cores = 30 millicores.
-        #expect(abs(trace.cpu[0] - 87.7799835 / (5851.9989 / 2) * 1000) < 1e-6)
-        #expect(trace.memoryDemand[0] == 1_034_592.8 * 1024)
+        // Demand columns are stored as Float: within 2^-24 of the value.
+        let cpu = 87.7799835 / (5851.9989 / 2) * 1000
+        #expect(abs(trace.cpu[0] - cpu) <= cpu * 0x1p-24)
+        let memory = 1_034_592.8 * 1024
+        #expect(abs(trace.memoryDemand[0] - memory) <= memory * 0x1p-24)
     }
 
     @Test func formatDetection() {
@@ -131,5 +134,36 @@ import Testing
     @Test func lastRecordWithoutNewline() {
         let (records, _) = CSVReader().records(in: "x,y\n1,2")
         #expect(records.map(\.fields) == [["x", "y"], ["1", "2"]])
+    }
+}
+
+/// The compact trace storage: evenly spaced times kept as start and step,
+/// demand as Float, and the same interpolation as before.
+@Suite("Trace storage")
+struct TraceStorageTests {
+    @Test func evenAndListedTimesInterpolateAlike() {
+        let cpu: [Double] = [100, 300, 200, 400]
+        let gib = Double(ByteUnits.gibibyte)
+        let memory: [Double] = [gib, 2 * gib, 3 * gib, gib]
+        let even = VMTrace(name: "even", vcpus: 1, memory: 4 << 30, times: [0, 300, 600, 900], cpu: cpu,
+                           memoryDemand: memory)
+        let uneven = VMTrace(name: "uneven", vcpus: 1, memory: 4 << 30, times: [0, 300, 600, 901], cpu: cpu,
+                             memoryDemand: memory)
+        #expect(even.times == [0, 300, 600, 900])
+        #expect(uneven.times == [0, 300, 600, 901])
+        #expect(even.step == 300 && uneven.step == 300)
+        #expect(even.duration == 900 && uneven.duration == 901)
+        #expect(even.cpu == cpu && even.memoryDemand == memory)
+        var evenCursor = 0
+        var unevenCursor = 0
+        for offset in stride(from: 0.0, through: 600, by: 50) {
+            let a = even.demand(at: offset, cursor: &evenCursor)
+            let b = uneven.demand(at: offset, cursor: &unevenCursor)
+            #expect(a.cpu == b.cpu && a.memory == b.memory)
+        }
+        var cursor = 0
+        let middle = even.demand(at: 150, cursor: &cursor)
+        #expect(middle.cpu == 200 && middle.memory == 1.5 * gib)
+        #expect(even.demand(at: 5_000, cursor: &cursor).cpu == 400)
     }
 }

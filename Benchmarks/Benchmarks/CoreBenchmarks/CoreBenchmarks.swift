@@ -10,9 +10,11 @@ let benchmarks: @Sendable () -> Void = {
     for count in [10, 100, 1_000, 10_000] {
         let requests = CoreWorkload.requests(count)
         let capacity = CoreWorkload.contendedCapacity(count)
+        // As the simulator and the tick call it: scratch memory kept between calls.
         Benchmark("allocator \(count) VMs (contended)") { benchmark in
+            var workspace = FairShareAllocator.Workspace()
             for _ in benchmark.scaledIterations {
-                blackHole(FairShareAllocator.allocate(requests, capacity: capacity))
+                blackHole(FairShareAllocator.allocate(requests, capacity: capacity, reusing: &workspace))
             }
         }
     }
@@ -32,6 +34,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("balancer tick 1000 VMs (prepare + propose + govern)") { benchmark in
         var state = BalancerState(settings: BalancerSettings(interval: 10))
         let stage = FairShareStage()
+        var workspace = FairShareStage.Workspace()
         var host = CoreWorkload.host(1_000)
         _ = state.prepare(host)
         for _ in benchmark.scaledIterations {
@@ -39,7 +42,7 @@ let benchmarks: @Sendable () -> Void = {
             CoreWorkload.advance(&host)
             benchmark.startMeasurement()
             let snapshot = state.prepare(host)
-            let decision = state.govern(snapshot, proposal: stage.propose(snapshot))
+            let decision = state.govern(snapshot, proposal: stage.propose(snapshot, reusing: &workspace))
             blackHole(decision)
         }
     }

@@ -35,9 +35,36 @@
 public enum FairShareAllocator {
     public static func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
                                 settings: AllocatorSettings = .init()) -> [ResourceVector] {
+        var workspace = Workspace()
+        return allocate(requests, capacity: capacity, settings: settings, reusing: &workspace)
+    }
+
+    /// The same, with scratch memory kept between calls: a caller that allocates
+    /// every tick passes the same workspace, so that its arrays (and the result's,
+    /// once the caller has let go of it) are reused instead of freshly
+    /// page-faulted in (at 10,000 VMs the allocator's arrays are over a
+    /// megabyte, which the C allocator returns to the kernel after every call).
+    public static func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
+                                settings: AllocatorSettings = .init(),
+                                reusing workspace: inout Workspace) -> [ResourceVector] {
         guard !requests.isEmpty else { return [] }
-        var workspace = AllocatorWorkspace(count: requests.count)
-        return workspace.allocate(requests, capacity: capacity, settings: settings)
+        var output: [ResourceVector] = []
+        swap(&output, &workspace.lastOutput)
+        output.removeAll(keepingCapacity: true)
+        output.reserveCapacity(requests.count)
+        workspace.arrays.allocate(requests, capacity: capacity, settings: settings, into: &output)
+        workspace.lastOutput = output
+        return output
+    }
+
+    /// Scratch memory for `allocate(_:capacity:settings:reusing:)`: opaque, owned
+    /// by one caller, any size (it adapts to the number of requests).
+    public struct Workspace: Sendable {
+        var arrays = AllocatorWorkspace()
+        /// The previous result, reused when its caller no longer holds it.
+        var lastOutput: [ResourceVector] = []
+
+        public init() {}
     }
 
     /// The memory weight of one VM under the idle memory tax.
@@ -49,94 +76,134 @@ public enum FairShareAllocator {
     }
 }
 
-/// Scratch arrays for one allocation, reused across the two resources so that an
-/// allocation of n VMs costs a handful of array allocations, not n.
-struct AllocatorWorkspace {
-    private var lower: [Double]
-    private var target: [Double]
-    private var cap: [Double]
-    private var weight: [Double]
-    private var surplusWeight: [Double]
-    private var result: [Double]
+/// Scratch arrays for one allocation, reused across the two resources and,
+/// through `FairShareAllocator.Workspace`, across calls.
+struct AllocatorWorkspace: Sendable {
+    private var lower: [Double] = []
+    private var target: [Double] = []
+    private var cap: [Double] = []
+    private var weight: [Double] = []
+    private var surplusWeight: [Double] = []
+    private var result: [Double] = []
     private var filler = WaterFill()
 
-    init(count: Int) {
-        lower = Array(repeating: 0, count: count)
-        target = lower
-        cap = lower
-        weight = lower
-        surplusWeight = lower
-        result = lower
+    /// Sizes every array to `count` (contents are overwritten before use).
+    private mutating func resize(_ count: Int) {
+        guard lower.count != count else { return }
+        Self.resize(&lower, count)
+        Self.resize(&target, count)
+        Self.resize(&cap, count)
+        Self.resize(&weight, count)
+        Self.resize(&surplusWeight, count)
+        Self.resize(&result, count)
     }
 
-    mutating func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
-                           settings: AllocatorSettings) -> [ResourceVector] {
-        var output = Array(repeating: ResourceVector.zero, count: requests.count)
+    private static func resize(_ array: inout [Double], _ count: Int) {
+        if array.count > count {
+            array.removeLast(array.count - count)
+        } else {
+            array.append(contentsOf: repeatElement(0, count: count - array.count))
+        }
+    }
 
+    /// Appends the allocation to `output` (empty), one entry per request.
+    mutating func allocate(_ requests: [AllocationRequest], capacity: ResourceVector,
+                           settings: AllocatorSettings, into output: inout [ResourceVector]) {
+        resize(requests.count)
+        let cpuCapacity = Double(max(0, capacity.cpu))
+        var reserved = 0.0
+        var wanted = 0.0
         for i in requests.indices {
             let request = requests[i]
             let c = Double(max(0, request.cap.cpu))
-            cap[i] = c
-            lower[i] = min(Double(max(0, request.reservation.cpu)), c)
-            target[i] = max(lower[i], min(Double(max(0, request.demand.cpu)), c))
+            let low = min(Double(max(0, request.reservation.cpu)), c)
+            let high = max(low, min(Double(max(0, request.demand.cpu)), c))
+            lower[i] = low
+            target[i] = high
             weight[i] = Double(request.cpuShares)
-            surplusWeight[i] = weight[i]
+            reserved += low
+            wanted += high
         }
-        let cpu = divide(Double(max(0, capacity.cpu)), settings: settings)
-        for i in requests.indices { output[i].cpu = WholeUnits.downInt(cpu[i]) }
-        trimExcess(&output, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
+        if Self.sharesSurplus(capacity: cpuCapacity, reserved: reserved, wanted: wanted, settings: settings) {
+            for i in requests.indices {
+                cap[i] = Double(max(0, requests[i].cap.cpu))
+                surplusWeight[i] = weight[i]
+            }
+        }
+        divide(cpuCapacity, reserved: reserved, wanted: wanted, settings: settings)
+        var total: UInt64 = 0
+        for i in requests.indices {
+            let cpu = WholeUnits.downInt(result[i])
+            total &+= UInt64(cpu)
+            output.append(ResourceVector(cpu: cpu, memory: 0))
+        }
+        trimExcess(&output, total: total, capacity: UInt64(max(0, capacity.cpu)), get: { UInt64($0.cpu) },
                    set: { $0.cpu -= Int($1) })
 
+        let memoryCapacity = Double(capacity.memory)
+        reserved = 0
+        wanted = 0
         for i in requests.indices {
             let request = requests[i]
             let c = Double(request.cap.memory)
-            cap[i] = c
-            lower[i] = min(Double(request.reservation.memory), c)
-            target[i] = max(lower[i], min(Double(request.demand.memory), c))
+            let low = min(Double(request.reservation.memory), c)
+            let high = max(low, min(Double(request.demand.memory), c))
+            lower[i] = low
+            target[i] = high
             weight[i] = FairShareAllocator.memoryWeight(
                 shares: request.memoryShares, activeFraction: request.memoryActiveFraction,
                 idleTax: settings.idleMemoryTax)
-            surplusWeight[i] = Double(request.memoryShares)
+            reserved += low
+            wanted += high
         }
-        let memory = divide(Double(capacity.memory), settings: settings)
-        for i in requests.indices { output[i].memory = WholeUnits.down(memory[i]) }
-        trimExcess(&output, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
-        return output
+        if Self.sharesSurplus(capacity: memoryCapacity, reserved: reserved, wanted: wanted, settings: settings) {
+            for i in requests.indices {
+                cap[i] = Double(requests[i].cap.memory)
+                surplusWeight[i] = Double(requests[i].memoryShares)
+            }
+        }
+        divide(memoryCapacity, reserved: reserved, wanted: wanted, settings: settings)
+        total = 0
+        for i in requests.indices {
+            let memory = WholeUnits.down(result[i])
+            total &+= memory
+            output[i].memory = memory
+        }
+        trimExcess(&output, total: total, capacity: capacity.memory, get: { $0.memory }, set: { $0.memory -= $1 })
     }
 
-    /// The three phases for one resource, on the prepared arrays; returns amounts
-    /// already rounded down to whole units (still as Double).
-    private mutating func divide(_ capacity: Double, settings: AllocatorSettings) -> [Double] {
+    /// Whether phase 3 runs: every target fits with room to spare. Caps and plain
+    /// shares are filled in only then (a contended host never reads them).
+    private static func sharesSurplus(capacity: Double, reserved: Double, wanted: Double,
+                                      settings: AllocatorSettings) -> Bool {
+        reserved <= capacity && wanted < capacity && settings.distributeSurplus
+    }
+
+    /// The three phases for one resource, on the prepared arrays (`reserved` and
+    /// `wanted` are the sums of `lower` and `target`); leaves the amounts in
+    /// `result`, which the caller rounds down to whole units.
+    private mutating func divide(_ capacity: Double, reserved: Double, wanted: Double, settings: AllocatorSettings) {
         let n = lower.count
-        var reserved = 0.0
-        for i in 0..<n { reserved += lower[i] }
         if reserved > capacity {
             let scale = reserved > 0 ? capacity / reserved : 0
             for i in 0..<n { result[i] = Double(WholeUnits.down(lower[i] * scale)) }
-            return result
-        }
-        var wanted = 0.0
-        for i in 0..<n { wanted += target[i] }
-        if wanted > capacity {
+        } else if wanted > capacity {
             _ = filler.fill(lower: lower, upper: target, weight: weight, amount: capacity - reserved,
                             result: &result)
-        } else if settings.distributeSurplus, wanted < capacity {
+        } else if Self.sharesSurplus(capacity: capacity, reserved: reserved, wanted: wanted, settings: settings) {
             _ = filler.fill(lower: target, upper: cap, weight: surplusWeight, amount: capacity - wanted,
                             result: &result)
         } else {
             for i in 0..<n { result[i] = target[i] }
         }
-        for i in 0..<n { result[i] = Double(WholeUnits.down(result[i])) }
-        return result
     }
 
     /// Guards against floating-point rounding pushing the rounded total over
     /// capacity (a unit or so at most): takes the excess from the allocations in
     /// proportion to their size, rounded up, in one deterministic pass.
-    private func trimExcess(_ output: inout [ResourceVector], capacity: UInt64,
+    /// `total` is the sum of `get` over `output`, gathered while filling it.
+    private func trimExcess(_ output: inout [ResourceVector], total: UInt64, capacity: UInt64,
                             get: (ResourceVector) -> UInt64, set: (inout ResourceVector, UInt64) -> Void) {
-        var total: UInt64 = 0
-        for value in output { total &+= get(value) }
         guard total > capacity else { return }
         var excess = total - capacity
         let ratio = Double(excess) / Double(total)

@@ -5,8 +5,9 @@
 /// statistics (the others keep their memory and are counted at their current size).
 ///
 /// Reasons: a VM that gets less than its estimated demand gets the numbers in
-/// words ("fair share: 3.1 GiB for demand 3.5 GiB, host memory 132% committed");
-/// the others get a fixed text, so an uncontended tick formats nothing.
+/// words ("fair share: 3.1 GiB for demand 3.5 GiB, host memory 132% committed"),
+/// formatted only when the reason is read (a VM that does not change is never
+/// put into words); the others get a fixed text.
 /// `detailedReasons = false` uses fixed texts throughout (simulator scoring runs).
 public struct FairShareStage: PolicyStage {
     public let name = "fair-share"
@@ -31,7 +32,17 @@ public struct FairShareStage: PolicyStage {
 
     /// Synchronous core, used directly by the simulator's hot loop.
     public func propose(_ snapshot: TickSnapshot) -> Proposal {
+        var workspace = Workspace()
+        return propose(snapshot, reusing: &workspace)
+    }
+
+    /// The same, with scratch memory kept between ticks by the caller (the
+    /// simulator, benchmarks): requests, the allocator's arrays, and the previous
+    /// proposal's entries once nobody else holds them.
+    public func propose(_ snapshot: TickSnapshot, reusing workspace: inout Workspace) -> Proposal {
         var requests: [AllocationRequest] = []
+        swap(&requests, &workspace.requests)
+        requests.removeAll(keepingCapacity: true)
         requests.reserveCapacity(snapshot.vms.count)
         var cpuWanted = 0
         var memoryWanted: UInt64 = 0
@@ -53,12 +64,15 @@ public struct FairShareStage: PolicyStage {
                 cpuShares: vm.spec.cpuShares, memoryShares: vm.spec.memoryShares,
                 memoryActiveFraction: vm.estimate.memoryActiveFraction))
         }
-        let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings)
+        let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings,
+                                                 reusing: &workspace.allocator)
         let context = ReasonContext(
             cpuCommitted: Self.ratio(Double(cpuWanted), Double(snapshot.guestCapacity.cpu)),
             memoryCommitted: Self.ratio(Double(memoryWanted), Double(snapshot.guestCapacity.memory)))
 
         var entries: [Proposal.Entry] = []
+        swap(&entries, &workspace.lastEntries)
+        entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(snapshot.vms.count)
         for index in snapshot.vms.indices {
             let vm = snapshot.vms[index]
@@ -72,9 +86,21 @@ public struct FairShareStage: PolicyStage {
                 allocation.vcpus = min(max(wanted, vm.spec.minVCPUs), max(vm.spec.maxVCPUs, vm.spec.minVCPUs))
             }
             let reason = reason(for: vm, share: share, target: requests[index], context: context)
-            entries.append(Proposal.Entry(id: vm.id, allocation: allocation, reason: reason, stage: name))
+            entries.append(Proposal.Entry(id: vm.id, allocation: allocation, deferredReason: reason, stage: name))
         }
+        workspace.requests = requests
+        workspace.lastEntries = entries
         return Proposal(entries: entries)
+    }
+
+    /// Scratch memory for `propose(_:reusing:)`: opaque, owned by one caller.
+    public struct Workspace: Sendable {
+        var requests: [AllocationRequest] = []
+        var allocator = FairShareAllocator.Workspace()
+        /// The previous proposal's entries, reused when the proposal is gone.
+        var lastEntries: [Proposal.Entry] = []
+
+        public init() {}
     }
 
     private struct ReasonContext {
@@ -86,35 +112,23 @@ public struct FairShareStage: PolicyStage {
         capacity > 0 ? wanted / capacity : (wanted > 0 ? .infinity : 0)
     }
 
+    /// Fixed texts are shared; a VM short of its target keeps the numbers, put into words only when read.
     private func reason(for vm: VMView, share: ResourceVector, target request: AllocationRequest,
-                        context: ReasonContext) -> String {
+                        context: ReasonContext) -> ProposalReason {
         let cpuTarget = max(request.reservation.cpu, min(request.demand.cpu, request.cap.cpu))
         let memoryTarget = max(request.reservation.memory, min(request.demand.memory, request.cap.memory))
         let cpuShort = share.cpu < cpuTarget
         let memoryShort = vm.hasBalloonStats && share.memory < memoryTarget
         guard cpuShort || memoryShort else {
-            return share.cpu > cpuTarget || share.memory > memoryTarget ? Reason.demandMetWithHeadroom : Reason.demandMet
+            return share.cpu > cpuTarget || share.memory > memoryTarget ? Self.demandMetWithHeadroom : Self.demandMet
         }
-        guard detailedReasons else { return Reason.shortWithoutDetail }
-        var text = "fair share: "
-        text.reserveCapacity(96)
-        if memoryShort {
-            ReasonText.appendBytes(share.memory, to: &text)
-            text += " for demand "
-            ReasonText.appendBytes(memoryTarget, to: &text)
-            text += ", host memory "
-            text += ReasonText.percent(context.memoryCommitted)
-            text += " committed"
-        }
-        if cpuShort {
-            if memoryShort { text += "; " }
-            ReasonText.appendCores(share.cpu, to: &text)
-            text += " for demand "
-            ReasonText.appendCores(cpuTarget, to: &text)
-            text += ", host CPU "
-            text += ReasonText.percent(context.cpuCommitted)
-            text += " committed"
-        }
-        return text
+        guard detailedReasons else { return Self.shortWithoutDetail }
+        return ProposalReason(shortfall: FairShareShortfall(
+            memory: memoryShort ? (share.memory, memoryTarget) : nil, cpu: cpuShort ? (share.cpu, cpuTarget) : nil,
+            memoryCommitted: context.memoryCommitted, cpuCommitted: context.cpuCommitted))
     }
+
+    private static let demandMet = ProposalReason(Reason.demandMet)
+    private static let demandMetWithHeadroom = ProposalReason(Reason.demandMetWithHeadroom)
+    private static let shortWithoutDetail = ProposalReason(Reason.shortWithoutDetail)
 }

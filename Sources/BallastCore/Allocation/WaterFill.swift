@@ -25,8 +25,11 @@ struct WaterFill {
     /// placed because every claimant reached its upper bound (0 when all fit).
     mutating func fill(lower: [Double], upper: [Double], weight: [Double], amount: Double,
                        result: inout [Double]) -> Double {
-        for i in lower.indices { result[i] = lower[i] }
-        guard amount > 0 else { return 0 }
+        guard amount > 0 else {
+            for i in lower.indices { result[i] = lower[i] }
+            return 0
+        }
+        // The first tier writes every claimant (its own, and the others at their lower bound).
         let left = fillTier(lower: lower, upper: upper, weight: weight, amount: amount,
                             result: &result, zeroWeightTier: false)
         guard left > 0 else { return 0 }
@@ -45,6 +48,8 @@ struct WaterFill {
                                   result: inout [Double], zeroWeightTier: Bool) -> Double {
         keys.removeAll(keepingCapacity: true)
         slopes.removeAll(keepingCapacity: true)
+        keys.reserveCapacity(2 * lower.count)
+        slopes.reserveCapacity(2 * lower.count)
         var room = 0.0
         // The linear part of g on the current bracket: g(level) = slope·level + offset + Σ candidates.
         var slope = 0.0
@@ -64,8 +69,12 @@ struct WaterFill {
         }
         if room <= amount {
             // Everyone in this tier saturates: no level to solve for.
-            for i in lower.indices where Self.tierWeight(weight[i], zeroWeightTier: zeroWeightTier) > 0 {
-                result[i] = max(upper[i], lower[i])
+            for i in lower.indices {
+                if Self.tierWeight(weight[i], zeroWeightTier: zeroWeightTier) > 0 {
+                    result[i] = max(upper[i], lower[i])
+                } else if !zeroWeightTier {
+                    result[i] = lower[i]
+                }
             }
             return amount - room
         }
@@ -73,8 +82,11 @@ struct WaterFill {
         offset = 0
         for i in lower.indices {
             let w = Self.tierWeight(weight[i], zeroWeightTier: zeroWeightTier)
-            guard w > 0, upper[i] > lower[i] else { continue }
-            result[i] = min(max(level * w, lower[i]), upper[i])
+            if w > 0, upper[i] > lower[i] {
+                result[i] = min(max(level * w, lower[i]), upper[i])
+            } else if !zeroWeightTier {
+                result[i] = lower[i]
+            }
         }
         return 0
     }

@@ -6,6 +6,11 @@ public struct BalancerState: Sendable {
     public private(set) var estimator: Estimator
     public private(set) var governor: Governor
     public private(set) var tick: UInt64 = 0
+    /// The last snapshot's VMs: their storage is reused by the next `prepare`
+    /// once the snapshot is dropped (a 1,000-VM tick would otherwise page-fault a
+    /// fresh quarter megabyte each time).
+    private var lastViews: [VMView] = []
+    private var rawOrder = RawOrder()
 
     public init(settings: BalancerSettings) {
         self.settings = settings
@@ -26,7 +31,10 @@ public struct BalancerState: Sendable {
     /// capacity the balanced ones share.
     public mutating func prepare(_ raw: HostSnapshot) -> TickSnapshot {
         tick += 1
+        // The previous snapshot's array is refilled when its callers have let go of it.
         var views: [VMView] = []
+        swap(&views, &lastViews)
+        views.removeAll(keepingCapacity: true)
         views.reserveCapacity(raw.vms.count)
         var heldElsewhere = ResourceVector.zero
         for vm in raw.vms {
@@ -49,7 +57,7 @@ public struct BalancerState: Sendable {
             sorted = false
             break
         }
-        if !sorted { views.sort { $0.id < $1.id } }
+        if !sorted { sortByID(&views) }
         // History is pruned every tick, but the (rarer) set change is what the governor needs.
         if estimator.pruneUnseen(at: raw.host.time) {
             governor.retain(only: Set(estimator.trackedIDs))
@@ -57,7 +65,55 @@ public struct BalancerState: Sendable {
         var capacity = guestCapacity(of: raw.host)
         capacity.cpu = max(0, capacity.cpu - heldElsewhere.cpu)
         capacity.memory = capacity.memory > heldElsewhere.memory ? capacity.memory - heldElsewhere.memory : 0
+        lastViews = views
         return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
+    }
+
+    /// Puts the views in id order. A backend that lists VMs in another order lists
+    /// them in the same order tick after tick, so the order found last time is tried
+    /// first (one id comparison per VM); otherwise indices are sorted (cheaper to
+    /// move than views). The permutation is applied in place, cycle by cycle.
+    private mutating func sortByID(_ views: inout [VMView]) {
+        var order: [Int] = []
+        swap(&order, &rawOrder.order)
+        let count = views.count
+        let known = order.count == count && rawOrder.ids.count == count
+            && views.indices.allSatisfy { views[$0].id == rawOrder.ids[$0] }
+        if !known {
+            rawOrder.ids.removeAll(keepingCapacity: true)
+            rawOrder.ids.append(contentsOf: views.lazy.map(\.id))
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: views.indices)
+            order.sort { views[$0].id < views[$1].id }
+        }
+        // views[i] becomes the old views[order[i]].
+        var placed = rawOrder.placed
+        rawOrder.placed = []
+        placed.removeAll(keepingCapacity: true)
+        placed.append(contentsOf: repeatElement(false, count: count))
+        for start in 0..<count where !placed[start] {
+            let first = views[start]
+            var position = start
+            while true {
+                placed[position] = true
+                let next = order[position]
+                if next == start {
+                    views[position] = first
+                    break
+                }
+                views[position] = views[next]
+                position = next
+            }
+        }
+        rawOrder.placed = placed
+        rawOrder.order = order
+    }
+
+    /// The backend's VM order seen last (ids as listed) and the permutation that sorts it.
+    private struct RawOrder {
+        var ids: [VMID] = []
+        var order: [Int] = []
+        var placed: [Bool] = []
     }
 
     /// Host capacity minus the host reserve, within the optional configured limit.

@@ -27,6 +27,7 @@
 public struct Governor: Sendable {
     public var settings: GovernorSettings
     private var lastVCPUChange: [VMID: Double] = [:]
+    private var scratch = Scratch()
 
     public init(settings: GovernorSettings = .init()) {
         self.settings = settings
@@ -40,6 +41,8 @@ public struct Governor: Sendable {
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
         let emergency = isEmergency(snapshot.host)
         var pending: [Pending] = []
+        swap(&pending, &scratch.pending)
+        pending.removeAll(keepingCapacity: true)
         pending.reserveCapacity(snapshot.vms.count)
         var byID: [VMID: Int]?
         for index in snapshot.vms.indices {
@@ -56,8 +59,9 @@ public struct Governor: Sendable {
                 if let position = byID?[vm.id] {
                     entry = proposal.entries[position]
                 } else {
-                    var missing = Pending(proposed: vm.current, final: vm.current, reason: GovernorClamp.missingProposal)
-                    missing.memoryClamps = [GovernorClamp.missingProposal]
+                    var missing = Pending(proposed: vm.current, final: vm.current,
+                                          reason: ProposalReason(GovernorClamp.missingProposal))
+                    missing.clamps = .missingProposal
                     pending.append(missing)
                     continue
                 }
@@ -67,30 +71,36 @@ public struct Governor: Sendable {
         limitGrowth(snapshot, &pending)
 
         var changes: [Change] = []
+        swap(&changes, &scratch.lastChanges)
+        changes.removeAll(keepingCapacity: true)
         var governed: [GovernedVM] = []
+        swap(&governed, &scratch.lastGoverned)
+        governed.removeAll(keepingCapacity: true)
         governed.reserveCapacity(pending.count)
         for index in pending.indices {
             let vm = snapshot.vms[index]
             let p = pending[index]
             emitChanges(vm, p, into: &changes)
-            var clamps = p.memoryClamps
-            clamps += p.cpuClamps
-            clamps += p.vcpuClamps
-            clamps += p.weightClamps
-            governed.append(GovernedVM(id: vm.id, proposed: p.proposed, final: p.final, clamps: clamps))
+            governed.append(GovernedVM(id: vm.id, proposed: p.proposed, final: p.final, clampSet: p.clamps))
         }
+        scratch = Scratch(pending: pending, lastChanges: changes, lastGoverned: governed)
         return GovernorDecision(changes: changes, vms: governed, emergency: emergency)
+    }
+
+    /// Arrays kept between ticks: the pending list, and the last decision's
+    /// changes and per-VM results, refilled once the decision is dropped.
+    private struct Scratch {
+        var pending: [Pending] = []
+        var lastChanges: [Change] = []
+        var lastGoverned: [GovernedVM] = []
     }
 
     /// One VM's governed allocation before changes are emitted.
     private struct Pending {
         var proposed: VMAllocation
         var final: VMAllocation
-        var reason: String
-        var memoryClamps: [String] = []
-        var cpuClamps: [String] = []
-        var vcpuClamps: [String] = []
-        var weightClamps: [String] = []
+        var reason: ProposalReason
+        var clamps: GovernorClampSet = []
         /// The floor that applied (for the reason) and the configured floor growth may not be cut below.
         var floor: UInt64 = 0
         var hardFloor: UInt64 = 0
@@ -128,7 +138,7 @@ public struct Governor: Sendable {
             }
             if allowed < wanted {
                 pending[index].final.memory = allowed
-                pending[index].memoryClamps.append(GovernorClamp.memoryGrowthLimited)
+                pending[index].clamps.insert(.memoryGrowthLimited)
             }
         }
     }
@@ -144,61 +154,47 @@ public struct Governor: Sendable {
     private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool) -> Pending {
         let proposed = entry.allocation
         let current = vm.current
-        var p = Pending(proposed: proposed, final: current, reason: entry.reason)
+        var p = Pending(proposed: proposed, final: current, reason: entry.deferredReason)
         if vm.hasBalloonStats, vm.spec.ceiling.memory == 0 {
-            if proposed.memory != current.memory { p.memoryClamps.append(GovernorClamp.memoryCeilingUnknown) }
+            if proposed.memory != current.memory { p.clamps.insert(.memoryCeilingUnknown) }
         } else if vm.hasBalloonStats {
-            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.memoryClamps)
+            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.clamps)
             p.final.memory = memory.value
             p.floor = memory.floor
             p.hardFloor = memory.hardFloor
         } else if proposed.memory != current.memory {
-            p.memoryClamps.append(GovernorClamp.memoryNoBalloonStats)
+            p.clamps.insert(.memoryNoBalloonStats)
         }
-        p.final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &p.cpuClamps)
-        p.final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &p.vcpuClamps)
+        p.final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &p.clamps)
+        p.final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &p.clamps)
         p.final.cpuWeight = min(max(proposed.cpuWeight, 2), 262_144)
-        if p.final.cpuWeight != proposed.cpuWeight { p.weightClamps.append(GovernorClamp.cpuWeightBounds) }
+        if p.final.cpuWeight != proposed.cpuWeight { p.clamps.insert(.cpuWeightBounds) }
         return p
     }
 
+    /// Emits one change per knob that moved; reasons stay deferred until read.
     private func emitChanges(_ vm: VMView, _ p: Pending, into changes: inout [Change]) {
         let current = vm.current
         let final = p.final
+        func reason(_ kind: ChangeKind) -> ChangeReason {
+            ChangeReason(base: p.reason, clamps: p.clamps.intersection(.of(kind)), floor: kind == .memory ? p.floor : nil)
+        }
         if final.memory != current.memory {
-            var reason = Self.reason(p.reason, p.memoryClamps)
-            if p.memoryClamps.contains(GovernorClamp.memoryFloor) {
-                reason += " (floor "
-                ReasonText.appendBytes(p.floor, to: &reason)
-                reason += ")"
-            }
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(clamping: current.memory),
-                                  to: Int64(clamping: final.memory), reason: reason))
+                                  to: Int64(clamping: final.memory), deferredReason: reason(.memory)))
         }
         if final.cpu != current.cpu {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuQuota, from: Int64(current.cpu),
-                                  to: Int64(final.cpu), reason: Self.reason(p.reason, p.cpuClamps)))
+                                  to: Int64(final.cpu), deferredReason: reason(.cpuQuota)))
         }
         if final.vcpus != current.vcpus {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: Int64(current.vcpus),
-                                  to: Int64(final.vcpus), reason: Self.reason(p.reason, p.vcpuClamps)))
+                                  to: Int64(final.vcpus), deferredReason: reason(.vcpus)))
         }
         if final.cpuWeight != current.cpuWeight {
             changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: Int64(current.cpuWeight),
-                                  to: Int64(final.cpuWeight), reason: Self.reason(p.reason, p.weightClamps)))
+                                  to: Int64(final.cpuWeight), deferredReason: reason(.cpuWeight)))
         }
-    }
-
-    private static func reason(_ base: String, _ clamps: [String]) -> String {
-        guard !clamps.isEmpty else { return base }
-        var text = base
-        text += " [clamped: "
-        for (index, clamp) in clamps.enumerated() {
-            if index > 0 { text += "; " }
-            text += clamp
-        }
-        text += "]"
-        return text
     }
 
     /// The memory floor of one VM: the configured floor or guest used + margin, whichever is higher.
@@ -211,13 +207,13 @@ public struct Governor: Sendable {
     }
 
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
-                              clamps: inout [String]) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
+                              clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
         let current = vm.current.memory
         let ceiling = vm.spec.ceiling.memory
         var hardFloor = vm.spec.floor.memory
         if hardFloor > ceiling {
             hardFloor = ceiling
-            clamps.append(GovernorClamp.memoryFloorAboveCeiling)
+            clamps.insert(.memoryFloorAboveCeiling)
         }
         // Guest used + margin stops a shrink but does not force growth: a full guest's
         // "used" is its whole balloon, and a floor above it would ratchet upward forever.
@@ -225,47 +221,47 @@ public struct Governor: Sendable {
         var target = proposed
         if target > ceiling {
             target = ceiling
-            clamps.append(GovernorClamp.memoryCeiling)
+            clamps.insert(.memoryCeiling)
         }
         let idle = vm.estimate.memoryActiveFraction < settings.idleActiveFraction
         if emergency {
             let growthLimit = max(current, floor)
             if target > growthLimit {
                 target = growthLimit
-                clamps.append(GovernorClamp.memoryEmergencyNoGrowth)
+                clamps.insert(.memoryEmergencyNoGrowth)
             }
             if idle, vm.estimate.confidence >= settings.minShrinkConfidence {
                 let pressed = current - Self.step(current, settings.emergencyShrinkFraction)
                 if target > pressed, current > floor {
                     target = max(pressed, floor)
-                    clamps.append(GovernorClamp.memoryEmergencyIdleShrink)
+                    clamps.insert(.memoryEmergencyIdleShrink)
                 }
             }
         }
         if target < current {
             if vm.estimate.confidence < settings.minShrinkConfidence {
                 target = current
-                clamps.append(GovernorClamp.memoryLowConfidence)
+                clamps.insert(.memoryLowConfidence)
             } else {
                 let fraction = emergency && idle
                     ? max(settings.emergencyShrinkFraction, settings.maxShrinkFraction) : settings.maxShrinkFraction
                 let lowest = current - Self.step(current, fraction)
                 if target < lowest {
                     target = lowest
-                    clamps.append(GovernorClamp.memoryShrinkStep)
+                    clamps.insert(.memoryShrinkStep)
                 }
             }
         }
         if target < floor {
             target = floor
-            clamps.append(GovernorClamp.memoryFloor)
+            clamps.insert(.memoryFloor)
         }
         if target != current {
             let difference = target > current ? target - current : current - target
             let required = current < hardFloor || current > ceiling
             if difference < settings.minMemoryChange, !required {
                 target = current
-                clamps.append(GovernorClamp.memoryHysteresis)
+                clamps.insert(.memoryHysteresis)
             }
         }
         return (target, floor, hardFloor)
@@ -277,10 +273,10 @@ public struct Governor: Sendable {
         return min(WholeUnits.down(amount), value)
     }
 
-    private func governCPU(_ vm: VMView, proposed: Int, clamps: inout [String]) -> Int {
+    private func governCPU(_ vm: VMView, proposed: Int, clamps: inout GovernorClampSet) -> Int {
         let current = vm.current.cpu
         guard vm.spec.ceiling.cpu > 0 else {
-            if proposed != current { clamps.append(GovernorClamp.cpuCeilingUnknown) }
+            if proposed != current { clamps.insert(.cpuCeilingUnknown) }
             return current
         }
         let ceiling = vm.spec.ceiling.cpu
@@ -288,34 +284,34 @@ public struct Governor: Sendable {
         var target = proposed
         if target > ceiling {
             target = ceiling
-            clamps.append(GovernorClamp.cpuCeiling)
+            clamps.insert(.cpuCeiling)
         }
         if target < minimum {
             target = minimum
-            clamps.append(GovernorClamp.cpuMinimum)
+            clamps.insert(.cpuMinimum)
         }
         if target != current, abs(target - current) < settings.minCPUChange,
            current >= minimum, current <= ceiling {
             target = current
-            clamps.append(GovernorClamp.cpuHysteresis)
+            clamps.insert(.cpuHysteresis)
         }
         return target
     }
 
-    private mutating func governVCPUs(_ vm: VMView, proposed: Int, time: Double, clamps: inout [String]) -> Int {
+    private mutating func governVCPUs(_ vm: VMView, proposed: Int, time: Double, clamps: inout GovernorClampSet) -> Int {
         let current = vm.current.vcpus
         guard proposed != current else { return current }
         guard vm.spec.vcpuHotplug else {
-            clamps.append(GovernorClamp.vcpusNoHotplug)
+            clamps.insert(.vcpusNoHotplug)
             return current
         }
         let lowest = max(vm.spec.minVCPUs, 1)
         let highest = max(vm.spec.maxVCPUs, lowest)
         var target = min(max(proposed, lowest), highest)
-        if target != proposed { clamps.append(GovernorClamp.vcpusBounds) }
+        if target != proposed { clamps.insert(.vcpusBounds) }
         guard target != current else { return current }
         if let last = lastVCPUChange[vm.id], time - last < settings.vcpuCooldown, time >= last {
-            clamps.append(GovernorClamp.vcpusCooldown)
+            clamps.insert(.vcpusCooldown)
             target = current
         } else if !settings.dryRun {
             lastVCPUChange[vm.id] = time

@@ -18,15 +18,103 @@ public struct Change: Sendable, Hashable, Codable {
     public var kind: ChangeKind
     public var from: Int64
     public var to: Int64
-    public var reason: String
+    /// The reason as the governor left it: put into words when `reason` is read.
+    public var deferredReason: ChangeReason
+
+    /// Why, in words.
+    public var reason: String {
+        get { deferredReason.text }
+        set { deferredReason = ChangeReason(newValue) }
+    }
 
     public init(vm: VMID, vmName: String, kind: ChangeKind, from: Int64, to: Int64, reason: String) {
+        self.init(vm: vm, vmName: vmName, kind: kind, from: from, to: to, deferredReason: ChangeReason(reason))
+    }
+
+    public init(vm: VMID, vmName: String, kind: ChangeKind, from: Int64, to: Int64, deferredReason: ChangeReason) {
         self.vm = vm
         self.vmName = vmName
         self.kind = kind
         self.from = from
         self.to = to
-        self.reason = reason
+        self.deferredReason = deferredReason
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case vm, vmName, kind, from, to, reason
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vm: try container.decode(VMID.self, forKey: .vm),
+                  vmName: try container.decode(String.self, forKey: .vmName),
+                  kind: try container.decode(ChangeKind.self, forKey: .kind),
+                  from: try container.decode(Int64.self, forKey: .from),
+                  to: try container.decode(Int64.self, forKey: .to),
+                  reason: try container.decode(String.self, forKey: .reason))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(vm, forKey: .vm)
+        try container.encode(vmName, forKey: .vmName)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(reason, forKey: .reason)
+    }
+}
+
+/// Why a change is made: the proposing stage's reason plus the clamps the
+/// governor imposed ("... [clamped: memory: shrink limited per tick]"), put into
+/// words only when read, because the simulator applies hundreds of changes a
+/// tick and reads none of their reasons. Equal when the texts are equal.
+public struct ChangeReason: Sendable, Hashable {
+    enum Storage: Sendable {
+        case text(String)
+        case governed(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?)
+    }
+
+    let storage: Storage
+
+    public init(_ text: String) {
+        storage = .text(text)
+    }
+
+    /// `floor` is named in the text when the floor clamp applied.
+    init(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?) {
+        storage = .governed(base: base, clamps: clamps, floor: floor)
+    }
+
+    public var text: String {
+        switch storage {
+        case .text(let text):
+            return text
+        case .governed(let base, let clamps, let floor):
+            var text = base.text
+            guard !clamps.isEmpty else { return text }
+            text += " [clamped: "
+            for (index, clamp) in clamps.texts.enumerated() {
+                if index > 0 { text += "; " }
+                text += clamp
+            }
+            text += "]"
+            if let floor, clamps.contains(.memoryFloor) {
+                text += " (floor "
+                ReasonText.appendBytes(floor, to: &text)
+                text += ")"
+            }
+            return text
+        }
+    }
+
+    public static func == (lhs: ChangeReason, rhs: ChangeReason) -> Bool {
+        if case .text(let left) = lhs.storage, case .text(let right) = rhs.storage { return left == right }
+        return lhs.text == rhs.text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
     }
 }
 

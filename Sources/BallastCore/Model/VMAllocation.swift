@@ -49,14 +49,45 @@ public struct Proposal: Sendable, Hashable, Codable {
     public struct Entry: Sendable, Hashable, Codable {
         public var id: VMID
         public var allocation: VMAllocation
-        public var reason: String
+        /// The reason as the stage left it: put into words when `reason` is read.
+        public var deferredReason: ProposalReason
         public var stage: String
 
+        /// Why, in words.
+        public var reason: String {
+            get { deferredReason.text }
+            set { deferredReason = ProposalReason(newValue) }
+        }
+
         public init(id: VMID, allocation: VMAllocation, reason: String, stage: String) {
+            self.init(id: id, allocation: allocation, deferredReason: ProposalReason(reason), stage: stage)
+        }
+
+        public init(id: VMID, allocation: VMAllocation, deferredReason: ProposalReason, stage: String) {
             self.id = id
             self.allocation = allocation
-            self.reason = reason
+            self.deferredReason = deferredReason
             self.stage = stage
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case id, allocation, reason, stage
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(id: try container.decode(VMID.self, forKey: .id),
+                      allocation: try container.decode(VMAllocation.self, forKey: .allocation),
+                      reason: try container.decode(String.self, forKey: .reason),
+                      stage: try container.decode(String.self, forKey: .stage))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(allocation, forKey: .allocation)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(stage, forKey: .stage)
         }
     }
 
@@ -85,7 +116,7 @@ public struct Proposal: Sendable, Hashable, Codable {
             if let cpu = wish.cpu { entry.allocation.cpu = cpu }
             if let vcpus = wish.vcpus { entry.allocation.vcpus = vcpus }
             if let weight = wish.cpuWeight { entry.allocation.cpuWeight = weight }
-            entry.reason = wish.reason
+            entry.deferredReason = ProposalReason(wish.reason)
             entry.stage = stage
             merged.entries[index] = entry
         }

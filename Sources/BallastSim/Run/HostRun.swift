@@ -47,13 +47,25 @@ struct HostRun {
             return run(kind) { _, _, _ in [] }
         case .mom:
             var policy = MOMPolicy()
-            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
+            return run(kind) { host, _, _ in
+                host.observe(into: &observed)
+                return policy.decide(observed)
+            }
         case .proxmox:
             var policy = ProxmoxPolicy()
-            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
+            return run(kind) { host, _, _ in
+                host.observe(into: &observed)
+                return policy.decide(observed)
+            }
         case .ballast:
             var policy = BallastPolicy(settings: settings)
-            return run(kind) { host, _, _ in policy.decide(host.observe()) }
+            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
+            return run(kind) { host, _, _ in
+                host.observe(into: &observed)
+                return policy.decide(observed)
+            }
         case .oracle:
             var policy = OraclePolicy(vms: vms)
             return run(kind) { host, cpu, memory in policy.decide(host: host, cpuDemand: cpu, memoryDemand: memory) }

@@ -3,34 +3,51 @@ import BallastCore
 /// One VM's demand over time, in Ballast's units, with the configured size it
 /// runs at. Loaders and the scenario generator produce these; the simulator
 /// replays them, interpolating linearly between samples.
+///
+/// Stored compactly, because a daemon replaying 1,000 VMs keeps every trace for
+/// the whole run: evenly spaced sample times (every %-based trace, every
+/// scenario) as a start and a step, and the two demand columns as `Float`
+/// (24 significant bits: under 0.01 % of any VM size, far below what a trace
+/// measures), each array at its exact size.
 public struct VMTrace: Sendable, Hashable {
     public var name: String
     /// Configured vCPUs (the CPU ceiling is vcpus × 1000 millicores).
     public var vcpus: Int
     /// Configured memory (the balloon's maximum), bytes.
     public var memory: UInt64
-    /// Sample times, seconds, strictly increasing.
-    public var times: [Double]
-    /// CPU demand per sample, millicores, already bounded by vcpus × 1000.
-    public var cpu: [Double]
-    /// Memory demand (working set) per sample, bytes, already bounded by `memory`.
-    public var memoryDemand: [Double]
+    private var timeline: TraceTimeline
+    private var cpuColumn: [Float]
+    private var memoryColumn: [Float]
 
+    /// - Parameters: `times` strictly increasing seconds; `cpu` millicores and
+    ///   `memoryDemand` bytes per sample, as many as `times`.
     public init(name: String, vcpus: Int, memory: UInt64, times: [Double], cpu: [Double], memoryDemand: [Double]) {
         self.name = name
         self.vcpus = vcpus
         self.memory = memory
-        self.times = times
-        self.cpu = cpu
-        self.memoryDemand = memoryDemand
+        self.timeline = TraceTimeline(times)
+        self.cpuColumn = cpu.map { Float($0) }
+        self.memoryColumn = memoryDemand.map { Float($0) }
     }
 
+    /// Number of samples.
+    public var sampleCount: Int { timeline.count }
+
+    /// Sample times, seconds, strictly increasing (built on each call).
+    public var times: [Double] { (0..<timeline.count).map { timeline.time($0) } }
+    /// CPU demand per sample, millicores, already bounded by vcpus × 1000 (built on each call).
+    public var cpu: [Double] { cpuColumn.map { Double($0) } }
+    /// Memory demand (working set) per sample, bytes, already bounded by `memory` (built on each call).
+    public var memoryDemand: [Double] { memoryColumn.map { Double($0) } }
+
     /// Seconds from first to last sample.
-    public var duration: Double { (times.last ?? 0) - (times.first ?? 0) }
+    public var duration: Double { timeline.count > 0 ? timeline.time(timeline.count - 1) - timeline.time(0) : 0 }
 
     /// Median gap between samples, seconds (the trace's native step).
     public var step: Double {
-        guard times.count > 1 else { return 0 }
+        guard timeline.count > 1 else { return 0 }
+        if case .even(_, let step, _) = timeline { return step }
+        let times = self.times
         var gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         gaps.sort()
         return gaps[gaps.count / 2]
@@ -39,21 +56,60 @@ public struct VMTrace: Sendable, Hashable {
     /// Demand at `offset` seconds after the first sample, linearly interpolated;
     /// held at the last value past the end. `cursor` speeds sequential access.
     public func demand(at offset: Double, cursor: inout Int) -> (cpu: Double, memory: Double) {
-        guard let first = times.first else { return (0, 0) }
-        let time = first + offset
-        if cursor >= times.count { cursor = times.count - 1 }
-        while cursor + 1 < times.count && times[cursor + 1] <= time { cursor += 1 }
+        let count = min(timeline.count, cpuColumn.count, memoryColumn.count)
+        guard count > 0 else { return (0, 0) }
+        let time = timeline.time(0) + offset
+        if cursor >= count { cursor = count - 1 }
+        while cursor + 1 < count && timeline.time(cursor + 1) <= time { cursor += 1 }
         let index = cursor
-        if index + 1 >= times.count || time <= times[index] {
-            return (cpu[index], memoryDemand[index])
+        let cpu = Double(cpuColumn[index])
+        let memory = Double(memoryColumn[index])
+        let start = timeline.time(index)
+        if index + 1 >= count || time <= start {
+            return (cpu, memory)
         }
-        let fraction = (time - times[index]) / (times[index + 1] - times[index])
-        return (cpu[index] + (cpu[index + 1] - cpu[index]) * fraction,
-                memoryDemand[index] + (memoryDemand[index + 1] - memoryDemand[index]) * fraction)
+        let fraction = (time - start) / (timeline.time(index + 1) - start)
+        return (cpu + (Double(cpuColumn[index + 1]) - cpu) * fraction,
+                memory + (Double(memoryColumn[index + 1]) - memory) * fraction)
     }
 
     /// The spec the simulator gives this VM: default shares, ceiling at its configured size.
     public var spec: VMSpec {
         VMSpec(ceiling: ResourceVector(cpu: vcpus * 1000, memory: memory), maxVCPUs: vcpus)
+    }
+}
+
+/// The sample times of a trace: a start and a step when they are evenly spaced
+/// (exactly: `start + i × step` gives every time back), else the list itself.
+enum TraceTimeline: Sendable, Hashable {
+    case even(start: Double, step: Double, count: Int)
+    case listed([Double])
+
+    init(_ times: [Double]) {
+        guard let first = times.first, times.count > 1 else {
+            self = .listed(times.map { $0 })  // exact size, not the builder's capacity
+            return
+        }
+        let step = times[1] - first
+        for index in times.indices where times[index] != first + Double(index) * step {
+            self = .listed(times.map { $0 })  // exact size, not the builder's capacity
+            return
+        }
+        self = .even(start: first, step: step, count: times.count)
+    }
+
+    var count: Int {
+        switch self {
+        case .even(_, _, let count): count
+        case .listed(let times): times.count
+        }
+    }
+
+    @inline(__always)
+    func time(_ index: Int) -> Double {
+        switch self {
+        case .even(let start, let step, _): start + Double(index) * step
+        case .listed(let times): times[index]
+        }
     }
 }
