@@ -28,6 +28,9 @@ struct StepRecording: Sendable {
     var fillStartSeen: Date?
     var fillDoneSeen: Date?
     var fillFailed = false
+    /// The guest's kernel panicked (e.g. "System is deadlocked on memory" when a fill
+    /// outruns both the guest's free memory and the balancer).
+    var panicked = false
 
     init(guest: String) { self.guest = guest }
 
@@ -53,6 +56,8 @@ struct StepRecording: Sendable {
         if fillStartSeen == nil, SerialLog.contains(guest, "mem-fill-start") { fillStartSeen = now }
         if fillDoneSeen == nil, SerialLog.contains(guest, "mem-filled") { fillDoneSeen = now }
         if SerialLog.contains(guest, "mem-fill-failed") { fillFailed = true }
+        if let console = try? String(contentsOfFile: HarnessPaths.serialLog(guest), encoding: .utf8),
+           console.contains("Kernel panic") { panicked = true }
         if let state = await DaemonState.fetch(port: daemonPort), let tick = state.tick,
            tick != ticks.last?.tick, let vm = state.vm(guest) {
             ticks.append(Tick(tick: tick, seenAt: Date(), current: vm.current.memoryBytes,
