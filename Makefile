@@ -1,6 +1,6 @@
 # Ballast. The two commands a newcomer needs: `make demo` and `make test`.
 SHELL := /bin/bash
-.PHONY: demo test build deps test-deps plugins unit e2e bench clean-e2e
+.PHONY: demo test build release deps test-deps plugins unit e2e bench clean-e2e
 
 deps:
 	@bash scripts/install-deps.sh
@@ -10,6 +10,11 @@ test-deps:
 
 build: deps
 	swift build
+
+# The binary to deploy (.build/release/ballast): Swift runtime linked statically,
+# packed relocations (Package.swift says why: about 30 MB resident instead of 42).
+release: deps
+	swift build -c release --static-swift-stdlib --product ballast
 
 plugins: deps
 	$(MAKE) -s -C plugins/c

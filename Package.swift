@@ -5,6 +5,21 @@ import PackageDescription
 /// `ballast` executable is a thin command-line front. See README.md and docs/.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // A member is visible only where its module is imported, so no file can reach
+    // Foundation through a dependency's import (the daemon links FoundationEssentials only).
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// How the release `ballast` is linked on Linux, to keep the daemon's resident
+/// memory small (docs/observability.md, "Ballast's own memory"): relative
+/// relocations packed (DT_RELR: the loader no longer reads 2 MB of them; needs
+/// glibc 2.36, as in Debian 12) and only the symbols that shared libraries need
+/// exported. GNU ld, because gold cannot pack relocations. `make release` adds
+/// `--static-swift-stdlib` (it must reach the compiler too, so it is not here).
+let releaseDaemonLinkFlags = [
+    "-use-ld=bfd",
+    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+    "-Xlinker", "--no-export-dynamic",
 ]
 
 let package = Package(
@@ -40,10 +55,16 @@ let package = Package(
             pkgConfig: "libvirt",
             providers: [.apt(["libvirt-dev"])]
         ),
+        // libxml2 (libvirt's own XML library) for reading domain XML without Foundation.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // Swift layer over libvirt: dedicated thread, bulk stats, actuators, domain XML.
         .target(
             name: "BallastLibvirt",
-            dependencies: ["CLibvirt", "BallastCore", "BallastCgroups",
+            dependencies: ["CLibvirt", "CLibXML2", "BallastCore", "BallastCgroups",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
@@ -84,7 +105,8 @@ let package = Package(
                 "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: [.unsafeFlags(releaseDaemonLinkFlags, .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "BallastCoreTests",

@@ -6,7 +6,7 @@
 #                                    Prometheus, libvirtd + QEMU + a kernel for
 #                                    real guests, Python test packages)
 set -euo pipefail
-packages=(pkg-config libvirt-dev libjson-c-dev)
+packages=(pkg-config libvirt-dev libxml2-dev libjson-c-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(prometheus libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
              qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip)

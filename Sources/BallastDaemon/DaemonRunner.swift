@@ -87,7 +87,7 @@ public struct DaemonRunner: Sendable {
         let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
                                     settings: config.balancer)
         var observers: [any TickObserver] = [
-            MetricsObserver(state: observability), DecisionLogObserver(logger: logger), VMNoticeLog(logger: logger),
+            MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
         ]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()

@@ -1,7 +1,12 @@
 import ArgumentParser
 import BallastCore
 import BallastSim
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `ballast simulate`: replays traces or a scenario on simulated hosts under
 /// several policies and compares them (table, JSON, HTML report, density sweep).
@@ -138,9 +143,9 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot write the report to '\(report)': \(error.localizedDescription)")
+            throw ValidationError("cannot write the report to '\(report)': \(error)")
         }
-        FileHandle.standardError.write(Data("report written to \(report)\n".utf8))
+        writeToStandardError("report written to \(report)\n")
     }
 
     private func reportDiagnostics(_ loaded: LoadReport) {
@@ -149,7 +154,7 @@ struct SimulateCommand: AsyncParsableCommand {
             + "\(loaded.diagnostics.count) problem(s):\n"
         for diagnostic in loaded.diagnostics.prefix(20) { text += "  \(diagnostic)\n" }
         if loaded.diagnostics.count > 20 { text += "  ... and \(loaded.diagnostics.count - 20) more\n" }
-        FileHandle.standardError.write(Data(text.utf8))
+        writeToStandardError(text)
     }
 }
 
@@ -162,11 +167,11 @@ struct ProgressBar: Sendable {
         let width = 30
         let filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit)".utf8))
+        writeToStandardError("\r[\(bar)] \(done)/\(total) \(unit)")
     }
 
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        writeToStandardError("\r\u{1B}[2K")
     }
 }

@@ -1,4 +1,5 @@
 import BallastCore
+import Foundation
 @testable import BallastDaemon
 import BallastPlugins
 import Testing
@@ -21,6 +22,11 @@ struct ConfigLoaderTests {
         [estimator]
         fall_half_life = "5m"
         probe_factor = 1.5
+        cpu_fall_half_life = "30s"
+        memory_headroom = "128MiB"
+        swap_threshold_per_second = "2MiB"
+        memory_growth_lookahead = 0
+        pressure_threshold = 20
 
         [allocator]
         idle_memory_tax = 0.5
@@ -52,6 +58,12 @@ struct ConfigLoaderTests {
         #expect(config.balancer.hostReserve == ResourceVector(cpu: 1000, memory: .gibibytes(2)))
         #expect(config.balancer.guestCapacityLimit?.memory == .mebibytes(600))
         #expect(config.balancer.estimator.fallHalfLife == 300)
+        #expect(config.balancer.estimator.cpuFallHalfLife == 30)
+        #expect(config.balancer.estimator.memoryHeadroomBytes == .mebibytes(128))
+        #expect(config.balancer.estimator.swapThreshold == Double(2 << 20))
+        #expect(config.balancer.estimator.memoryGrowthLookahead == 0)
+        #expect(config.balancer.estimator.pressureThreshold == 20)
+        #expect(config.balancer.estimator.memoryFullFraction == EstimatorSettings().memoryFullFraction)
         #expect(config.balancer.allocator.idleMemoryTax == 0.5)
         #expect(config.balancer.governor.maxShrinkFraction == 0.2)
         #expect(config.balancer.governor.minMemoryChange == .mebibytes(8))
@@ -98,6 +110,31 @@ struct ConfigLoaderTests {
             #expect(keys.contains("plugin[0].command"))
             #expect(error.issues.first { $0.key == "host.reserve_memory" }?.line == 4)
             #expect(error.issues.first { $0.key == "plugin[0].command" }?.line == 8)
+        }
+    }
+
+    @Test("the example in docs/configuration.md is a valid config with the defaults it states")
+    func documentedExampleParses() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let markdown = try String(contentsOf: docs, encoding: .utf8)
+        let start = try #require(markdown.range(of: "```toml\n"))
+        let end = try #require(markdown.range(of: "```", range: start.upperBound..<markdown.endIndex))
+        let config = try ConfigLoader.parse(String(markdown[start.upperBound..<end.lowerBound]), file: "configuration.md")
+        let defaults = EstimatorSettings()
+        #expect(config.balancer.estimator.memoryProbeFactor == defaults.memoryProbeFactor)
+        #expect(config.balancer.estimator.memoryGrowthLookahead == defaults.memoryGrowthLookahead)
+        #expect(config.balancer.estimator.swapThreshold == defaults.swapThreshold)
+        #expect(config.balancer.estimator.staleStatsAfter == defaults.staleStatsAfter)
+    }
+
+    @Test("an estimator setting out of range is an error naming its key and line")
+    func estimatorRange() {
+        #expect {
+            try ConfigLoader.parse("[estimator]\nthrottle_threshold = 2\n", file: "t.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.issues.contains { $0.key == "estimator.throttle_threshold" && $0.line == 2 }
         }
     }
 

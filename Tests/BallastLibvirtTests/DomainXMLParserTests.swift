@@ -144,4 +144,24 @@ struct DomainXMLParserTests {
         }
         #expect(throws: DomainXMLError.self) { _ = try DomainXMLParser.parse("<network/>", domainName: "n") }
     }
+
+    @Test func truncatedXMLNamesTheLineAndLibxml2sReason() {
+        #expect {
+            _ = try DomainXMLParser.parse("<domain>\n<name>web</name>\n<memory>", domainName: "cut")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("'cut'") && text.contains("line ")
+        }
+    }
+
+    @Test func characterReferencesAreReadAndExternalEntitiesAreNeverLoaded() throws {
+        let xml = """
+            <!DOCTYPE domain [<!ENTITY host SYSTEM "file:///etc/hostname">]>
+            <domain><name>a&amp;b&#x20;c</name><memory unit='KiB'>&host;</memory></domain>
+            """
+        let (definition, warnings) = try DomainXMLParser.parse(xml, domainName: "a&b c")
+        #expect(definition.name == "a&b c")
+        #expect(definition.memory == nil)
+        #expect(warnings.contains { $0.contains("<memory> '' is not an unsigned integer") })
+    }
 }

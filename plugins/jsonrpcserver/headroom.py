@@ -18,7 +18,8 @@ def initialize(protocol_versions, options=None, **_):
     if 1 not in protocol_versions:
         return Error(-32000, f"headroom speaks protocol version 1, Ballast offered {protocol_versions}")
     STATE["options"] = options or {}
-    return Success({"protocol_version": 1, "name": "headroom", "version": "1.0", "capabilities": ["decide"]})
+    return Success({"protocol_version": 1, "name": "headroom", "version": "1.0", "capabilities": ["decide"],
+                    "snapshot": {"vm_fields": ["estimate.demand", "spec.ceiling"]}})
 
 
 @method

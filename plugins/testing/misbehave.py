@@ -4,7 +4,10 @@
 Modes: good, exit-at-start, crash-after (argv[2] decides, then dies), hang,
 late (argv[2] seconds), garbage, partial-line, oversized (argv[2] bytes),
 wrong-id, unknown-version, stdout-before-handshake, flood-stderr, bad-entries,
-error, probe (reports uid, gid, cwd and environment names as its version).
+error, probe (reports uid, gid, cwd and environment names as its version),
+record (argv[2]: the JSON of its initialize result's `snapshot` member, or
+"none" to declare nothing; argv[3]: a file each decide request's line is
+appended to, for tests of what Ballast sends).
 """
 import json
 import os
@@ -26,6 +29,8 @@ def answer(request_id, result):
 
 def first_vm_id(params):
     vms = params["snapshot"]["vms"]
+    if isinstance(vms, dict):  # the rows layout: id is the first column
+        return vms["rows"][0][0] if vms["rows"] else None
     return vms[0]["id"] if vms else None
 
 
@@ -49,8 +54,11 @@ for raw in sys.stdin:
                                        "env": sorted(os.environ)})
         else:
             version_text = "1.0"
-        answer(request_id, {"protocol_version": version, "name": name, "version": version_text,
-                            "capabilities": ["decide", "observe"]})
+        result = {"protocol_version": version, "name": name, "version": version_text,
+                  "capabilities": ["decide", "observe"]}
+        if mode == "record" and arg != "none":
+            result["snapshot"] = json.loads(arg)
+        answer(request_id, result)
         continue
     if method == "shutdown":
         answer(request_id, None)
@@ -58,6 +66,9 @@ for raw in sys.stdin:
     if method != "decide":
         continue
     decides += 1
+    if mode == "record":
+        with open(sys.argv[3], "a", encoding="utf-8") as record:
+            record.write(raw if raw.endswith("\n") else raw + "\n")
     vm = first_vm_id(params)
     good = {"allocations": [] if vm is None else [{"id": vm, "cpu_weight": 2048, "reason": "test"}]}
     if mode == "crash-after" and decides > int(arg or "1"):

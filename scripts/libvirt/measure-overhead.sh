@@ -3,16 +3,17 @@
 # core and under 30 MB resident at a 2-s interval with three guests, over a minute).
 # Boots three idle ballast-e2e-ovh-* guests, runs `ballast run` for DURATION seconds
 # (default 60) after a 10-s warm-up, prints CPU % of one core and peak RSS, removes the
-# guests. Needs up.sh to have run and the guest image built.
+# guests. Needs up.sh to have run, the guest image built and `make release` (the
+# deployed build; pass another binary as the first argument to measure it instead).
 #   scripts/libvirt/measure-overhead.sh [path/to/ballast] [DURATION]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/common.sh"
 root="$(cd "$here/../.." && pwd)"
-ballast="${1:-$root/.build/debug/ballast}"
+ballast="${1:-$root/.build/release/ballast}"
 duration="${2:-60}"
 guest="$root/guest/guest.sh"
-[ -x "$ballast" ] || die "no ballast binary at $ballast (swift build --product ballast)"
+[ -x "$ballast" ] || die "no ballast binary at $ballast (make release)"
 
 names=(ballast-e2e-ovh-1 ballast-e2e-ovh-2 ballast-e2e-ovh-3)
 cleanup() { for n in "${names[@]}"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done; }

@@ -1,7 +1,7 @@
 import BallastCore
 import BallastMetrics
 import BallastPlugins
-import Foundation
+import FoundationEssentials
 import TOMLKit
 
 /// Reads and validates `ballast.toml`. Every problem is reported with the file,
@@ -11,12 +11,12 @@ public enum ConfigLoader {
     /// Loads a config file from disk.
     public static func load(path: String) throws(ConfigError) -> BallastConfig {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+        switch TextFile.contents(of: path) {
+        case .success(let contents): text = contents
+        case .failure(let reason):
             throw ConfigError(issues: [ConfigIssue(
                 file: path, line: nil, key: "",
-                message: "cannot read the file (\(error.localizedDescription)); check the path and permissions")])
+                message: "cannot read the file (\(reason.text)); check the path and permissions")])
         }
         return try parse(text, file: path)
     }
@@ -72,6 +72,7 @@ public enum ConfigLoader {
             if let v = estimator.seconds("rise_half_life") { settings.estimator.riseHalfLife = v }
             if let v = estimator.seconds("fall_half_life") { settings.estimator.fallHalfLife = v }
             if let v = estimator.number("probe_factor", in: 1...10) { settings.estimator.probeFactor = v }
+            readEstimatorTuning(estimator, into: &settings.estimator)
             estimator.finish()
         }
         if let allocator = top.child("allocator") {
@@ -99,6 +100,23 @@ public enum ConfigLoader {
         top.finish()
         config.balancer = settings
         return config
+    }
+
+    /// The estimator's finer settings (docs/core.md explains each; the defaults suit most hosts).
+    private static func readEstimatorTuning(_ table: TableReader, into estimator: inout EstimatorSettings) {
+        if let v = table.seconds("cpu_fall_half_life") { estimator.cpuFallHalfLife = v }
+        if let v = table.number("memory_probe_factor", in: 1...10) { estimator.memoryProbeFactor = v }
+        if let v = table.number("throttle_threshold", in: 0...1) { estimator.throttleThreshold = v }
+        if let v = table.integer("cpu_unmet_threshold_millicores", in: 0...1_000_000) { estimator.cpuUnmetThreshold = v }
+        if let v = table.number("pressure_threshold", in: 0...100) { estimator.pressureThreshold = v }
+        if let v = table.number("cpu_headroom_fraction", in: 0...10) { estimator.cpuHeadroomFraction = v }
+        if let v = table.number("memory_headroom_fraction", in: 0...10) { estimator.memoryHeadroomFraction = v }
+        if let v = table.bytes("memory_headroom") { estimator.memoryHeadroomBytes = v }
+        if let v = table.bytes("swap_threshold_per_second") { estimator.swapThreshold = Double(v) }
+        if let v = table.number("major_fault_threshold", in: 0...1_000_000_000) { estimator.majorFaultThreshold = v }
+        if let v = table.number("memory_full_fraction", in: 0...1) { estimator.memoryFullFraction = v }
+        if let v = table.seconds("stale_stats_after") { estimator.staleStatsAfter = v }
+        if let v = table.seconds("memory_growth_lookahead", in: 0...3600) { estimator.memoryGrowthLookahead = v }
     }
 
     private static func readOverride(_ pattern: String, _ table: TableReader) -> VMOverride {

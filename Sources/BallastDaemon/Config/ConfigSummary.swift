@@ -1,3 +1,5 @@
+import BallastPlugins
+import BallastMetrics
 import BallastCore
 
 /// A short human summary of a valid config, printed by `ballast config check`.

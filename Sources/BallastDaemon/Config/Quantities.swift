@@ -1,4 +1,4 @@
-import Foundation
+import BallastCore
 
 /// Parses the human quantities a config file holds: sizes ("512MiB", "2 GiB",
 /// 1073741824) and durations ("2s", "500ms", "5m", 2.5). Hand-written because
@@ -7,7 +7,7 @@ public enum Quantities {
     /// Bytes from an integer or a string with a binary (KiB, MiB, GiB, TiB) or
     /// decimal (KB, MB, GB, TB) suffix, or "B". Returns nil when malformed or negative.
     public static func bytes(from text: String) -> UInt64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedWhitespace
         let (number, unit) = split(trimmed)
         guard let value = Double(number), value >= 0, value.isFinite else { return nil }
         let multipliers: [String: Double] = [
@@ -24,7 +24,7 @@ public enum Quantities {
 
     /// Seconds from a string with an "ms", "s", "m" or "h" suffix (bare numbers are seconds).
     public static func seconds(from text: String) -> Double? {
-        let (number, unit) = split(text.trimmingCharacters(in: .whitespaces))
+        let (number, unit) = split(text.trimmedWhitespace)
         guard let value = Double(number), value >= 0, value.isFinite else { return nil }
         switch unit.lowercased() {
         case "", "s": return value
@@ -39,7 +39,7 @@ public enum Quantities {
     private static func split(_ text: String) -> (String, String) {
         let numberEnd = text.firstIndex { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") } ?? text.endIndex
         let number = String(text[..<numberEnd])
-        let unit = text[numberEnd...].trimmingCharacters(in: .whitespaces)
+        let unit = text[numberEnd...].trimmedWhitespace
         return (number, unit)
     }
 }

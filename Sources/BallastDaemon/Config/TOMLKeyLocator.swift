@@ -1,4 +1,4 @@
-import Foundation
+import BallastCore
 
 /// Finds the line on which a key was written in TOML text, so that semantic
 /// errors (unknown key, wrong type, bad value) can name a line. TOMLKit reports
@@ -13,7 +13,7 @@ struct TOMLKeyLocator {
         var arrayCounts: [String: Int] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmedWhitespace
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[[") {
                 let name = Self.segments(String(line.dropFirst(2).prefix { $0 != "]" }))
@@ -57,13 +57,13 @@ struct TOMLKeyLocator {
             } else if character == "\"" || character == "'" {
                 quote = character
             } else if character == "." {
-                result.append(current.trimmingCharacters(in: .whitespaces))
+                result.append(current.trimmedWhitespace)
                 current = ""
             } else {
                 current.append(character)
             }
         }
-        result.append(current.trimmingCharacters(in: .whitespaces))
+        result.append(current.trimmedWhitespace)
         return result
     }
 

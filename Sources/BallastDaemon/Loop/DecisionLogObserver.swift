@@ -6,13 +6,15 @@ import Logging
 /// `DecisionLog`) and one line per skipped policy stage or late tick.
 public struct DecisionLogObserver: TickObserver {
     public let logger: Logger
+    public let format: LogFormat
 
-    public init(logger: Logger) {
+    public init(logger: Logger, format: LogFormat) {
         self.logger = logger
+        self.format = format
     }
 
     public func tickCompleted(_ report: TickReport, seconds: Double, late: Bool) async {
-        DecisionLog.log(report, to: logger)
+        DecisionLog.log(report, to: logger, format: format)
         for stage in report.stages where !stage.succeeded {
             logger.warning("policy stage skipped this tick; previous proposal kept",
                            metadata: ["stage": "\(stage.stage)", "result": "\(stage.result)"])

@@ -1,6 +1,10 @@
 import BallastCore
 import BallastMetrics
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The compact live view `ballast run` prints: one row per VM with demand,
@@ -39,18 +43,18 @@ public final class LiveTable: TickObserver {
         out += "tick \(snapshot.tick)  t=\(Int(snapshot.time))s  guests may use \(CPUUnits.describe(capacity.cpu)), "
         out += "\(ByteUnits.describe(capacity.memory))  host free \(ByteUnits.describe(snapshot.host.memoryAvailable))"
         out += report.decision.emergency ? "  EMERGENCY" : ""
-        out += "  (\(String(format: "%.1f", seconds * 1000)) ms)\n"
+        out += "  (\((seconds * 1000).decimalText(places: 1)) ms)\n"
         let header = [pad("VM", 18), pad("CPU demand", 11), pad("CPU alloc", 11), pad("mem demand", 11),
                       pad("mem alloc", 11), pad("conf", 5), "last change"]
         out += header.joined(separator: " ") + "\n"
         for (vm, governed) in zip(snapshot.vms, report.decision.vms) {
             let row = [
                 pad(vm.name, 18),
-                pad(CPUUnits.describe(vm.estimate.demand.cpu).replacingOccurrences(of: " cores", with: "c"), 11),
-                pad(CPUUnits.describe(governed.final.cpu).replacingOccurrences(of: " cores", with: "c"), 11),
+                pad(CPUUnits.describe(vm.estimate.demand.cpu).replacing(" cores", with: "c"), 11),
+                pad(CPUUnits.describe(governed.final.cpu).replacing(" cores", with: "c"), 11),
                 pad(ByteUnits.describe(vm.estimate.demand.memory), 11),
                 pad(ByteUnits.describe(governed.final.memory), 11),
-                pad(String(format: "%.2f", vm.estimate.confidence), 5),
+                pad(vm.estimate.confidence.decimalText(places: 2), 5),
                 lastChanges[vm.id] ?? "-",
             ]
             out += row.joined(separator: " ") + "\n"

@@ -2,7 +2,7 @@ import BallastCore
 import CLibvirt
 
 /// One connection to one libvirt URI (default `qemu:///system`). Every libvirt
-/// call runs on the connection's own thread (`LibvirtWorker`), never on Swift's
+/// call runs on the connection's own thread (a `BlockingJobQueue`), never on Swift's
 /// cooperative pool; callers simply `await` the async methods. Errors are
 /// `LibvirtError`s captured on that thread in the job that failed.
 ///
@@ -10,22 +10,24 @@ import CLibvirt
 /// `connectionLost` error; it is idempotent while the connection is alive).
 public final class LibvirtConnection: Sendable {
     public let uri: String
-    private let worker: LibvirtWorker<ConnectionState>
+    /// Nil only if the OS refused a thread; every call then fails with `threadUnavailable`.
+    private let worker: BlockingJobQueue<ConnectionState>?
 
     public init(uri: String = "qemu:///system") {
         self.uri = uri
-        self.worker = LibvirtWorker(name: "ballast-libvirt") { ConnectionState(uri: uri) }
+        self.worker = BlockingJobQueue(name: "ballast-libvirt") { ConnectionState(uri: uri) }
     }
 
     deinit {
-        worker.submit { $0.close() }
-        worker.stop()
+        worker?.submit { $0.close() }
+        worker?.stop()
     }
 
     /// Runs `body` on the libvirt thread and returns its result to the caller.
     func perform<T: Sendable>(_ operation: String,
                               _ body: @escaping @Sendable (ConnectionState) throws(LibvirtError) -> T)
         async throws(LibvirtError) -> T {
+        guard let worker else { throw .threadUnavailable(operation: operation) }
         let result: Result<T, LibvirtError> = await withCheckedContinuation { continuation in
             let accepted = worker.submit { state in
                 do throws(LibvirtError) {

@@ -42,6 +42,11 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The libvirt thread has been shut down.
+    static func threadUnavailable(operation: String) -> LibvirtError {
+        LibvirtError(code: 0, domain: 0, message: "the OS refused a thread for the libvirt connection", operation: operation,
+                     hint: "check the process's thread limit (ulimit -u, systemd TasksMax), then restart Ballast")
+    }
+
     static func workerStopped(operation: String) -> LibvirtError {
         LibvirtError(code: 0, domain: 0, message: "the libvirt connection was closed", operation: operation,
                      hint: "create a new LibvirtConnection")

@@ -1,8 +1,4 @@
-#if canImport(FoundationXML)
-import FoundationXML
-#else
-import Foundation
-#endif
+import BallastCore
 
 /// Reads Ballast's `<metadata>` element:
 ///
@@ -20,10 +16,10 @@ import Foundation
 /// metadata --set` puts only the root element into the namespace). Each bad
 /// attribute or unknown child yields a warning and is ignored.
 enum BallastMetadataParser {
-    static func parse(_ policy: XMLElement, warn: (String) -> Void) -> BallastMetadata {
+    static func parse(_ policy: XMLTree, warn: (String) -> Void) -> BallastMetadata {
         var metadata = BallastMetadata()
-        for element in policy.children?.compactMap({ $0 as? XMLElement }) ?? [] {
-            let tag = element.localName ?? element.name ?? ""
+        for element in policy.children {
+            let tag = element.localName
             let field = { (attribute: String) in "Ballast metadata <\(tag) \(attribute)=>" }
             let known: Set<String>
             switch tag {
@@ -64,22 +60,21 @@ enum BallastMetadataParser {
                 warn("Ballast metadata has unknown element <\(tag)>; ignored")
                 continue
             }
-            for attribute in element.attributes ?? [] {
-                let name = attribute.name ?? ""
+            for (name, _) in element.attributes {
                 if !known.contains(name) { warn("Ballast metadata <\(tag)> has unknown attribute '\(name)'; ignored") }
             }
         }
         return metadata
     }
 
-    private static func cpu(_ element: XMLElement, field: (String) -> String, warn: (String) -> Void) -> Int? {
+    private static func cpu(_ element: XMLTree, field: (String) -> String, warn: (String) -> Void) -> Int? {
         number(element, "cpu_millicores", field: field("cpu_millicores"), warn: warn).map { Int(clamping: $0) }
     }
 
-    private static func number(_ element: XMLElement, _ attribute: String, field: String,
+    private static func number(_ element: XMLTree, _ attribute: String, field: String,
                                warn: (String) -> Void) -> UInt64? {
-        guard let text = element.attribute(forName: attribute)?.stringValue else { return nil }
-        guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let text = element.attribute(attribute) else { return nil }
+        guard let value = UInt64(text.trimmedWhitespace) else {
             warn("\(field) '\(text)' is not an unsigned integer; default used")
             return nil
         }

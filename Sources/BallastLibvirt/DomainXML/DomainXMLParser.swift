@@ -1,13 +1,8 @@
-#if canImport(FoundationXML)
-import FoundationXML
-#else
-import Foundation
-#endif
+import BallastCore
 
 /// Reads a `DomainDefinition` from libvirt domain XML.
 ///
-/// Uses FoundationXML's `XMLDocument` (libxml2 underneath, shipped with the
-/// toolchain) rather than a hand-written parser: the metadata element is found
+/// Uses libxml2 (through `XMLTree`) rather than a hand-written parser: the metadata element is found
 /// by namespace URI (whatever prefix `virsh metadata` chose), entities and
 /// character references are handled, and the XML is parsed only when it
 /// changes, so its cost does not matter per tick.
@@ -18,46 +13,44 @@ import Foundation
 public enum DomainXMLParser {
     public static func parse(_ xml: String, domainName: String) throws(DomainXMLError)
         -> (definition: DomainDefinition, warnings: [String]) {
-        let document: XMLDocument
+        let root: XMLTree
         do {
-            document = try XMLDocument(xmlString: xml, options: [])
+            root = try XMLTree.parse(xml)
         } catch {
-            throw DomainXMLError(domain: domainName, detail: "not well-formed XML (\(error.localizedDescription))")
+            throw DomainXMLError(domain: domainName, detail: "not well-formed XML (\(error.detail))")
         }
-        guard let root = document.rootElement(), root.name == "domain" else {
+        guard root.localName == "domain" else {
             throw DomainXMLError(domain: domainName, detail: "root element is not <domain>")
         }
         var warnings: [String] = []
-        let name = child(root, "name")?.stringValue ?? domainName
+        let name = root.child("name")?.text.trimmedWhitespace ?? domainName
         var definition = DomainDefinition(name: name)
         let warn: (String) -> Void = { warnings.append("domain '\(name)': \($0)") }
-        definition.uuid = child(root, "uuid")?.stringValue?.lowercased()
+        definition.uuid = root.child("uuid")?.text.trimmedWhitespace.lowercased()
 
-        if let memory = child(root, "memory") { definition.memory = size(memory, field: "<memory>", warn: warn) }
-        if let current = child(root, "currentMemory") {
+        if let memory = root.child("memory") { definition.memory = size(memory, field: "<memory>", warn: warn) }
+        if let current = root.child("currentMemory") {
             definition.currentMemory = size(current, field: "<currentMemory>", warn: warn)
         }
-        if let vcpu = child(root, "vcpu") {
-            definition.maxVCPUs = positive(vcpu.stringValue, field: "<vcpu>", warn: warn)
-            if let current = vcpu.attribute(forName: "current")?.stringValue {
+        if let vcpu = root.child("vcpu") {
+            definition.maxVCPUs = positive(vcpu.text, field: "<vcpu>", warn: warn)
+            if let current = vcpu.attribute("current") {
                 definition.currentVCPUs = positive(current, field: "<vcpu current=>", warn: warn)
             }
         }
-        if let shares = child(child(root, "cputune"), "shares") {
-            definition.cpuShares = positive(shares.stringValue, field: "<cputune><shares>", warn: warn).map {
+        if let shares = root.child("cputune")?.child("shares") {
+            definition.cpuShares = positive(shares.text, field: "<cputune><shares>", warn: warn).map {
                 UInt32(clamping: $0)
             }
         }
-        if let guarantee = child(child(root, "memtune"), "min_guarantee") {
+        if let guarantee = root.child("memtune")?.child("min_guarantee") {
             definition.minGuarantee = size(guarantee, field: "<memtune><min_guarantee>", warn: warn)
         }
-        if let balloon = child(child(root, "devices"), "memballoon") {
-            definition.balloonModel = balloon.attribute(forName: "model")?.stringValue ?? ""
+        if let balloon = root.child("devices")?.child("memballoon") {
+            definition.balloonModel = balloon.attribute("model") ?? ""
         }
-        if let metadata = child(root, "metadata") {
-            let policies = metadata.children?.compactMap { $0 as? XMLElement }.filter {
-                $0.uri == BallastMetadata.namespace
-            } ?? []
+        if let metadata = root.child("metadata") {
+            let policies = metadata.children.filter { $0.namespaceURI == BallastMetadata.namespace }
             if let policy = policies.first {
                 definition.metadata = BallastMetadataParser.parse(policy, warn: warn)
             }
@@ -66,18 +59,14 @@ public enum DomainXMLParser {
         return (definition, warnings)
     }
 
-    static func child(_ element: XMLElement?, _ name: String) -> XMLElement? {
-        element?.elements(forName: name).first
-    }
-
     /// A libvirt scaled integer: the text with the element's `unit` attribute (default KiB).
-    static func size(_ element: XMLElement, field: String, warn: (String) -> Void) -> UInt64? {
-        let text = (element.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    static func size(_ element: XMLTree, field: String, warn: (String) -> Void) -> UInt64? {
+        let text = element.text.trimmedWhitespace
         guard let value = UInt64(text) else {
             warn("\(field) '\(text)' is not an unsigned integer; ignored")
             return nil
         }
-        let unit = element.attribute(forName: "unit")?.stringValue ?? "KiB"
+        let unit = element.attribute("unit") ?? "KiB"
         guard let scale = LibvirtUnits.scale(unit) else {
             warn("\(field) has unknown unit '\(unit)'; ignored")
             return nil
@@ -91,7 +80,7 @@ public enum DomainXMLParser {
     }
 
     static func positive(_ text: String?, field: String, warn: (String) -> Void) -> Int? {
-        let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = (text ?? "").trimmedWhitespace
         guard let value = Int(trimmed), value > 0 else {
             warn("\(field) '\(trimmed)' is not a positive integer; ignored")
             return nil

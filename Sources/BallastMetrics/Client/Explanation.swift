@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Why `ballast explain` cannot answer: the VM is not in the state document.
 public struct ExplainError: Error, CustomStringConvertible {
     public var description: String

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Human formats for the CLI: cores, binary sizes, percentages, and names made
 /// safe for one table row.
 enum HumanFormat {
@@ -75,9 +77,6 @@ enum HumanFormat {
     }
 
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let count = text.count
-        guard count < width else { return text }
-        let padding = String(repeating: " ", count: width - count)
-        return right ? padding + text : text + padding
+        text.padded(toWidth: width, alignRight: right)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Fetches and decodes `/v1/state` from a running daemon, for `ballast status` and `explain`.
 public enum StateClient {

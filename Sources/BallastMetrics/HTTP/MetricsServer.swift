@@ -10,7 +10,8 @@ public struct MetricsServerError: Error, CustomStringConvertible {
 /// The HTTP endpoint: `GET /metrics` (Prometheus text 0.0.4), `GET /healthz`
 /// and `GET /v1/state` (JSON). Loopback by default; bounded in header size,
 /// connections and idle time; answers from snapshots of `ObservabilityState`,
-/// so no client can hold up a tick.
+/// so no client can hold up a tick. It runs on its own one-thread event loop
+/// (NIO's shared group would start a thread per core: 64 stacks on a 64-core host).
 public actor MetricsServer {
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 9477
@@ -21,6 +22,7 @@ public actor MetricsServer {
     private let limits: MetricsServerLimits
     private let limiter: ConnectionLimiter
     private var channel: (any Channel)?
+    private var group: MultiThreadedEventLoopGroup?
 
     public init(host: String = MetricsServer.defaultHost, port: Int = MetricsServer.defaultPort,
                 state: ObservabilityState, limits: MetricsServerLimits = MetricsServerLimits()) {
@@ -39,7 +41,8 @@ public actor MetricsServer {
         let limits = self.limits
         let limiter = self.limiter
         let decoderLimits = Self.decoderLimits(limits)
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -62,8 +65,10 @@ public actor MetricsServer {
         do {
             let bound = try await bootstrap.bind(host: host, port: port).get()
             channel = bound
+            self.group = group
             return bound.localAddress?.port ?? port
         } catch {
+            try? await group.shutdownGracefully()
             throw MetricsServerError(description: "cannot listen on \(host):\(port) for the metrics endpoint: \(error); "
                 + "choose another address with --listen HOST:PORT (or the config key metrics.listen) "
                 + "or stop what already uses this port")
@@ -78,11 +83,15 @@ public actor MetricsServer {
         return configuration
     }
 
-    /// Stops accepting connections. Open ones end at their idle timeout.
+    /// Stops accepting connections and closes the open ones.
     public func stop() async {
         guard let channel else { return }
         self.channel = nil
         try? await channel.close()
+        if let group {
+            self.group = nil
+            try? await group.shutdownGracefully()
+        }
     }
 
     /// Connections open right now (for tests and diagnostics).

@@ -3,11 +3,12 @@ import Logging
 
 /// The decision log: one swift-log line per change the governor decided,
 /// with its reason in the message and the details as structured metadata
-/// (`vm`, `uuid`, `kind`, `from`, `to`, `outcome`, `detail`, `tick`).
+/// (`vm`, `uuid`, `kind`, `from`, `to`, `outcome`, `detail`, `tick`, and for
+/// JSON `reason`: a text line already ends with the reason, so it is not repeated).
 public enum DecisionLog {
     /// Logs every change of the tick. Applied changes at `info`, skipped at
     /// `notice`, failed at `warning`.
-    public static func log(_ report: TickReport, to logger: Logger) {
+    public static func log(_ report: TickReport, to logger: Logger, format: LogFormat) {
         for applied in report.applied {
             let change = applied.change
             var metadata: Logger.Metadata = [
@@ -17,9 +18,9 @@ public enum DecisionLog {
                 "from": .stringConvertible(change.from),
                 "to": .stringConvertible(change.to),
                 "outcome": .string(applied.outcome.label),
-                "reason": .string(change.reason),
                 "tick": .stringConvertible(report.snapshot.tick),
             ]
+            if format == .json { metadata["reason"] = .string(change.reason) }
             let level: Logger.Level
             switch applied.outcome {
             case .applied:

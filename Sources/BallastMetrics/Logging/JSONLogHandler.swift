@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Synchronization
 
@@ -13,7 +18,7 @@ public enum JSONLogSink: Sendable {
             line.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let written = Foundation.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                    let written = Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
                     if written <= 0 { return }
                     offset += written
                 }

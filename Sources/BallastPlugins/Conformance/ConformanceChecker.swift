@@ -2,11 +2,14 @@ import BallastCore
 import Dispatch
 
 /// Runs a plugin through the protocol's edge cases and reports every way it
-/// departs from plugins/PROTOCOL.md: the handshake, `decide` with no VMs,
+/// departs from plugins/PROTOCOL.md: the handshake (including its
+/// `snapshot.vm_fields` declaration; an unknown field is a violation naming
+/// it), `decide` with no VMs,
 /// 1,000 VMs, awkward names and a VM without balloon statistics (each answer
 /// checked entry by entry as the supervisor would), an `observe`
 /// notification (which must not be answered), version negotiation with only
-/// an unknown version offered, `shutdown`, and exit on stdin EOF.
+/// an unknown version offered, `shutdown`, and exit on stdin EOF. Every
+/// `decide` carries only the VM fields the plugin declared, as Ballast sends them.
 public struct ConformanceChecker: Sendable {
     public var command: [String]
     public var workingDirectory: String?
@@ -49,14 +52,15 @@ public struct ConformanceChecker: Sendable {
             report.violations.append("handshake: capabilities name neither decide nor observe")
         }
         if launched.handshake.decides {
-            await checkDecides(launched.connection, into: &report)
+            await checkDecides(launched.connection, handshake: launched.handshake, into: &report)
         }
         await checkShutdown(launched.connection, into: &report)
         await checkVersionNegotiation(into: &report)
         return report
     }
 
-    private func checkDecides(_ connection: PluginConnection, into report: inout ConformanceReport) async {
+    /// The `decide` cases, each request carrying only the VM fields the plugin declared, in its declared layout.
+    private func checkDecides(_ connection: PluginConnection, handshake: PluginHandshake, into report: inout ConformanceReport) async {
         let cases: [(String, TickSnapshot)] = [
             ("no VMs", SyntheticSnapshot.make(vms: 0)),
             ("awkward names", SyntheticSnapshot.make(vms: SyntheticSnapshot.awkwardNames.count, awkwardNames: true)),
@@ -64,7 +68,7 @@ public struct ConformanceChecker: Sendable {
             ("\(largeCase) VMs", SyntheticSnapshot.make(vms: largeCase)),
         ]
         for (label, snapshot) in cases {
-            _ = await decide(connection, snapshot, label: label, into: &report)
+            _ = await decide(connection, snapshot, handshake: handshake, label: label, into: &report)
         }
         connection.notify(PluginProtocol.observe, params: MessageEncoder.observeParams(tick: 1, applied: [
             AppliedChange(change: Change(vm: VMID(SyntheticSnapshot.uuid(0)), vmName: "vm-0", kind: .memory,
@@ -73,7 +77,7 @@ public struct ConformanceChecker: Sendable {
         let large = SyntheticSnapshot.make(vms: largeCase, tick: 2)
         var timings: [Double] = []
         for _ in 0..<max(1, samples) {
-            guard let seconds = await decide(connection, large, label: "\(largeCase) VMs (timed)", into: &report) else { break }
+            guard let seconds = await decide(connection, large, handshake: handshake, label: "\(largeCase) VMs (timed)", into: &report) else { break }
             timings.append(seconds * 1000)
         }
         timings.sort()
@@ -84,12 +88,13 @@ public struct ConformanceChecker: Sendable {
     }
 
     /// One decide; returns its round-trip seconds when the answer was fully valid.
-    private func decide(_ connection: PluginConnection, _ snapshot: TickSnapshot, label: String,
+    private func decide(_ connection: PluginConnection, _ snapshot: TickSnapshot, handshake: PluginHandshake, label: String,
                         into report: inout ConformanceReport) async -> Double? {
         let previous = Proposal.keepCurrent(snapshot)
         let started = DispatchTime.now().uptimeNanoseconds
         do {
-            let params = try MessageEncoder.decideParams(snapshot, previous: previous)
+            let params = try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: handshake.vmFields,
+                                                         layout: handshake.layout)
             let result = try await connection.request(PluginProtocol.decide, params: params, timeout: deadline)
             switch AnswerValidator.validate(result, snapshot: snapshot) {
             case .failure(let malformed):

@@ -12,7 +12,8 @@ public struct ConformanceReport: Sendable, Hashable {
 
     public var ok: Bool { violations.isEmpty }
 
-    /// `{"ok","violations","latency_ms":{"p50","p99"},"vms","plugin"}` on one line.
+    /// `{"ok","violations","latency_ms":{"p50","p99"},"vms","plugin"}` on one line;
+    /// `plugin.vm_fields` is the declared VM fields, `null` when the plugin reads them all.
     public var json: String {
         var writer = JSONWriter()
         writer.raw("{")
@@ -33,7 +34,14 @@ public struct ConformanceReport: Sendable, Hashable {
             writer.raw("{")
             writer.key("name"); writer.string(plugin.name); writer.raw(",")
             writer.key("version"); writer.string(plugin.version); writer.raw(",")
-            writer.key("protocol_version"); writer.integer(plugin.protocolVersion)
+            writer.key("protocol_version"); writer.integer(plugin.protocolVersion); writer.raw(",")
+            writer.key("vm_fields")
+            if plugin.vmFields == .all {
+                writer.raw("null")
+            } else {
+                writer.value(.array(plugin.vmFields.wireNames.map { .string($0) }))
+            }
+            writer.raw(","); writer.key("layout"); writer.string(plugin.layout.rawValue)
             writer.raw("}")
         } else {
             writer.raw("null")

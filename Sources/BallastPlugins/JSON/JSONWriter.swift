@@ -35,6 +35,17 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// Writes `,"key":`, or `"key":` for the first member of an object (then clears `first`).
+    @inline(__always)
+    public mutating func member(_ name: StaticString, first: inout Bool) {
+        if first {
+            first = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+        key(name)
+    }
+
     public mutating func integer(_ value: Int64) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))

@@ -53,27 +53,24 @@ public enum MessageEncoder {
         return writer.bytes
     }
 
-    /// `decide` params: the snapshot and the previous stage's proposal.
+    /// `decide` params: the snapshot, with only `vmFields` of each VM (see
+    /// `VMFields`), and the previous stage's proposal, always whole; VMs and
+    /// `previous` as objects or as rows (see `SnapshotLayout`).
     /// Throws when a value cannot be represented in JSON (NaN, infinity).
-    public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal) throws(UnencodableValue) -> [UInt8] {
-        var writer = JSONWriter(capacity: 512 + snapshot.vms.count * 900)
+    public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal, vmFields: VMFields = .all,
+                                    layout: SnapshotLayout = .objects) throws(UnencodableValue) -> [UInt8] {
+        let perVM = (vmFields == .all ? 900 : 400) / (layout == .rows ? 2 : 1)
+        var writer = JSONWriter(capacity: 512 + snapshot.vms.count * perVM)
         writer.raw("{")
         writer.key("snapshot")
-        snapshotObject(snapshot, into: &writer)
+        snapshotObject(snapshot, vmFields: vmFields, layout: layout, into: &writer)
         writer.raw(",")
         writer.key("previous")
-        writer.raw("[")
-        for (index, entry) in previous.entries.enumerated() {
-            if index > 0 { writer.raw(",") }
-            writer.raw("{")
-            writer.key("id"); writer.string(entry.id.uuid); writer.raw(",")
-            allocationMembers(entry.allocation, into: &writer)
-            writer.raw(",")
-            writer.key("reason"); writer.string(entry.reason); writer.raw(",")
-            writer.key("stage"); writer.string(entry.stage)
-            writer.raw("}")
+        switch layout {
+        case .objects: previousObjects(previous, into: &writer)
+        case .rows: previousRows(previous, into: &writer)
         }
-        writer.raw("]}")
+        writer.raw("}")
         guard writer.nonFiniteCount == 0 else {
             throw UnencodableValue(detail: "the tick-\(snapshot.tick) snapshot holds \(writer.nonFiniteCount) NaN or infinite number(s) (an estimator or backend bug)")
         }
@@ -109,7 +106,8 @@ public enum MessageEncoder {
         return writer.bytes
     }
 
-    static func snapshotObject(_ snapshot: TickSnapshot, into writer: inout JSONWriter) {
+    static func snapshotObject(_ snapshot: TickSnapshot, vmFields: VMFields, layout: SnapshotLayout = .objects,
+                               into writer: inout JSONWriter) {
         writer.raw("{")
         writer.key("tick"); writer.unsigned(snapshot.tick); writer.raw(",")
         writer.key("time"); writer.double(snapshot.time); writer.raw(",")
@@ -123,47 +121,123 @@ public enum MessageEncoder {
         writer.raw("},")
         writer.key("guest_capacity"); resources(snapshot.guestCapacity, into: &writer); writer.raw(",")
         writer.key("vms")
+        switch layout {
+        case .objects:
+            writer.raw("[")
+            for (index, vm) in snapshot.vms.enumerated() {
+                if index > 0 { writer.raw(",") }
+                vmObject(vm, fields: vmFields, into: &writer)
+            }
+            writer.raw("]")
+        case .rows:
+            writer.raw("{")
+            writer.key("columns"); strings(VMColumns.names(for: vmFields), into: &writer); writer.raw(",")
+            writer.key("rows")
+            writer.raw("[")
+            for (index, vm) in snapshot.vms.enumerated() {
+                if index > 0 { writer.raw(",") }
+                vmRow(vm, fields: vmFields, into: &writer)
+            }
+            writer.raw("]}")
+        }
+        writer.raw("}")
+    }
+
+    static func previousObjects(_ previous: Proposal, into writer: inout JSONWriter) {
         writer.raw("[")
-        for (index, vm) in snapshot.vms.enumerated() {
+        for (index, entry) in previous.entries.enumerated() {
             if index > 0 { writer.raw(",") }
-            vmObject(vm, into: &writer)
+            writer.raw("{")
+            writer.key("id"); writer.string(entry.id.uuid); writer.raw(",")
+            allocationMembers(entry.allocation, into: &writer)
+            writer.raw(",")
+            writer.key("reason"); writer.string(entry.reason); writer.raw(",")
+            writer.key("stage"); writer.string(entry.stage)
+            writer.raw("}")
+        }
+        writer.raw("]")
+    }
+
+    /// `previous` as `{"columns": VMColumns.previous, "rows": [...]}`; the row order matches those columns.
+    static func previousRows(_ previous: Proposal, into writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("columns"); strings(VMColumns.previous, into: &writer); writer.raw(",")
+        writer.key("rows")
+        writer.raw("[")
+        for (index, entry) in previous.entries.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("[")
+            writer.string(entry.id.uuid); writer.raw(",")
+            writer.unsigned(entry.allocation.memory); writer.raw(",")
+            writer.integer(entry.allocation.cpu); writer.raw(",")
+            writer.integer(entry.allocation.vcpus); writer.raw(",")
+            writer.unsigned(UInt64(entry.allocation.cpuWeight)); writer.raw(",")
+            writer.string(entry.reason); writer.raw(",")
+            writer.string(entry.stage)
+            writer.raw("]")
         }
         writer.raw("]}")
     }
 
-    static func vmObject(_ vm: VMView, into writer: inout JSONWriter) {
-        writer.raw("{")
-        writer.key("id"); writer.string(vm.id.uuid); writer.raw(",")
-        writer.key("name"); writer.string(vm.name); writer.raw(",")
-        let spec = vm.spec
-        writer.key("spec")
-        writer.raw("{")
-        writer.key("cpu_shares"); writer.unsigned(UInt64(spec.cpuShares)); writer.raw(",")
-        writer.key("memory_shares"); writer.unsigned(UInt64(spec.memoryShares)); writer.raw(",")
-        writer.key("reservation"); resources(spec.reservation, into: &writer); writer.raw(",")
-        writer.key("cpu_limit"); writer.optional(spec.cpuLimit) { $0.integer($1) }; writer.raw(",")
-        writer.key("memory_limit"); writer.optional(spec.memoryLimit) { $0.unsigned($1) }; writer.raw(",")
-        writer.key("floor"); resources(spec.floor, into: &writer); writer.raw(",")
-        writer.key("ceiling"); resources(spec.ceiling, into: &writer); writer.raw(",")
-        writer.key("min_vcpus"); writer.integer(spec.minVCPUs); writer.raw(",")
-        writer.key("max_vcpus"); writer.integer(spec.maxVCPUs); writer.raw(",")
-        writer.key("vcpu_hotplug"); writer.bool(spec.vcpuHotplug); writer.raw(",")
-        writer.key("opt_out"); writer.bool(spec.optOut)
-        writer.raw("},")
-        writer.key("current")
-        writer.raw("{")
-        allocationMembers(vm.current, into: &writer)
-        writer.raw("},")
-        let estimate = vm.estimate
-        writer.key("estimate")
-        writer.raw("{")
-        writer.key("demand"); resources(estimate.demand, into: &writer); writer.raw(",")
-        writer.key("guest_used_memory"); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }; writer.raw(",")
-        writer.key("memory_active_fraction"); writer.double(estimate.memoryActiveFraction); writer.raw(",")
-        writer.key("confidence"); writer.double(estimate.confidence); writer.raw(",")
-        writer.key("signals")
+    /// One row: `id`, `name`, then the selected leaves in `VMColumns.leaves` order.
+    /// Every leaf below is preceded by a comma, since `id` and `name` always come first.
+    static func vmRow(_ vm: VMView, fields: VMFields, into writer: inout JSONWriter) {
         writer.raw("[")
-        for (index, signal) in estimate.signals.enumerated() {
+        writer.string(vm.id.uuid); writer.raw(",")
+        writer.string(vm.name)
+        if !fields.isDisjoint(with: .spec) {
+            let spec = vm.spec
+            if fields.contains(.specCPUShares) { writer.raw(","); writer.unsigned(UInt64(spec.cpuShares)) }
+            if fields.contains(.specMemoryShares) { writer.raw(","); writer.unsigned(UInt64(spec.memoryShares)) }
+            if fields.contains(.specReservation) { resourceCells(spec.reservation, into: &writer) }
+            if fields.contains(.specCPULimit) { writer.raw(","); writer.optional(spec.cpuLimit) { $0.integer($1) } }
+            if fields.contains(.specMemoryLimit) { writer.raw(","); writer.optional(spec.memoryLimit) { $0.unsigned($1) } }
+            if fields.contains(.specFloor) { resourceCells(spec.floor, into: &writer) }
+            if fields.contains(.specCeiling) { resourceCells(spec.ceiling, into: &writer) }
+            if fields.contains(.specMinVCPUs) { writer.raw(","); writer.integer(spec.minVCPUs) }
+            if fields.contains(.specMaxVCPUs) { writer.raw(","); writer.integer(spec.maxVCPUs) }
+            if fields.contains(.specVCPUHotplug) { writer.raw(","); writer.bool(spec.vcpuHotplug) }
+            if fields.contains(.specOptOut) { writer.raw(","); writer.bool(spec.optOut) }
+        }
+        if !fields.isDisjoint(with: .current) {
+            let current = vm.current
+            if fields.contains(.currentMemory) { writer.raw(","); writer.unsigned(current.memory) }
+            if fields.contains(.currentCPU) { writer.raw(","); writer.integer(current.cpu) }
+            if fields.contains(.currentVCPUs) { writer.raw(","); writer.integer(current.vcpus) }
+            if fields.contains(.currentCPUWeight) { writer.raw(","); writer.unsigned(UInt64(current.cpuWeight)) }
+        }
+        if !fields.isDisjoint(with: .estimate) {
+            let estimate = vm.estimate
+            if fields.contains(.estimateDemand) { resourceCells(estimate.demand, into: &writer) }
+            if fields.contains(.estimateGuestUsedMemory) {
+                writer.raw(","); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }
+            }
+            if fields.contains(.estimateMemoryActiveFraction) { writer.raw(","); writer.double(estimate.memoryActiveFraction) }
+            if fields.contains(.estimateConfidence) { writer.raw(","); writer.double(estimate.confidence) }
+            if fields.contains(.estimateSignals) { writer.raw(","); signals(estimate.signals, into: &writer) }
+        }
+        if fields.contains(.hasBalloonStats) { writer.raw(","); writer.bool(vm.hasBalloonStats) }
+        writer.raw("]")
+    }
+
+    /// `,cpu,memory`: a resource vector's two leaf cells.
+    static func resourceCells(_ vector: ResourceVector, into writer: inout JSONWriter) {
+        writer.raw(","); writer.integer(vector.cpu)
+        writer.raw(","); writer.unsigned(vector.memory)
+    }
+
+    static func strings(_ values: [String], into writer: inout JSONWriter) {
+        writer.raw("[")
+        for (index, value) in values.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.string(value)
+        }
+        writer.raw("]")
+    }
+
+    static func signals(_ list: [Signal], into writer: inout JSONWriter) {
+        writer.raw("[")
+        for (index, signal) in list.enumerated() {
             if index > 0 { writer.raw(",") }
             writer.raw("{")
             writer.key("name"); writer.string(signal.name); writer.raw(",")
@@ -171,8 +245,75 @@ public enum MessageEncoder {
             writer.key("note"); writer.string(signal.note)
             writer.raw("}")
         }
-        writer.raw("]},")
-        writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        writer.raw("]")
+    }
+
+    /// One `vms[]` entry with `id`, `name` and the selected members only; a
+    /// group (`spec`, `current`, `estimate`) is written when any member of it is selected.
+    static func vmObject(_ vm: VMView, fields: VMFields, into writer: inout JSONWriter) {
+        writer.raw("{")
+        writer.key("id"); writer.string(vm.id.uuid); writer.raw(",")
+        writer.key("name"); writer.string(vm.name)
+        if !fields.isDisjoint(with: .spec) {
+            writer.raw(","); writer.key("spec")
+            specObject(vm.spec, fields: fields, into: &writer)
+        }
+        if !fields.isDisjoint(with: .current) {
+            writer.raw(","); writer.key("current")
+            currentObject(vm.current, fields: fields, into: &writer)
+        }
+        if !fields.isDisjoint(with: .estimate) {
+            writer.raw(","); writer.key("estimate")
+            estimateObject(vm.estimate, fields: fields, into: &writer)
+        }
+        if fields.contains(.hasBalloonStats) {
+            writer.raw(","); writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        }
+        writer.raw("}")
+    }
+
+    static func specObject(_ spec: VMSpec, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.specCPUShares) { writer.member("cpu_shares", first: &first); writer.unsigned(UInt64(spec.cpuShares)) }
+        if fields.contains(.specMemoryShares) { writer.member("memory_shares", first: &first); writer.unsigned(UInt64(spec.memoryShares)) }
+        if fields.contains(.specReservation) { writer.member("reservation", first: &first); resources(spec.reservation, into: &writer) }
+        if fields.contains(.specCPULimit) { writer.member("cpu_limit", first: &first); writer.optional(spec.cpuLimit) { $0.integer($1) } }
+        if fields.contains(.specMemoryLimit) { writer.member("memory_limit", first: &first); writer.optional(spec.memoryLimit) { $0.unsigned($1) } }
+        if fields.contains(.specFloor) { writer.member("floor", first: &first); resources(spec.floor, into: &writer) }
+        if fields.contains(.specCeiling) { writer.member("ceiling", first: &first); resources(spec.ceiling, into: &writer) }
+        if fields.contains(.specMinVCPUs) { writer.member("min_vcpus", first: &first); writer.integer(spec.minVCPUs) }
+        if fields.contains(.specMaxVCPUs) { writer.member("max_vcpus", first: &first); writer.integer(spec.maxVCPUs) }
+        if fields.contains(.specVCPUHotplug) { writer.member("vcpu_hotplug", first: &first); writer.bool(spec.vcpuHotplug) }
+        if fields.contains(.specOptOut) { writer.member("opt_out", first: &first); writer.bool(spec.optOut) }
+        writer.raw("}")
+    }
+
+    static func currentObject(_ current: VMAllocation, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.currentMemory) { writer.member("memory", first: &first); writer.unsigned(current.memory) }
+        if fields.contains(.currentCPU) { writer.member("cpu", first: &first); writer.integer(current.cpu) }
+        if fields.contains(.currentVCPUs) { writer.member("vcpus", first: &first); writer.integer(current.vcpus) }
+        if fields.contains(.currentCPUWeight) { writer.member("cpu_weight", first: &first); writer.unsigned(UInt64(current.cpuWeight)) }
+        writer.raw("}")
+    }
+
+    static func estimateObject(_ estimate: DemandEstimate, fields: VMFields, into writer: inout JSONWriter) {
+        var first = true
+        writer.raw("{")
+        if fields.contains(.estimateDemand) { writer.member("demand", first: &first); resources(estimate.demand, into: &writer) }
+        if fields.contains(.estimateGuestUsedMemory) {
+            writer.member("guest_used_memory", first: &first); writer.optional(estimate.guestUsedMemory) { $0.unsigned($1) }
+        }
+        if fields.contains(.estimateMemoryActiveFraction) {
+            writer.member("memory_active_fraction", first: &first); writer.double(estimate.memoryActiveFraction)
+        }
+        if fields.contains(.estimateConfidence) { writer.member("confidence", first: &first); writer.double(estimate.confidence) }
+        if fields.contains(.estimateSignals) {
+            writer.member("signals", first: &first)
+            signals(estimate.signals, into: &writer)
+        }
         writer.raw("}")
     }
 

@@ -1,3 +1,4 @@
+import BallastCore
 /// Everything that can go wrong with one plugin, typed so the supervisor can
 /// decide between "skip this tick", "restart" and "quarantine", and so that
 /// every message says which plugin, what happened and what to do next.
@@ -89,9 +90,9 @@ public enum PluginError: Error, Sendable, Hashable, CustomStringConvertible {
         case .starting(let plugin):
             "plugin '\(plugin)': still starting (handshake not finished); skipped this tick"
         case .backingOff(let plugin, let retry, let last):
-            "plugin '\(plugin)': skipped, restart in \(String(format: "%.1f", retry)) s after: \(last)"
+            "plugin '\(plugin)': skipped, restart in \(retry.decimalText(places: 1)) s after: \(last)"
         case .quarantined(let plugin, let retry, let last):
-            "plugin '\(plugin)': quarantined after repeated failures, retried in \(String(format: "%.0f", retry)) s; last: \(last)"
+            "plugin '\(plugin)': quarantined after repeated failures, retried in \(retry.decimalText(places: 0)) s; last: \(last)"
         }
     }
 }

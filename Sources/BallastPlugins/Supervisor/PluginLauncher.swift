@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BallastCore
-import Foundation
+import FoundationEssentials
 
 /// A started plugin whose handshake succeeded.
 struct LaunchedPlugin: Sendable {

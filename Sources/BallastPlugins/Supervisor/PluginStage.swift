@@ -1,5 +1,5 @@
 import BallastCore
-import Foundation
+import FoundationEssentials
 
 /// One plugin as a step of the policy chain: it owns one supervised process,
 /// sends it `decide` each tick and merges the validated answer onto the
@@ -62,7 +62,8 @@ public actor PluginStage: PolicyStage {
             guard launched.handshake.decides else { return previous }
             let params: [UInt8]
             do {
-                params = try MessageEncoder.decideParams(snapshot, previous: previous)
+                params = try MessageEncoder.decideParams(snapshot, previous: previous, vmFields: launched.handshake.vmFields,
+                                                             layout: launched.handshake.layout)
             } catch {
                 throw PluginError.unencodable(plugin: name, detail: error.detail)
             }

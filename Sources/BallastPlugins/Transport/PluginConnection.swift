@@ -5,7 +5,6 @@ import Darwin
 #endif
 import BallastCore
 import Dispatch
-import Foundation
 import Synchronization
 
 /// One running plugin process and the JSON-RPC traffic with it.
@@ -51,12 +50,12 @@ final class PluginConnection: Sendable {
 
     /// Starts the reader threads; call once, right after spawning.
     func startReading() {
-        let stdoutThread = Thread { [self] in readStdout() }
-        stdoutThread.name = "plugin-\(pluginName)-stdout"
-        stdoutThread.start()
-        let stderrThread = Thread { [self] in readStderr() }
-        stderrThread.name = "plugin-\(pluginName)-stderr"
-        stderrThread.start()
+        let started = DedicatedThread.start(name: "plugin-\(pluginName)-out") { [self] in readStdout() }
+            && DedicatedThread.start(name: "plugin-\(pluginName)-err") { [self] in readStderr() }
+        if !started {
+            terminate(reason: .spawnFailed(plugin: pluginName,
+                                           detail: "the OS refused a reader thread; check the thread limit (ulimit -u)"))
+        }
     }
 
     /// Why the connection is unusable, or `nil` while it is healthy.

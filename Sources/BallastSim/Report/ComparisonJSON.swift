@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The `--json` output of `ballast simulate`: exactly one object,
 /// `{"policies":[{...}],"vms","ticks","hosts"}` plus `"density"` after a sweep.

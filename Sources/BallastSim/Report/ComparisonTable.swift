@@ -1,4 +1,5 @@
-import Foundation
+import BallastCore
+import FoundationEssentials
 
 /// The plain-text comparison table `ballast simulate` prints by default.
 public enum ComparisonTable {
@@ -26,8 +27,7 @@ public enum ComparisonTable {
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, text in
-                column == 0 ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - text.count) + text
+                text.padded(toWidth: widths[column], alignRight: column > 0)
             }
             lines.append(cells.joined(separator: "  "))
         }
@@ -36,14 +36,14 @@ public enum ComparisonTable {
 
     public static func render(_ sweep: OvercommitSweep.Result, policies: [PolicyKind]) -> String {
         var lines = ["memory shortfall by overcommit (a policy leaves the sweep above 1 %):"]
-        lines.append("overcommit  " + policies.map { $0.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) }
+        lines.append("overcommit  " + policies.map { $0.rawValue.padded(toWidth: 9) }
             .joined(separator: " "))
         for point in sweep.points {
             let cells = policies.map { policy in
                 (point.memoryShortfall[policy].map { percent($0) } ?? "-")
-                    .padding(toLength: 9, withPad: " ", startingAt: 0)
+                    .padded(toWidth: 9)
             }
-            lines.append(format(point.overcommit, 2).padding(toLength: 12, withPad: " ", startingAt: 0)
+            lines.append(format(point.overcommit, 2).padded(toWidth: 12)
                          + cells.joined(separator: " "))
         }
         lines.append("density (highest overcommit with memory shortfall <= 1 %): "
@@ -55,6 +55,6 @@ public enum ComparisonTable {
     static func percent(_ value: Double) -> String { format(value * 100, 2) + "%" }
 
     static func format(_ value: Double, _ decimals: Int) -> String {
-        String(format: "%.\(decimals)f", value)
+        value.decimalText(places: decimals)
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import BallastCore
+import FoundationEssentials
 
 /// A self-contained HTML page with inline SVG plots of a comparison: memory
 /// and CPU shortfall and memory slack over time per policy, and demand vs
@@ -69,10 +70,10 @@ public enum HTMLReport {
         svg += "<text x=\"\(left)\" y=\"18\" font-size=\"14\">\(escape(title))</text>"
         svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"#999\"/>"
-        svg += "<text x=\"\(left - 5)\" y=\"\(top + 4)\" font-size=\"10\" text-anchor=\"end\">\(String(format: "%.3g", maximum))</text>"
+        svg += "<text x=\"\(left - 5)\" y=\"\(top + 4)\" font-size=\"10\" text-anchor=\"end\">\(maximum.significantText(digits: 3))</text>"
         svg += "<text x=\"\(left - 5)\" y=\"\(top + plotHeight)\" font-size=\"10\" text-anchor=\"end\">0</text>"
         svg += "<text x=\"\(left + plotWidth)\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"end\">"
-            + "\(String(format: "%.1f", Double(count - 1) * hoursPerPoint)) h</text>"
+            + "\((Double(count - 1) * hoursPerPoint).decimalText(places: 1)) h</text>"
         let stride = max(1, count / 600)
         for (position, (label, color, values)) in lines.enumerated() {
             var points: [String] = []
@@ -80,7 +81,7 @@ public enum HTMLReport {
             while index < values.count {
                 let x = left + plotWidth * Double(index) / Double(count - 1)
                 let y = top + plotHeight * (1 - values[index] / maximum)
-                points.append(String(format: "%.1f,%.1f", x, y))
+                points.append(x.decimalText(places: 1) + "," + y.decimalText(places: 1))
                 index += stride
             }
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
@@ -92,7 +93,7 @@ public enum HTMLReport {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
     }
 }

@@ -1,5 +1,5 @@
 import BallastCore
-import Foundation
+import FoundationEssentials
 
 /// Runs a comparison: packs the traces onto hosts, simulates every host under
 /// every policy (hosts in parallel, one task per host), and adds up the scores.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A synthetic demand curve over time (seconds), in whatever unit the caller
 /// uses (millicores or bytes). The scenario generator composes these.

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Scores one policy on one host, tick by tick: shortfall, slack, fairness
 /// under contention, reaction, and the per-tick series for the report.
 struct TickScorer {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Loads traces from a file or a directory (every regular, non-hidden file in
 /// it, in name order), in one of the supported formats. Bad files and lines
@@ -16,19 +16,19 @@ public struct TraceLoader: Sendable {
     /// Loads `path`; with `limit`, keeps a seeded subset of that many VMs
     /// (chosen from the file names before parsing when there is one VM per file).
     public func load(path: String, limit: Int? = nil, seed: UInt64 = 0) throws(TraceLoadError) -> LoadReport {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .pathNotFound(path)
         }
         var files: [String]
-        if isDirectory.boolValue {
+        if isDirectory {
             do {
                 files = try FileManager.default.contentsOfDirectory(atPath: path)
                     .filter { !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }
                     .sorted()
-                    .map { (path as NSString).appendingPathComponent($0) }
+                    .map { TraceFiles.join(path, $0) }
             } catch {
-                throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+                throw .unreadable(path: path, reason: "\(error)")
             }
         } else {
             files = [path]
@@ -64,7 +64,7 @@ public struct TraceLoader: Sendable {
             report.diagnostics.append(LoadDiagnostic(path: file, line: 0, message: "not UTF-8 text; skipped"))
             return
         }
-        let name = (file as NSString).lastPathComponent
+        let name = TraceFiles.baseName(file)
         switch format {
         case .gcd, .planetlab:
             let (trace, diagnostics) = PercentTraceParser(format: format, catalogue: catalogue)

@@ -1,10 +1,18 @@
 /* Priority policy: VMs whose name matches a `high_priority` glob (option, an
  * array; default ["prio-*"]) keep a strict floor of their demand and
  * reservation for memory and CPU, and get `weight_factor` (default 4) times
- * the proposed CPU weight. Everything else keeps the previous proposal. */
+ * the proposed CPU weight. Everything else keeps the previous proposal.
+ * Reads only name, id, spec.reservation, spec.ceiling, estimate.demand and
+ * `previous`, and declares so: Ballast sends nothing else, as rows of values. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include "ballast_plugin.h"
+
+/* The decide request layout; `make` also builds priority-objects with
+ * -DPRIORITY_LAYOUT='"objects"' so that benchmarks can compare the two. */
+#ifndef PRIORITY_LAYOUT
+#define PRIORITY_LAYOUT "rows"
+#endif
 
 static int high_priority(json_object *options, const char *name) {
     json_object *globs;
@@ -36,4 +44,8 @@ static int decide(const bp_context *ctx, json_object *snapshot, json_object *pre
     return 0;
 }
 
-int main(void) { return bp_run("priority", "1.0", decide, NULL); }
+int main(void) {
+    bp_declare_vm_fields("spec.reservation", "spec.ceiling", "estimate.demand");
+    bp_declare_layout(PRIORITY_LAYOUT);
+    return bp_run("priority", "1.0", decide, NULL);
+}

@@ -6,6 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The declared VM fields (NULL-terminated), or NULL for every field. */
+static const char *const *declared_vm_fields = NULL;
+
+void bp_declare_vm_field_list(const char *const *fields) { declared_vm_fields = fields; }
+
+/* The layout declared with bp_declare_layout; NULL leaves it out (objects). */
+static const char *declared_layout = NULL;
+
+void bp_declare_layout(const char *layout) { declared_layout = layout; }
+
+/* The columns of one row layout ("rows" requests) in the request being served.
+ * Every row handed to the plugin carries a pointer to its table as json-c
+ * userdata, so that bp_get_* on a row find the column by name. Paths resolved
+ * once are remembered by their pointer (plugins pass string literals) and
+ * checked with one strcmp, so a row lookup costs about one object lookup. */
+#define BP_CACHED_PATHS 64
+typedef struct row_columns {
+    json_object *names;
+    const char *paths[BP_CACHED_PATHS];
+    int indexes[BP_CACHED_PATHS];
+    size_t cached;
+} row_columns;
+static row_columns vm_columns, previous_columns;
+
 static void send_message(json_object *message) {
     const char *text = json_object_to_json_string_ext(message, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     fputs(text, stdout);
@@ -66,8 +90,40 @@ void bp_set_cpu(json_object *entry, int64_t value) { json_object_object_add(entr
 void bp_set_vcpus(json_object *entry, int64_t value) { json_object_object_add(entry, "vcpus", json_object_new_int64(value)); }
 void bp_set_cpu_weight(json_object *entry, int64_t value) { json_object_object_add(entry, "cpu_weight", json_object_new_int64(value)); }
 
+/* The index of column `path` in `table`, or -1. */
+static int column_index(row_columns *table, const char *path) {
+    for (size_t i = 0; i < table->cached; i++) {
+        if (table->paths[i] == path) {
+            int index = table->indexes[i];
+            if (index >= 0 && strcmp(json_object_get_string(json_object_array_get_idx(table->names, (size_t)index)), path) == 0)
+                return index;
+            break;
+        }
+    }
+    int found = -1;
+    for (size_t i = 0; i < json_object_array_length(table->names); i++) {
+        if (strcmp(json_object_get_string(json_object_array_get_idx(table->names, i)), path) == 0) {
+            found = (int)i;
+            break;
+        }
+    }
+    if (table->cached < BP_CACHED_PATHS) {
+        table->paths[table->cached] = path;
+        table->indexes[table->cached] = found;
+        table->cached++;
+    }
+    return found;
+}
+
 static json_object *lookup(json_object *object, const char *path) {
     char key[128];
+    if (object != NULL && json_object_is_type(object, json_type_array)) {
+        row_columns *table = json_object_get_userdata(object);
+        if (table == &vm_columns || table == &previous_columns) {
+            int index = column_index(table, path);
+            return index < 0 ? NULL : json_object_array_get_idx(object, (size_t)index);
+        }
+    }
     while (object != NULL && *path != '\0') {
         const char *dot = strchr(path, '.');
         size_t length = dot ? (size_t)(dot - path) : strlen(path);
@@ -90,6 +146,39 @@ const char *bp_get_string(json_object *object, const char *path, const char *fal
     json_object *value = lookup(object, path);
     if (value == NULL || !json_object_is_type(value, json_type_string)) return fallback;
     return json_object_get_string(value);
+}
+
+/* If holder[key] is the rows layout {"columns": [...], "rows": [[...], ...]},
+ * puts its rows in its place, each tagged with `table`, so that the plugin
+ * sees an array of VMs either way. Returns NULL on success, else what is wrong. */
+static const char *adopt_rows(json_object *holder, const char *key, row_columns *table) {
+    json_object *value, *columns, *rows;
+    table->names = NULL;
+    table->cached = 0;
+    if (!json_object_object_get_ex(holder, key, &value)) return NULL;
+    if (!json_object_is_type(value, json_type_object)) return NULL;
+    if (!json_object_object_get_ex(value, "columns", &columns) || !json_object_is_type(columns, json_type_array) ||
+        !json_object_object_get_ex(value, "rows", &rows) || !json_object_is_type(rows, json_type_array))
+        return "is an object without a columns array and a rows array";
+    for (size_t i = 0; i < json_object_array_length(columns); i++)
+        if (!json_object_is_type(json_object_array_get_idx(columns, i), json_type_string)) return "has a column name that is not a string";
+    size_t width = json_object_array_length(columns);
+    for (size_t i = 0; i < json_object_array_length(rows); i++) {
+        json_object *row = json_object_array_get_idx(rows, i);
+        if (!json_object_is_type(row, json_type_array) || json_object_array_length(row) != width) return "has a row that is not an array as long as columns";
+        json_object_set_userdata(row, table, NULL);
+    }
+    json_object_get(columns);
+    json_object_get(rows);
+    json_object_object_add(holder, key, rows);
+    table->names = columns;
+    return NULL;
+}
+
+static void release_rows(row_columns *table) {
+    if (table->names != NULL) json_object_put(table->names);
+    table->names = NULL;
+    table->cached = 0;
 }
 
 static int handle_initialize(const char *name, const char *version, json_object *id, json_object *params,
@@ -118,6 +207,17 @@ static int handle_initialize(const char *name, const char *version, json_object 
     if (decides) json_object_array_add(capabilities, json_object_new_string("decide"));
     if (observes) json_object_array_add(capabilities, json_object_new_string("observe"));
     json_object_object_add(result, "capabilities", capabilities);
+    if (declared_vm_fields != NULL || declared_layout != NULL) {
+        json_object *snapshot = json_object_new_object();
+        if (declared_vm_fields != NULL) {
+            json_object *fields = json_object_new_array();
+            for (const char *const *field = declared_vm_fields; *field != NULL; field++)
+                json_object_array_add(fields, json_object_new_string(*field));
+            json_object_object_add(snapshot, "vm_fields", fields);
+        }
+        if (declared_layout != NULL) json_object_object_add(snapshot, "layout", json_object_new_string(declared_layout));
+        json_object_object_add(result, "snapshot", snapshot);
+    }
     answer(id, result);
     return 0;
 }
@@ -148,9 +248,18 @@ int bp_run(const char *name, const char *version, bp_decide_fn decide, bp_observ
             stop = handle_initialize(name, version, id, params, &context, decide != NULL, observe != NULL);
             status = stop;
         } else if (strcmp(method, "decide") == 0 && decide != NULL) {
+            json_object *snapshot = lookup(params, "snapshot");
+            const char *bad_vms = snapshot ? adopt_rows(snapshot, "vms", &vm_columns) : NULL;
+            const char *bad_previous = params ? adopt_rows(params, "previous", &previous_columns) : NULL;
             json_object *allocations = json_object_new_array();
             if (context.options == NULL) context.options = json_object_new_object();
-            if (decide(&context, lookup(params, "snapshot"), lookup(params, "previous"), allocations) == 0) {
+            if (bad_vms != NULL || bad_previous != NULL) {
+                char text[256];
+                snprintf(text, sizeof text, "decide params: %s %s", bad_vms ? "snapshot.vms" : "previous", bad_vms ? bad_vms : bad_previous);
+                fprintf(stderr, "%s: %s\n", name, text);
+                json_object_put(allocations);
+                answer_error(id, -32602, text);
+            } else if (decide(&context, snapshot, lookup(params, "previous"), allocations) == 0) {
                 json_object *result = json_object_new_object();
                 json_object_object_add(result, "allocations", allocations);
                 answer(id, result);
@@ -158,6 +267,8 @@ int bp_run(const char *name, const char *version, bp_decide_fn decide, bp_observ
                 json_object_put(allocations);
                 answer_error(id, -32603, "decide failed in the plugin (see its stderr)");
             }
+            release_rows(&vm_columns);
+            release_rows(&previous_columns);
         } else if (strcmp(method, "observe") == 0) {
             if (observe != NULL) observe(&context, params);
         } else if (strcmp(method, "shutdown") == 0) {

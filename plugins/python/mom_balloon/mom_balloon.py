@@ -43,4 +43,5 @@ def decide(snapshot, previous, options):
 
 
 if __name__ == "__main__":
-    ballast_plugin.main("mom-balloon", "1.0", decide)
+    ballast_plugin.main("mom-balloon", "1.0", decide,
+                        vm_fields=["has_balloon_stats", "estimate.guest_used_memory", "spec.ceiling"], layout="rows")

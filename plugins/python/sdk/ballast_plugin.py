@@ -11,7 +11,16 @@ errors, logging to stderr. A plugin supplies a `decide` function:
         return [ballast_plugin.allocation(vm["id"], "why", cpu_weight=2048)
                 for vm in snapshot["vms"]]
 
-    ballast_plugin.run("my-plugin", "1.0", decide)
+    ballast_plugin.run("my-plugin", "1.0", decide, vm_fields=["spec.ceiling"])
+
+`vm_fields` names the members of each snapshot["vms"] entry the plugin reads
+(PROTOCOL.md, "Declaring the fields a plugin reads"); Ballast then leaves the
+others out of every decide request. `id` and `name` are always sent, and so is
+`previous`. Without it (None), every field is sent.
+
+`layout="rows"` asks Ballast to send VMs and `previous` as rows of values
+(PROTOCOL.md, "The rows layout"), which is smaller and quicker to parse. The
+SDK hides it: decide receives the same lists of dicts in either layout.
 """
 
 import json
@@ -35,6 +44,31 @@ def allocation(vm_id, reason, memory=None, cpu=None, vcpus=None, cpu_weight=None
     return entry
 
 
+LAYOUTS = ("objects", "rows")
+
+
+def objects_from_rows(table, where):
+    """The list of dicts that {"columns": [...], "rows": [[...]]} stands for;
+    a column "a.b.c" becomes entry["a"]["b"]["c"]. A list (objects layout) is returned as is."""
+    if isinstance(table, list):
+        return table
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list) or not isinstance(table.get("rows"), list):
+        raise ValueError(f"{where} is neither a list of objects nor {{\"columns\": [...], \"rows\": [...]}}")
+    paths = [column.split(".") for column in table["columns"]]
+    entries = []
+    for index, row in enumerate(table["rows"]):
+        if not isinstance(row, list) or len(row) != len(paths):
+            raise ValueError(f"{where}.rows[{index}] is not a list of {len(paths)} values")
+        entry = {}
+        for path, value in zip(paths, row):
+            node = entry
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
+        entries.append(entry)
+    return entries
+
+
 def log(message, level="info"):
     """Sends a `log` notification; Ballast writes it to its log tagged with the plugin name."""
     _send({"jsonrpc": "2.0", "method": "log", "params": {"level": level, "message": str(message)}})
@@ -54,14 +88,20 @@ def _error(request_id, code, message):
     _send({"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}})
 
 
-def run(name, version, decide=None, observe=None):
+def run(name, version, decide=None, observe=None, vm_fields=None, layout=None):
     """Serves requests until stdin closes or Ballast sends shutdown.
 
     decide(snapshot, previous, options) -> list of allocation(...) dicts
     observe(tick, applied, options) -> None
+    vm_fields: the VM fields decide reads, e.g. ["spec.ceiling", "estimate.demand"]; None = all
+    layout: "rows" or "objects" (None: not declared, i.e. objects); decide sees dicts either way
     """
     options = {}
     capabilities = [c for c, f in (("decide", decide), ("observe", observe)) if f is not None]
+    if vm_fields is not None and (isinstance(vm_fields, str) or not all(isinstance(f, str) for f in vm_fields)):
+        raise TypeError(f"vm_fields must be a list of field names such as ['spec.ceiling'], got {vm_fields!r}")
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     stdin = sys.stdin.buffer
     while True:
         raw = stdin.readline(MAX_LINE_BYTES + 2)
@@ -90,11 +130,22 @@ def run(name, version, decide=None, observe=None):
                 _error(request_id, UNSUPPORTED_VERSION, text)
                 return 1
             options = params.get("options") or {}
-            _answer(request_id, {"protocol_version": max(common), "name": name, "version": version,
-                                 "capabilities": capabilities})
+            result = {"protocol_version": max(common), "name": name, "version": version,
+                      "capabilities": capabilities}
+            declaration = {}
+            if vm_fields is not None:
+                declaration["vm_fields"] = list(vm_fields)
+            if layout is not None:
+                declaration["layout"] = layout
+            if declaration:
+                result["snapshot"] = declaration
+            _answer(request_id, result)
         elif method == "decide" and decide is not None:
             try:
-                allocations = decide(params["snapshot"], params["previous"], options)
+                snapshot = dict(params["snapshot"])
+                snapshot["vms"] = objects_from_rows(snapshot["vms"], "snapshot.vms")
+                previous = objects_from_rows(params["previous"], "previous")
+                allocations = decide(snapshot, previous, options)
                 _answer(request_id, {"allocations": list(allocations or [])})
             except Exception as problem:  # a bug in the policy must not kill the plugin
                 traceback.print_exc(file=sys.stderr)
@@ -112,6 +163,6 @@ def run(name, version, decide=None, observe=None):
             _error(request_id, METHOD_NOT_FOUND, f"unknown method {method!r}")
 
 
-def main(name, version, decide=None, observe=None):
+def main(name, version, decide=None, observe=None, vm_fields=None, layout=None):
     """run(...) then exit with its status; the usual last line of a plugin."""
-    sys.exit(run(name, version, decide, observe))
+    sys.exit(run(name, version, decide, observe, vm_fields, layout))

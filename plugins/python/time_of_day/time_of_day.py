@@ -36,4 +36,4 @@ def decide(snapshot, previous, options):
 
 
 if __name__ == "__main__":
-    ballast_plugin.main("time-of-day", "1.0", decide)
+    ballast_plugin.main("time-of-day", "1.0", decide, vm_fields=["spec.floor"])
