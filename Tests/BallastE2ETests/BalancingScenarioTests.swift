@@ -100,8 +100,8 @@ extension RealGuestTests {
                 try await withGuests([step, neighbour]) {
                     // Guest capacity = the step guest's 256 MiB + the neighbour's 1024 MiB: the
                     // neighbour's shares take the whole surplus, so the step guest stays at
-                    // 256 MiB (its floor) until its demand rises. After the step both demands
-                    // (about 0.3 + 0.15 GiB) are far below the 1.25 GiB: the host has the memory.
+                    // 256 MiB (its floor) until its demand rises. After the step the two demands
+                    // (at most 768 + ~150 MiB) fit in the 1.25 GiB: the host has the memory.
                     let config = """
                         interval = "2s"
                         [host]
