@@ -63,6 +63,125 @@ extension RealGuestTests {
             }
         }
 
+        /// The memory step of the reaction tests: one tmpfs fill at once. A guest at 256 MiB
+        /// of a 768 MiB ceiling has MemTotal 196 MiB, MemFree 162 MiB and MemAvailable
+        /// 112 MiB when idle. MemAvailable is the real budget: the kernel's reserves are
+        /// sized for the 768 MiB it booted with, and a 128 MiB fill panicked the guest
+        /// ("System is deadlocked on memory") 3 s after it began. 96 MiB leaves about
+        /// 16 MiB MemAvailable, which the guest survives without Ballast.
+        static let stepFillMiB: UInt64 = 96
+
+        @Test("reaction: a lone guest's memory step, host not capped, is covered within 2 ticks")
+        func memoryStepLoneGuest() async throws {
+            try await balancingScenario {
+                var step = GuestSpec("step")
+                step.memoryMiB = 768
+                step.currentMiB = 256
+                step.workload = "mem:fill=\(Self.stepFillMiB)M,at=30"
+                try await withGuests([step]) {
+                    let reaction = try await measureMemoryStep(scenario: "step-lone", guest: step.name,
+                                                               config: "interval = \"2s\"\n")
+                    // Spare host memory is shared out (surplus by shares), so a lone guest is
+                    // at its ceiling before the step comes: nothing is left to react to.
+                    #expect(reaction.reactionTicks <= 2, "\(reaction.summary)")
+                }
+            }
+        }
+
+        @Test("reaction: a memory step is covered within 2 ticks when the spare memory sits in an idle neighbour")
+        func memoryStepFromNeighbour() async throws {
+            try await balancingScenario {
+                var step = GuestSpec("step")
+                step.memoryMiB = 768
+                step.currentMiB = 256
+                step.workload = "mem:fill=\(Self.stepFillMiB)M,at=60"
+                var neighbour = GuestSpec("step-idle")
+                neighbour.memoryMiB = 1024
+                try await withGuests([step, neighbour]) {
+                    // Guest capacity = the step guest's 256 MiB + the neighbour's 1024 MiB: the
+                    // neighbour's shares take the whole surplus, so the step guest stays at
+                    // 256 MiB (its floor) until its demand rises. After the step the two demands
+                    // (at most 768 + ~150 MiB) fit in the 1.25 GiB: the host has the memory.
+                    let config = """
+                        interval = "2s"
+                        [host]
+                        guest_memory = "1280MiB"
+                        [estimator]
+                        fall_half_life = "10s"
+                        [vm."\(step.name)"]
+                        floor_memory = "256MiB"
+                        [vm."\(neighbour.name)"]
+                        memory_shares = 262144
+                        """
+                    let reaction = try await measureMemoryStep(scenario: "step-neighbour", guest: step.name, config: config)
+                    #expect(reaction.coveringTick != nil,
+                            "the balloon covered the step before it came, so no reaction was measured: \(reaction.summary)")
+                    #expect(reaction.reactionTicks <= 2, "\(reaction.summary)")
+                }
+            }
+        }
+
+        /// Starts `ballast run`, records `guest` until its fill is covered (plus 8 s), checks the
+        /// guest kept up, prints the measurement and the virsh views before and after.
+        private func measureMemoryStep(scenario: String, guest: String, config: String) async throws -> StepReaction {
+            let fill = Self.stepFillMiB << 20
+            // The guest inflates its balloon to <currentMemory> only after its ready marker.
+            try await eventually("\(guest) inflated to 256 MiB", within: 60, every: 0.5) {
+                try await Virsh.balloonKiB(guest) <= 256 * Self.mib
+            }
+            try #require(OtherBalancers.running(excluding: 0).isEmpty, """
+                another balancer runs on this machine and would change the guest's balloon too; rerun when it is gone:
+                \(OtherBalancers.running(excluding: 0).joined(separator: "\n"))
+                """)
+            let before = try await Self.virshView(guest)
+            let daemon = try BallastDaemonProcess(scenario: scenario, config: config)
+            let port = try await daemon.listenPort()
+            var others: Set<String> = []
+            let recording = try await StepRecording.record(guest: guest, daemonPort: port, timeout: 180) { recording in
+                others.formUnion(OtherBalancers.running(excluding: daemon.processIdentifier))
+                if recording.fillFailed || recording.panicked || !daemon.isRunning { return true }
+                guard recording.fillDoneSeen != nil, let last = recording.balloon.last,
+                      let reaction = try? StepReaction(recording, fill: fill),
+                      let covered = reaction.coveredInLibvirt else { return false }
+                return last.at.timeIntervalSince(covered.at) >= 8
+            }
+            let after = try await Self.virshView(guest)
+            try #require(daemon.isRunning, "ballast stopped during the measurement; log: \(daemon.logPath)")
+            try #require(others.isEmpty, """
+                another balancer ran on this machine during the measurement, so both changed the guest's \
+                balloon and the numbers mean nothing; rerun when it is gone:
+                \(others.sorted().joined(separator: "\n"))
+                """)
+            try #require(!recording.fillFailed && !recording.panicked,
+                         "\(guest) could not fill \(Self.stepFillMiB) MiB (panicked: \(recording.panicked)); see its serial log")
+            let reaction = try StepReaction(recording, fill: fill)
+            #expect(reaction.ticksBeforeStep >= 5,
+                    "the step came after only \(reaction.ticksBeforeStep) ticks (slow boot?): Ballast had not settled")
+            #expect(reaction.coveredInLibvirt != nil, "libvirt never showed the balloon at the cover level")
+            let last = recording.balloon.last
+            print("""
+                [\(scenario)] \(reaction.summary)
+                [\(scenario)] at the end: balloon \((last?.actual ?? 0) >> 20) MiB, MemAvailable \((last?.usable ?? 0) >> 20) MiB
+                [\(scenario)] ticks (tick: used / demand / target, MiB): \(recording.ticks.suffix(16).map { tick in
+                    "\(tick.tick): \((tick.guestUsed ?? 0) >> 20)/\((tick.demand ?? 0) >> 20)/\((tick.governed ?? 0) >> 20)"
+                }.joined(separator: ", "))
+                [\(scenario)] before (Ballast not started yet):
+                \(before)
+                [\(scenario)] after (8 s after covering):
+                \(after)
+                """)
+            #expect(daemon.isRunning)
+            #expect(try await daemon.stop() == 0)
+            return reaction
+        }
+
+        /// `virsh dommemstat` and `virsh schedinfo --live` of one guest, as printed.
+        private static func virshView(_ guest: String) async throws -> String {
+            let memory = try await Virsh.run(["dommemstat", guest])
+            let scheduler = try await Virsh.run(["schedinfo", guest, "--live"])
+            return "$ virsh dommemstat \(guest)\n\(memory)$ virsh schedinfo \(guest) --live\n\(scheduler)"
+        }
+
         @Test("CPU: two busy guests with shares 2:1 get weights, quotas and CPU time near 2:1")
         func cpuSharesTwoToOne() async throws {
             try await balancingScenario {

@@ -17,6 +17,8 @@ enum HarnessPaths {
 
     static let stateDirectory = environment["BALLAST_E2E_STATE"] ?? "/var/tmp/ballast-e2e"
     static let uri = environment["BALLAST_E2E_URI"] ?? "qemu:///system"
+    /// Which leftover guests the suite removes before and after (see RealGuestsTrait).
+    static let cleanupPrefix = environment["BALLAST_E2E_CLEANUP_PREFIX"] ?? "ballast-e2e-"
     static let ballastBinary = environment["BALLAST_BIN"]
         ?? repositoryRoot.appendingPathComponent(".build/debug/ballast").path
 
