@@ -70,6 +70,8 @@ let package = Package(
         ),
         // GNU spawn extensions (pipe2, addchdir) for the plugin supervisor.
         .target(name: "CBallastSpawn"),
+        // glibc allocator settings for the daemon (mallopt is not visible from Swift's Glibc module).
+        .target(name: "CBallastMalloc"),
         // Plugin protocol (NDJSON JSON-RPC 2.0) and the process supervisor.
         .target(
             name: "BallastPlugins",
@@ -93,7 +95,7 @@ let package = Package(
             name: "BallastDaemon",
             dependencies: [
                 "BallastCore", "BallastSim", "BallastCgroups", "BallastLibvirt",
-                "BallastPlugins", "BallastMetrics",
+                "BallastPlugins", "BallastMetrics", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -53,6 +53,7 @@ public struct DaemonRunner: Sendable {
     /// Builds the chosen backend and runs until stopped (or for the requested
     /// duration / once); returns the process exit code.
     public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
+        MallocTuning.applyForDaemon(logger: logger)
         let observability = makeObservability(config)
         let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
         let backend: any Backend
