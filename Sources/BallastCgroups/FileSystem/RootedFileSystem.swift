@@ -13,7 +13,8 @@ import Darwin
 public struct RootedFileSystem: KernelFileSystem {
     public let root: String
 
-    /// Bytes read without touching the heap; cgroup v2 memory.stat is about 1.5 KiB.
+    /// Bytes read without touching the heap (the InlineArray's size in `withContents`);
+    /// cgroup v2 memory.stat is about 1.5 KiB.
     static let stackBufferSize = 8192
 
     public init(root: String = "/") {
@@ -31,7 +32,11 @@ public struct RootedFileSystem: KernelFileSystem {
         let fd = withResolvedPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw .fromErrno(path: path, errno) }
         defer { close(fd) }
-        let outcome: Result<Value, FileAccessError> = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stackBufferSize) { buffer in
+        // An InlineArray is a plain stack value: withUnsafeTemporaryAllocation would ask
+        // glibc for the stack bounds above 1 KiB (pthread_getattr_np, a malloc per call).
+        var storage = InlineArray<8192, UInt8>(repeating: 0)
+        var span = storage.mutableSpan
+        let outcome: Result<Value, FileAccessError> = span.withUnsafeMutableBufferPointer { buffer in
             switch readAll(fd, path: path, into: buffer) {
             case .failure(let error):
                 return .failure(error)
