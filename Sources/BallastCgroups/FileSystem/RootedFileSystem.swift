@@ -14,8 +14,8 @@ public struct RootedFileSystem: KernelFileSystem {
     public let root: String
 
     /// Bytes read without touching the heap (the InlineArray's size in `withContents`);
-    /// cgroup v2 memory.stat is about 1.5 KiB.
-    static let stackBufferSize = 8192
+    /// cgroup v2 memory.stat is about 1.5 to 2 KiB.
+    static let stackBufferSize = 4096
 
     public init(root: String = "/") {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -34,7 +34,7 @@ public struct RootedFileSystem: KernelFileSystem {
         defer { close(fd) }
         // An InlineArray is a plain stack value: withUnsafeTemporaryAllocation would ask
         // glibc for the stack bounds above 1 KiB (pthread_getattr_np, a malloc per call).
-        var storage = InlineArray<8192, UInt8>(repeating: 0)
+        var storage = InlineArray<4096, UInt8>(repeating: 0)
         var span = storage.mutableSpan
         let outcome: Result<Value, FileAccessError> = span.withUnsafeMutableBufferPointer { buffer in
             switch readAll(fd, path: path, into: buffer) {
