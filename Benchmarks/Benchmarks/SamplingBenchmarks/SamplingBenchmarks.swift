@@ -9,7 +9,9 @@ import Foundation
 ///   memory.stat, cpu.pressure, memory.pressure) held in memory, plus libvirt typed
 ///   parameters as the QEMU driver reports them, assembled into VMSamples;
 /// - "read + parse": the same with the cgroup files read from a fixture tree on
-///   disk (open/read/close per file), i.e. including the system calls.
+///   disk (open/read/close per file), i.e. including the system calls;
+/// - "read only": those system calls alone (the same files and directory
+///   listings, nothing parsed), to tell reading from parsing.
 let benchmarks: @Sendable () -> Void = {
     let vmCount = 1000
     let memoryTree = SamplingFixtures.tree(vms: vmCount)
@@ -17,6 +19,9 @@ let benchmarks: @Sendable () -> Void = {
     let onDisk = SamplingFixtures.writeToDisk(memoryTree)
     let groups = (0..<vmCount).map { SamplingFixtures.group(index: $0) }
     let parameters = (0..<vmCount).compactMap { try? SamplingFixtures.typedParameters(index: $0) }
+    // libvirt hands each domain's UUID and name over as C strings every tick (one String each).
+    let uuids = (0..<vmCount).map { Array(SamplingFixtures.uuid($0).utf8) }
+    let names = (0..<vmCount).map { Array("vm-\($0)".utf8) }
     let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: 1 << 30), maxVCPUs: 2, vcpuHotplug: true)
 
     func tick(_ fileSystem: any KernelFileSystem) -> [VMSample] {
@@ -24,7 +29,8 @@ let benchmarks: @Sendable () -> Void = {
         var samples: [VMSample] = []
         samples.reserveCapacity(vmCount)
         for index in 0..<vmCount {
-            var stats = DomainStats(uuid: SamplingFixtures.uuid(index), name: "vm-\(index)", id: index + 1)
+            var stats = DomainStats(uuid: String(decoding: uuids[index], as: UTF8.self),
+                                    name: String(decoding: names[index], as: UTF8.self), id: index + 1)
             DomainStatsParser.parse(parameters[index], into: &stats)
             let cgroup = reader.read(groups[index])
             samples.append(VMSampleAssembler.assemble(stats: stats, spec: spec, hasBalloonDevice: true, cgroup: cgroup))
@@ -41,6 +47,20 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("read + parse cgroup v2 fixture tree + typed parameters, 1,000 VMs (one tick)",
                   configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(tick(onDisk)) }
+        }
+        let paths = memoryTree.files.keys.sorted()
+        let listed = memoryTree.directories.keys.filter { !$0.hasSuffix("/libvirt") && !$0.contains("/vcpu") }.sorted()
+        Benchmark("read only (open/read/close, no parsing) cgroup v2 fixture tree, 1,000 VMs (one tick)",
+                  configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                var bytes = 0
+                for path in paths { bytes += (try? onDisk.withContents(of: path) { $0.count }) ?? 0 }
+                for dir in listed {
+                    try? onDisk.forEachEntry(in: dir) { bytes += $0.count }
+                    try? onDisk.forEachEntry(in: dir + "/libvirt") { bytes += $0.count }
+                }
+                blackHole(bytes)
+            }
         }
     }
     Benchmark("parse typed parameters only, 1,000 VMs", configuration: configuration) { benchmark in

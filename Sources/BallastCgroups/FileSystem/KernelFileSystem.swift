@@ -14,59 +14,23 @@ public protocol KernelFileSystem: Sendable {
     func listDirectory(_ path: String) throws(FileAccessError) -> [String]
     /// Whether `path` is an existing directory.
     func isDirectory(_ path: String) -> Bool
+    /// Calls `body` with the whole file's bytes, valid only during the call: the
+    /// per-tick readers parse these without building a `String` per file.
+    func withContents<Value>(of path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Value) throws(FileAccessError) -> Value
+    /// Calls `body` with the name of each entry of a directory (without "." and
+    /// "..", in no particular order), as bytes valid only during the call.
+    func forEachEntry(in path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileAccessError)
 }
 
-/// The real filesystem seen under `root`: "/" on a host, a fixture folder in
-/// tests (a host path "/proc/meminfo" is read from "<root>/proc/meminfo").
-/// Reads with plain POSIX calls: /proc and /sys files report a size of 4096 or 0,
-/// so they are read until end of file rather than by their stat size.
-public struct RootedFileSystem: KernelFileSystem {
-    public let root: String
-
-    public init(root: String = "/") {
-        self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
+extension KernelFileSystem {
+    /// Default: the bytes of `readText` (no copy for a native string).
+    public func withContents<Value>(of path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Value) throws(FileAccessError) -> Value {
+        var text = try readText(path)
+        return text.withUTF8(body)
     }
 
-    /// The host's own filesystem.
-    public static let host = RootedFileSystem(root: "/")
-
-    func resolve(_ path: String) -> String { root + path }
-
-    public func readText(_ path: String) throws(FileAccessError) -> String {
-        let fd = open(resolve(path), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .fromErrno(path: path, errno) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw .fromErrno(path: path, code)
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    public func listDirectory(_ path: String) throws(FileAccessError) -> [String] {
-        guard let dir = opendir(resolve(path)) else { throw .fromErrno(path: path, errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
-    }
-
-    public func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(resolve(path), &info) == 0 else { return false }
-        return (info.st_mode & S_IFMT) == S_IFDIR
+    /// Default: the names of `listDirectory`.
+    public func forEachEntry(in path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileAccessError) {
+        for var name in try listDirectory(path) { name.withUTF8(body) }
     }
 }

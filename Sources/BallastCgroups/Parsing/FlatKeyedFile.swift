@@ -2,19 +2,22 @@
 /// `/proc/meminfo`: one `key value [unit]` per line. Values are unsigned
 /// integers; a `kB` unit (meminfo) is turned into bytes. Lines that do not hold an
 /// integer are skipped here (the kernel adds new keys over time); callers check
-/// that the keys they need are present.
+/// that the keys they need are present. When a key repeats, the last line wins.
 public enum FlatKeyedFile {
     /// All `key -> value` pairs of `text`. Keys lose a trailing ':' (meminfo style).
     public static func parse(_ text: String) -> [String: UInt64] {
+        var text = text
         var result: [String: UInt64] = [:]
         result.reserveCapacity(48)
-        scan(text) { key, value in result[key] = value }
+        text.withUTF8 { bytes in
+            scan(bytes) { key, value in result[key.text] = value }
+        }
         return result
     }
 
-    /// Calls `body` for every `key value` line, without building a dictionary.
-    public static func scan(_ text: String, _ body: (String, UInt64) -> Void) {
-        let bytes = Array(text.utf8)
+    /// Calls `body` with the key bytes and value of every `key value` line, in file
+    /// order, without building strings (the per-tick readers pick their keys from it).
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -29,7 +32,7 @@ public enum FlatKeyedFile {
             var value: UInt64 = 0
             var digits = 0
             var overflow = false
-            while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            while index < count, DecimalBytes.isDigit(bytes[index]) {
                 let (times, o1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times.addingReportingOverflow(UInt64(bytes[index] - 0x30))
                 overflow = overflow || o1 || o2
@@ -50,8 +53,7 @@ public enum FlatKeyedFile {
                 if o { continue }
                 value = bytesValue
             }
-            let key = String(decoding: bytes[keyStart..<keyEnd], as: UTF8.self)
-            body(key, value)
+            body(bytes.slice(keyStart..<keyEnd), value)
         }
     }
 }

@@ -8,27 +8,45 @@ import BallastCore
 ///     full avg10=0.00 avg60=0.00 avg300=0.00 total=0
 ///
 /// `full` is absent for CPU on older kernels (and all-zero at the system level on newer ones).
+/// Lines split at '\n', fields at runs of ' '; lines of another kind are skipped;
+/// a later `some`/`full` line, or a later `avg10=`/`total=` field, replaces an earlier one.
 public enum PressureFile {
     public static func parse(_ text: String, file: String) throws(ParseError) -> PressureSample {
+        var text = text
+        let outcome = text.withUTF8 { bytes in
+            Result { () throws(ParseError) -> PressureSample in try parse(bytes, file: file) }
+        }
+        return try outcome.get()
+    }
+
+    /// Parses the file's bytes in one pass, without splitting them into strings.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(ParseError) -> PressureSample {
         var someAvg10: Double?
         var someTotal: UInt64?
         var fullAvg10: Double?
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard let kind = fields.first, kind == "some" || kind == "full" else { continue }
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let line = bytes.slice(lineStart..<lineEnd)
+            lineStart = lineEnd + 1
+            var fields = FieldCursor(line)
+            guard let kind = fields.next() else { continue }
+            let isSome = kind.spells("some")
+            guard isSome || kind.spells("full") else { continue }
             var avg10: Double?
             var total: UInt64?
-            for field in fields.dropFirst() {
-                guard let equals = field.firstIndex(of: "=") else { continue }
-                let name = field[..<equals]
-                let value = field[field.index(after: equals)...]
-                if name == "avg10" { avg10 = Double(value) }
-                if name == "total" { total = UInt64(value) }
+            while let field = fields.next() {
+                guard let equals = field.firstIndex(of: 0x3D) else { continue } // '='
+                let name = field.slice(0..<equals)
+                let value = field.slice((equals + 1)..<field.count)
+                if name.spells("avg10") { avg10 = DecimalBytes.double(value) }
+                if name.spells("total") { total = DecimalBytes.unsigned(value) }
             }
             guard let avg10, let total else {
-                throw ParseError(file: file, detail: "line '\(line)' lacks avg10= or total= (expected PSI format)")
+                throw ParseError(file: file, detail: "line '\(line.text)' lacks avg10= or total= (expected PSI format)")
             }
-            if kind == "some" {
+            if isSome {
                 someAvg10 = avg10
                 someTotal = total
             } else {
@@ -39,5 +57,21 @@ public enum PressureFile {
             throw ParseError(file: file, detail: "no 'some avg10=.. total=..' line (expected PSI format)")
         }
         return PressureSample(someAvg10: someAvg10, fullAvg10: fullAvg10, someTotalMicros: someTotal)
+    }
+}
+
+/// The space-separated fields of one line, empty fields skipped.
+private struct FieldCursor {
+    let line: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(_ line: UnsafeBufferPointer<UInt8>) { self.line = line }
+
+    mutating func next() -> UnsafeBufferPointer<UInt8>? {
+        while index < line.count, line[index] == 0x20 { index += 1 }
+        guard index < line.count else { return nil }
+        let start = index
+        while index < line.count, line[index] != 0x20 { index += 1 }
+        return line.slice(start..<index)
     }
 }

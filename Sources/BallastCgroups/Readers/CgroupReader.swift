@@ -36,20 +36,19 @@ public struct CgroupReader: Sendable {
             sample.notes.append("cgroup v2 directory unknown")
             return
         }
-        if let stat = keyed(dir + "/cpu.stat", notes: &sample.notes) {
-            sample.cpu.usageNanos = stat["usage_usec"].map { $0 &* 1000 }
-            if stat["usage_usec"] == nil { sample.notes.append("\(dir)/cpu.stat: no usage_usec") }
-        }
         var throttle = ThrottleSum()
-        throttle.add(v2: keyedQuiet(dir + "/cpu.stat"))
-        for child in vcpuDirectories(dir + "/libvirt") + vcpuDirectories(dir) {
-            throttle.add(v2: keyedQuiet(child + "/cpu.stat"))
+        if let stat = cpuStat(dir + "/cpu.stat", notes: &sample.notes) {
+            sample.cpu.usageNanos = stat.usageMicros.map { $0 &* 1000 }
+            if stat.usageMicros == nil { sample.notes.append("\(dir)/cpu.stat: no usage_usec") }
+            throttle.add(v2: stat)
         }
+        forEachVCPUDirectory(in: dir + "/libvirt") { throttle.add(v2: cpuStatQuiet($0 + "/cpu.stat")) }
+        forEachVCPUDirectory(in: dir) { throttle.add(v2: cpuStatQuiet($0 + "/cpu.stat")) }
         throttle.store(into: &sample.cpu)
         sample.memory.usage = number(dir + "/memory.current", notes: &sample.notes)
-        if let stat = keyed(dir + "/memory.stat", notes: &sample.notes) {
-            sample.memory.anonymous = stat["anon"]
-            sample.memory.fileCache = stat["file"]
+        if let stat = memoryStat(dir + "/memory.stat", notes: &sample.notes) {
+            sample.memory.anonymous = stat.anon
+            sample.memory.fileCache = stat.file
         }
         sample.cpuPressure = pressure(dir + "/cpu.pressure", notes: &sample.notes)
         sample.memoryPressure = pressure(dir + "/memory.pressure", notes: &sample.notes)
@@ -65,17 +64,17 @@ public struct CgroupReader: Sendable {
         }
         if let dir = group.directory(for: "cpu") {
             var throttle = ThrottleSum()
-            if let own = keyed(dir + "/cpu.stat", notes: &sample.notes) { throttle.add(v1: own) }
-            for child in vcpuDirectories(dir) { throttle.add(v1: keyedQuiet(child + "/cpu.stat")) }
+            if let own = cpuStat(dir + "/cpu.stat", notes: &sample.notes) { throttle.add(v1: own) }
+            forEachVCPUDirectory(in: dir) { throttle.add(v1: cpuStatQuiet($0 + "/cpu.stat")) }
             throttle.store(into: &sample.cpu)
         } else {
             sample.notes.append("cgroup v1 cpu controller not mounted: no throttling counters")
         }
         if let dir = group.directory(for: "memory") {
             sample.memory.usage = number(dir + "/memory.usage_in_bytes", notes: &sample.notes)
-            if let stat = keyed(dir + "/memory.stat", notes: &sample.notes) {
-                sample.memory.anonymous = stat["total_rss"] ?? stat["rss"]
-                sample.memory.fileCache = stat["total_cache"] ?? stat["cache"]
+            if let stat = memoryStat(dir + "/memory.stat", notes: &sample.notes) {
+                sample.memory.anonymous = stat.totalRSS ?? stat.rss
+                sample.memory.fileCache = stat.totalCache ?? stat.cache
             }
         } else {
             sample.notes.append("cgroup v1 memory controller not mounted: no cgroup memory usage")
@@ -84,50 +83,82 @@ public struct CgroupReader: Sendable {
 
     // MARK: helpers
 
-    private func vcpuDirectories(_ dir: String) -> [String] {
-        guard let names = try? fileSystem.listDirectory(dir) else { return [] }
-        return names.filter { $0.hasPrefix("vcpu") && Int($0.dropFirst(4)) != nil }.map { dir + "/" + $0 }
+    /// Calls `body` with the path of each `vcpuN` entry of `dir` (none if `dir` is unreadable).
+    private func forEachVCPUDirectory(in dir: String, _ body: (String) -> Void) {
+        try? fileSystem.forEachEntry(in: dir) { name in
+            guard name.count > 4, name.slice(0..<4).spells("vcpu"),
+                  DecimalBytes.isInt(name.slice(4..<name.count)) else { return }
+            body(dir + "/" + name.text)
+        }
     }
 
-    private func keyed(_ path: String, notes: inout [String]) -> [String: UInt64]? {
+    private func cpuStat(_ path: String, notes: inout [String]) -> CPUStatCounters? {
         do {
-            return FlatKeyedFile.parse(try fileSystem.readText(path))
+            return try fileSystem.withContents(of: path, CPUStatCounters.parse)
         } catch {
             notes.append("cgroup file unreadable: \(error)")
             return nil
         }
     }
 
-    private func keyedQuiet(_ path: String) -> [String: UInt64]? {
-        (try? fileSystem.readText(path)).map(FlatKeyedFile.parse)
+    private func cpuStatQuiet(_ path: String) -> CPUStatCounters? {
+        try? fileSystem.withContents(of: path, CPUStatCounters.parse)
+    }
+
+    private func memoryStat(_ path: String, notes: inout [String]) -> MemoryStatCounters? {
+        do {
+            return try fileSystem.withContents(of: path, MemoryStatCounters.parse)
+        } catch {
+            notes.append("cgroup file unreadable: \(error)")
+            return nil
+        }
     }
 
     private func number(_ path: String, notes: inout [String]) -> UInt64? {
+        let parsed: Result<UInt64, NumberFileError>
         do {
-            let text = try fileSystem.readText(path).trimmingWhitespace()
-            guard let value = UInt64(text) else {
-                notes.append("cgroup file \(path): '\(text.prefix(40))' is not an unsigned integer")
-                return nil
+            parsed = try fileSystem.withContents(of: path) { bytes in
+                let trimmed = bytes.trimmingWhitespace()
+                guard let value = DecimalBytes.unsigned(trimmed) else { return .failure(NumberFileError(text: trimmed.text)) }
+                return .success(value)
             }
-            return value
         } catch {
             notes.append("cgroup file unreadable: \(error)")
+            return nil
+        }
+        switch parsed {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            notes.append("cgroup file \(path): '\(error.text.prefix(40))' is not an unsigned integer")
             return nil
         }
     }
 
     private func pressure(_ path: String, notes: inout [String]) -> PressureSample? {
+        let parsed: Result<PressureSample, ParseError>
         do {
-            return try PressureFile.parse(try fileSystem.readText(path), file: path)
-        } catch let error as FileAccessError {
+            parsed = try fileSystem.withContents(of: path) { bytes in
+                Result { () throws(ParseError) -> PressureSample in try PressureFile.parse(bytes, file: path) }
+            }
+        } catch {
             notes.append(error.isMissing ? "no PSI at \(path) (kernel without CONFIG_PSI or psi=0)"
                                          : "cgroup file unreadable: \(error)")
             return nil
-        } catch {
+        }
+        switch parsed {
+        case .success(let sample):
+            return sample
+        case .failure(let error):
             notes.append("\(error)")
             return nil
         }
     }
+}
+
+/// A single-number cgroup file held something else (the trimmed text, for the note).
+private struct NumberFileError: Error {
+    var text: String
 }
 
 /// Adds up CFS throttling counters over several cgroups.
@@ -136,15 +167,14 @@ private struct ThrottleSum {
     var throttled: UInt64?
     var nanos: UInt64?
 
-    mutating func add(v1 stat: [String: UInt64]?) {
+    mutating func add(v1 stat: CPUStatCounters?) {
         guard let stat else { return }
-        add(periods: stat["nr_periods"], throttled: stat["nr_throttled"], nanos: stat["throttled_time"])
+        add(periods: stat.periods, throttled: stat.throttledPeriods, nanos: stat.throttledTimeNanos)
     }
 
-    mutating func add(v2 stat: [String: UInt64]?) {
+    mutating func add(v2 stat: CPUStatCounters?) {
         guard let stat else { return }
-        add(periods: stat["nr_periods"], throttled: stat["nr_throttled"],
-            nanos: stat["throttled_usec"].map { $0 &* 1000 })
+        add(periods: stat.periods, throttled: stat.throttledPeriods, nanos: stat.throttledMicros.map { $0 &* 1000 })
     }
 
     private mutating func add(periods: UInt64?, throttled: UInt64?, nanos: UInt64?) {

@@ -13,37 +13,36 @@ public enum DomainStatsParser {
 
     static func parse(_ buffer: UnsafeBufferPointer<virTypedParameter>, into stats: inout DomainStats) {
         var delay: UInt64?
-        forEachTypedParameter(buffer) { name, value in
-            apply(name, value, to: &stats, delay: &delay)
+        forEachTypedParameterName(buffer) { name, parameter in
+            guard let stat = DomainStatName.match(name), let value = TypedValue(parameter) else { return }
+            apply(stat, value, to: &stats, delay: &delay)
         }
         if let delay { stats.vcpuDelayNanos = delay }
     }
 
-    static func apply(_ name: String, _ value: TypedValue, to stats: inout DomainStats, delay: inout UInt64?) {
-        switch name {
-        case "state.state":
+    static func apply(_ stat: DomainStatName, _ value: TypedValue, to stats: inout DomainStats, delay: inout UInt64?) {
+        switch stat {
+        case .stateState:
             if let raw = value.signed { stats.rawState = Int32(truncatingIfNeeded: raw); stats.state = runState(raw) }
-        case "state.reason":
+        case .stateReason:
             if let raw = value.signed { stats.stateReason = Int32(truncatingIfNeeded: raw) }
-        case "cpu.time": stats.cpuTimeNanos = value.unsigned
-        case "balloon.current": stats.balloonCurrent = kib(value)
-        case "balloon.maximum": stats.balloonMaximum = kib(value)
-        case "balloon.rss": stats.rss = kib(value)
-        case "balloon.available": stats.balloon.available = kib(value)
-        case "balloon.unused": stats.balloon.unused = kib(value)
-        case "balloon.usable": stats.balloon.usable = kib(value)
-        case "balloon.disk_caches": stats.balloon.diskCaches = kib(value)
-        case "balloon.swap_in": stats.balloon.swapIn = kib(value)
-        case "balloon.swap_out": stats.balloon.swapOut = kib(value)
-        case "balloon.major_fault": stats.balloon.majorFaults = value.unsigned
-        case "balloon.minor_fault": stats.balloon.minorFaults = value.unsigned
-        case "balloon.last-update": stats.balloon.lastUpdate = value.unsigned.map { Double($0) }
-        case "vcpu.current": stats.vcpuCurrent = value.unsigned.map { Int(clamping: $0) }
-        case "vcpu.maximum": stats.vcpuMaximum = value.unsigned.map { Int(clamping: $0) }
-        default:
-            if name.hasPrefix("vcpu."), name.hasSuffix(".delay"), let nanos = value.unsigned {
-                delay = (delay ?? 0) &+ nanos
-            }
+        case .cpuTime: stats.cpuTimeNanos = value.unsigned
+        case .balloonCurrent: stats.balloonCurrent = kib(value)
+        case .balloonMaximum: stats.balloonMaximum = kib(value)
+        case .balloonRSS: stats.rss = kib(value)
+        case .balloonAvailable: stats.balloon.available = kib(value)
+        case .balloonUnused: stats.balloon.unused = kib(value)
+        case .balloonUsable: stats.balloon.usable = kib(value)
+        case .balloonDiskCaches: stats.balloon.diskCaches = kib(value)
+        case .balloonSwapIn: stats.balloon.swapIn = kib(value)
+        case .balloonSwapOut: stats.balloon.swapOut = kib(value)
+        case .balloonMajorFault: stats.balloon.majorFaults = value.unsigned
+        case .balloonMinorFault: stats.balloon.minorFaults = value.unsigned
+        case .balloonLastUpdate: stats.balloon.lastUpdate = value.unsigned.map { Double($0) }
+        case .vcpuCurrent: stats.vcpuCurrent = value.unsigned.map { Int(clamping: $0) }
+        case .vcpuMaximum: stats.vcpuMaximum = value.unsigned.map { Int(clamping: $0) }
+        case .vcpuDelay:
+            if let nanos = value.unsigned { delay = (delay ?? 0) &+ nanos }
         }
     }
 

@@ -1,4 +1,9 @@
 import CLibvirt
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A libvirt typed parameter value in Swift form (virTypedParameterType).
 public enum TypedValue: Sendable, Hashable {
@@ -95,5 +100,19 @@ func forEachTypedParameter(_ buffer: UnsafeBufferPointer<virTypedParameter>,
         let param = base + index
         guard let field = ballast_typed_param_field(param), let value = TypedValue(param) else { continue }
         body(String(cString: field), value)
+    }
+}
+
+/// Walks a C typed-parameter array, handing each name's bytes (valid during the
+/// call) and the parameter to `body`: the stats parser matches names without a
+/// `String` per parameter and decodes only the values it uses.
+func forEachTypedParameterName(_ buffer: UnsafeBufferPointer<virTypedParameter>,
+                               _ body: (UnsafeBufferPointer<UInt8>, UnsafePointer<virTypedParameter>) -> Void) {
+    guard let base = buffer.baseAddress else { return }
+    for index in 0..<buffer.count {
+        let param = base + index
+        guard let field = ballast_typed_param_field(param) else { continue }
+        let name = UnsafeBufferPointer(start: UnsafeRawPointer(field).assumingMemoryBound(to: UInt8.self), count: strnlen(field, Int(VIR_TYPED_PARAM_FIELD_LENGTH)))
+        body(name, param)
     }
 }
