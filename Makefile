@@ -44,5 +44,8 @@ e2e: test-deps
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter 'BallastE2ETests|RealGuestTests'; status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
+# Benchmarks run with the glibc allocator settings the daemon sets for itself
+# (Sources/BallastDaemon/MallocTuning.swift), so tick timings are the daemon's.
 bench: deps
-	cd Benchmarks && swift package --disable-sandbox benchmark
+	cd Benchmarks && GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=33554432:glibc.malloc.arena_max=1 \
+	  swift package --disable-sandbox benchmark

@@ -6,12 +6,12 @@ import Logging
 /// after a tick and are faulted in again on the next (173 page faults per
 /// 1,000-VM tick, measured in the core benchmarks). A fixed 16 MiB mmap
 /// threshold and a 32 MiB trim threshold keep the working set in the heap, and
-/// two arenas are plenty for the daemon's few threads (each extra arena keeps
+/// one arena is plenty for the daemon's few threads (each extra arena keeps
 /// its own free memory). docs/observability.md, "Ballast's own memory".
 enum MallocTuning {
     static let mmapThresholdBytes: Int32 = 16 << 20
     static let trimThresholdBytes: Int32 = 32 << 20
-    static let arenaMax: Int32 = 2
+    static let arenaMax: Int32 = 1
 
     static func applyForDaemon(logger: Logger) {
         let refused = ballast_tune_malloc(mmapThresholdBytes, trimThresholdBytes, arenaMax)
