@@ -37,7 +37,7 @@ public struct CgroupReader: Sendable {
             return
         }
         var throttle = ThrottleSum()
-        if let stat = cpuStat(dir + "/cpu.stat", notes: &sample.notes) {
+        if let stat = counters(dir + "/cpu.stat", CPUStatCounters.parse, notes: &sample.notes) {
             sample.cpu.usageNanos = stat.usageMicros.map { $0 &* 1000 }
             if stat.usageMicros == nil { sample.notes.append("\(dir)/cpu.stat: no usage_usec") }
             throttle.add(v2: stat)
@@ -46,7 +46,7 @@ public struct CgroupReader: Sendable {
         forEachVCPUDirectory(in: dir) { throttle.add(v2: cpuStatQuiet($0 + "/cpu.stat")) }
         throttle.store(into: &sample.cpu)
         sample.memory.usage = number(dir + "/memory.current", notes: &sample.notes)
-        if let stat = memoryStat(dir + "/memory.stat", notes: &sample.notes) {
+        if let stat = counters(dir + "/memory.stat", MemoryStatCounters.parse, notes: &sample.notes) {
             sample.memory.anonymous = stat.anon
             sample.memory.fileCache = stat.file
         }
@@ -64,7 +64,7 @@ public struct CgroupReader: Sendable {
         }
         if let dir = group.directory(for: "cpu") {
             var throttle = ThrottleSum()
-            if let own = cpuStat(dir + "/cpu.stat", notes: &sample.notes) { throttle.add(v1: own) }
+            if let own = counters(dir + "/cpu.stat", CPUStatCounters.parse, notes: &sample.notes) { throttle.add(v1: own) }
             forEachVCPUDirectory(in: dir) { throttle.add(v1: cpuStatQuiet($0 + "/cpu.stat")) }
             throttle.store(into: &sample.cpu)
         } else {
@@ -72,7 +72,7 @@ public struct CgroupReader: Sendable {
         }
         if let dir = group.directory(for: "memory") {
             sample.memory.usage = number(dir + "/memory.usage_in_bytes", notes: &sample.notes)
-            if let stat = memoryStat(dir + "/memory.stat", notes: &sample.notes) {
+            if let stat = counters(dir + "/memory.stat", MemoryStatCounters.parse, notes: &sample.notes) {
                 sample.memory.anonymous = stat.totalRSS ?? stat.rss
                 sample.memory.fileCache = stat.totalCache ?? stat.cache
             }
@@ -92,9 +92,11 @@ public struct CgroupReader: Sendable {
         }
     }
 
-    private func cpuStat(_ path: String, notes: inout [String]) -> CPUStatCounters? {
+    /// A flat-keyed file's counters; an unreadable file becomes a note.
+    private func counters<Counters>(_ path: String, _ parse: (UnsafeBufferPointer<UInt8>) -> Counters,
+                                    notes: inout [String]) -> Counters? {
         do {
-            return try fileSystem.withContents(of: path, CPUStatCounters.parse)
+            return try fileSystem.withContents(of: path, parse)
         } catch {
             notes.append("cgroup file unreadable: \(error)")
             return nil
@@ -103,15 +105,6 @@ public struct CgroupReader: Sendable {
 
     private func cpuStatQuiet(_ path: String) -> CPUStatCounters? {
         try? fileSystem.withContents(of: path, CPUStatCounters.parse)
-    }
-
-    private func memoryStat(_ path: String, notes: inout [String]) -> MemoryStatCounters? {
-        do {
-            return try fileSystem.withContents(of: path, MemoryStatCounters.parse)
-        } catch {
-            notes.append("cgroup file unreadable: \(error)")
-            return nil
-        }
     }
 
     private func number(_ path: String, notes: inout [String]) -> UInt64? {
