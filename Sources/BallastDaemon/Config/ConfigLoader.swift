@@ -1,3 +1,4 @@
+import BallastCgroups
 import BallastCore
 import BallastMetrics
 import BallastPlugins
@@ -11,12 +12,12 @@ public enum ConfigLoader {
     /// Loads a config file from disk.
     public static func load(path: String) throws(ConfigError) -> BallastConfig {
         let text: String
-        switch TextFile.contents(of: path) {
-        case .success(let contents): text = contents
-        case .failure(let reason):
+        do {
+            text = try RootedFileSystem.host.readText(path)
+        } catch {
             throw ConfigError(issues: [ConfigIssue(
                 file: path, line: nil, key: "",
-                message: "cannot read the file (\(reason.text)); check the path and permissions")])
+                message: "cannot read the file (\(error.reason)); check the path and permissions")])
         }
         return try parse(text, file: path)
     }
