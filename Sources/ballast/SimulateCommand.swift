@@ -1,5 +1,6 @@
 import ArgumentParser
 import BallastCore
+import BallastMetrics
 import BallastSim
 import FoundationEssentials
 #if canImport(Glibc)
@@ -145,7 +146,7 @@ struct SimulateCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot write the report to '\(report)': \(error)")
         }
-        writeToStandardError("report written to \(report)\n")
+        StandardError.write("report written to \(report)\n")
     }
 
     private func reportDiagnostics(_ loaded: LoadReport) {
@@ -154,7 +155,7 @@ struct SimulateCommand: AsyncParsableCommand {
             + "\(loaded.diagnostics.count) problem(s):\n"
         for diagnostic in loaded.diagnostics.prefix(20) { text += "  \(diagnostic)\n" }
         if loaded.diagnostics.count > 20 { text += "  ... and \(loaded.diagnostics.count - 20) more\n" }
-        writeToStandardError(text)
+        StandardError.write(text)
     }
 }
 
@@ -167,11 +168,11 @@ struct ProgressBar: Sendable {
         let width = 30
         let filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        writeToStandardError("\r[\(bar)] \(done)/\(total) \(unit)")
+        StandardError.write("\r[\(bar)] \(done)/\(total) \(unit)")
     }
 
     func finish() {
         guard enabled else { return }
-        writeToStandardError("\r\u{1B}[2K")
+        StandardError.write("\r\u{1B}[2K")
     }
 }

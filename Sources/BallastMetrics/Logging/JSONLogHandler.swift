@@ -1,9 +1,4 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import Synchronization
 
@@ -15,14 +10,7 @@ public enum JSONLogSink: Sendable {
     func write(_ line: [UInt8]) {
         switch self {
         case .standardError:
-            line.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                    if written <= 0 { return }
-                    offset += written
-                }
-            }
+            StandardError.write(line)
         case let .collector(collector):
             collector.append(line)
         }
