@@ -252,6 +252,10 @@ public struct Estimator: Sendable {
     /// used + headroom leave the guest with headroom − 60 MiB.
     static func guestUsed(_ balloon: BalloonStats?, balloonSize: UInt64) -> UInt64? {
         guard let available = balloon?.available, let free = guestFree(balloon) else { return nil }
+        return guestUsed(free: free, available: available, balloonSize: balloonSize)
+    }
+
+    static func guestUsed(free: UInt64, available: UInt64, balloonSize: UInt64) -> UInt64 {
         let size = max(available, balloonSize)
         return size > free ? size - free : 0
     }
@@ -260,14 +264,14 @@ public struct Estimator: Sendable {
                                 signals: inout [Signal], confidence: inout Double) -> MemoryEstimate {
         let ceiling = Double(vm.spec.ceiling.memory)
         let current = Double(vm.current.memory)
-        guard let balloon = vm.memory.balloon, let used = Self.guestUsed(balloon, balloonSize: vm.current.memory),
-              let free = Self.guestFree(balloon), let available = balloon.available else {
+        guard let balloon = vm.memory.balloon, let free = Self.guestFree(balloon), let available = balloon.available else {
             confidence -= 0.4
             signals.append(Signal(name: SignalName.memoryUnreported, value: Double(vm.memory.rss ?? 0),
                                   note: "guest reports no balloon statistics: using host RSS, memory will not be shrunk blindly"))
             history.memory = min(Double(vm.memory.rss ?? vm.current.memory), max(ceiling, current))
             return MemoryEstimate(demand: history.memory, guestUsed: nil, activeFraction: 1)
         }
+        let used = Self.guestUsed(free: free, available: available, balloonSize: vm.current.memory)
         let usedBytes = Double(used)
         signals.append(Signal(name: SignalName.memoryUsed, value: usedBytes,
                               note: "guest used memory, from balloon statistics"))
