@@ -2,9 +2,29 @@
 /// will apply and each clamp it imposed, in words (for `explain` and the log).
 /// The governor's own clamps are kept as bits and listed only when read.
 public struct GovernedVM: Sendable, Hashable, Codable {
-    private enum Clamps: Sendable, Hashable {
+    /// Equal, hashed and encoded by their texts, however they are stored.
+    private enum Clamps: Sendable, Hashable, Codable {
         case governor(GovernorClampSet)
         case texts([String])
+
+        var texts: [String] {
+            switch self {
+            case .governor(let set): set.texts
+            case .texts(let texts): texts
+            }
+        }
+
+        static func == (lhs: Clamps, rhs: Clamps) -> Bool { lhs.texts == rhs.texts }
+        func hash(into hasher: inout Hasher) { hasher.combine(texts) }
+
+        init(from decoder: any Decoder) throws {
+            self = .texts(try decoder.singleValueContainer().decode([String].self))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(texts)
+        }
     }
 
     public var id: VMID
@@ -14,12 +34,7 @@ public struct GovernedVM: Sendable, Hashable, Codable {
 
     /// Each clamp that applied, in words, in the order the rules ran.
     public var clamps: [String] {
-        get {
-            switch clampStorage {
-            case .governor(let set): set.texts
-            case .texts(let texts): texts
-            }
-        }
+        get { clampStorage.texts }
         set { clampStorage = .texts(newValue) }
     }
 
@@ -37,35 +52,10 @@ public struct GovernedVM: Sendable, Hashable, Codable {
         self.clampStorage = .governor(clampSet)
     }
 
-    public static func == (lhs: GovernedVM, rhs: GovernedVM) -> Bool {
-        lhs.id == rhs.id && lhs.proposed == rhs.proposed && lhs.final == rhs.final && lhs.clamps == rhs.clamps
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
-        hasher.combine(proposed)
-        hasher.combine(final)
-        hasher.combine(clamps)
-    }
-
+    /// On the wire the clamps are their texts, under `clamps`.
     private enum CodingKeys: String, CodingKey {
-        case id, proposed, final, clamps
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try container.decode(VMID.self, forKey: .id),
-                  proposed: try container.decode(VMAllocation.self, forKey: .proposed),
-                  final: try container.decode(VMAllocation.self, forKey: .final),
-                  clamps: try container.decode([String].self, forKey: .clamps))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(proposed, forKey: .proposed)
-        try container.encode(final, forKey: .final)
-        try container.encode(clamps, forKey: .clamps)
+        case id, proposed, final
+        case clampStorage = "clamps"
     }
 }
 

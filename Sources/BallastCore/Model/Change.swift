@@ -40,28 +40,10 @@ public struct Change: Sendable, Hashable, Codable {
         self.deferredReason = deferredReason
     }
 
+    /// On the wire the reason is its text, under `reason`.
     private enum CodingKeys: String, CodingKey {
-        case vm, vmName, kind, from, to, reason
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(vm: try container.decode(VMID.self, forKey: .vm),
-                  vmName: try container.decode(String.self, forKey: .vmName),
-                  kind: try container.decode(ChangeKind.self, forKey: .kind),
-                  from: try container.decode(Int64.self, forKey: .from),
-                  to: try container.decode(Int64.self, forKey: .to),
-                  reason: try container.decode(String.self, forKey: .reason))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(vm, forKey: .vm)
-        try container.encode(vmName, forKey: .vmName)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(reason, forKey: .reason)
+        case vm, vmName, kind, from, to
+        case deferredReason = "reason"
     }
 }
 
@@ -69,7 +51,7 @@ public struct Change: Sendable, Hashable, Codable {
 /// governor imposed ("... [clamped: memory: shrink limited per tick]"), put into
 /// words only when read, because the simulator applies hundreds of changes a
 /// tick and reads none of their reasons. Equal when the texts are equal.
-public struct ChangeReason: Sendable, Hashable {
+public struct ChangeReason: Sendable, Hashable, Codable {
     enum Storage: Sendable {
         case text(String)
         case governed(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?)
@@ -115,6 +97,16 @@ public struct ChangeReason: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(text)
+    }
+
+    /// Encoded as its text.
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
     }
 }
 

@@ -3,7 +3,7 @@
 /// allocation changes need their reason in words (the decision log, `explain`,
 /// plugins), so formatting a thousand reasons a tick is work nobody reads.
 /// Equal when the texts are equal.
-public struct ProposalReason: Sendable, Hashable {
+public struct ProposalReason: Sendable, Hashable, Codable {
     enum Storage: Sendable {
         case text(String)
         case fairShareShortfall(FairShareShortfall)
@@ -35,5 +35,15 @@ public struct ProposalReason: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(text)
+    }
+
+    /// Encoded as its text.
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
     }
 }

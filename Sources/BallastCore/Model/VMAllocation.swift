@@ -70,24 +70,10 @@ public struct Proposal: Sendable, Hashable, Codable {
             self.stage = stage
         }
 
+        /// On the wire the reason is its text, under `reason`.
         private enum CodingKeys: String, CodingKey {
-            case id, allocation, reason, stage
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(id: try container.decode(VMID.self, forKey: .id),
-                      allocation: try container.decode(VMAllocation.self, forKey: .allocation),
-                      reason: try container.decode(String.self, forKey: .reason),
-                      stage: try container.decode(String.self, forKey: .stage))
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(allocation, forKey: .allocation)
-            try container.encode(reason, forKey: .reason)
-            try container.encode(stage, forKey: .stage)
+            case id, allocation, stage
+            case deferredReason = "reason"
         }
     }
 
