@@ -56,13 +56,13 @@ public enum Explanation {
             estimateLine += " (the guest reports \(HumanFormat.bytes(used)) in use, "
                 + "\(HumanFormat.percent(estimate.memoryActiveFraction)) active)"
         }
-        estimateLine += ", confidence \(HumanFormat.decimal(estimate.confidence))."
+        estimateLine += ", confidence \(estimate.confidence.decimalText(places: 2))."
         lines.append(estimateLine)
         if let host = state.host {
             var hostLine = "Host: \(resources(host.guestCapacity)) for guests out of \(resources(host.capacity))"
-            if let cpu = host.cpuPressureSomeAvg10 { hostLine += "; CPU pressure \(HumanFormat.decimal(cpu, places: 1)) %" }
+            if let cpu = host.cpuPressureSomeAvg10 { hostLine += "; CPU pressure \(cpu.decimalText(places: 1)) %" }
             if let memory = host.memoryPressureSomeAvg10 {
-                hostLine += "; memory pressure \(HumanFormat.decimal(memory, places: 1)) %"
+                hostLine += "; memory pressure \(memory.decimalText(places: 1)) %"
             }
             lines.append(hostLine + (state.emergency ? "; the governor is in EMERGENCY mode." : "."))
         }

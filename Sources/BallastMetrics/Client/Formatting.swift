@@ -21,29 +21,16 @@ enum HumanFormat {
         }
         if unit == 0 { return "\(value) B" }
         // GiB and above with two decimals, so that a 40 MiB step on a 3 GiB guest still shows.
-        return "\(decimal(scaled, places: unit >= 3 ? 2 : 1)) \(units[unit])"
+        return "\(scaled.decimalText(places: unit >= 3 ? 2 : 1)) \(units[unit])"
     }
 
     static func percent(_ fraction: Double) -> String {
         "\(Int((fraction * 100).rounded())) %"
     }
 
-    static func decimal(_ value: Double, places: Int = 2) -> String {
-        guard value.isFinite else { return String(value) }
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = Int((value * scale).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        let magnitude = scaled.magnitude
-        let whole = magnitude / UInt(scale)
-        var fraction = String(magnitude % UInt(scale))
-        while fraction.count < places { fraction = "0" + fraction }
-        return places == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
-    }
-
     /// A signal value: whole numbers for large raw quantities (bytes, millicores), three decimals for ratios.
     static func signal(_ value: Double) -> String {
-        value.magnitude >= 1000 ? decimal(value, places: 0) : decimal(value, places: 3)
+        value.magnitude >= 1000 ? value.decimalText(places: 0) : value.decimalText(places: 3)
     }
 
     /// A name with control characters shown as escapes, so one VM stays on one line.

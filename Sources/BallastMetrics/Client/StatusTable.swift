@@ -1,3 +1,5 @@
+import BallastCore
+
 /// The table `ballast status` prints: one row per VM from `/v1/state`, with
 /// a header line about the host and health.
 public enum StatusTable {
@@ -9,7 +11,7 @@ public enum StatusTable {
             lines.append("host: \(HumanFormat.cores(host.capacity.cpuMillicores)) cores, "
                 + "\(HumanFormat.bytes(host.capacity.memoryBytes)) memory, "
                 + "\(HumanFormat.bytes(host.memoryAvailableBytes)) available; overcommit CPU "
-                + "\(HumanFormat.decimal(host.cpuOvercommit))x, memory \(HumanFormat.decimal(host.memoryOvercommit))x")
+                + "\(host.cpuOvercommit.decimalText(places: 2))x, memory \(host.memoryOvercommit.decimalText(places: 2))x")
         } else {
             lines.append("ballast \(state.version), no tick yet, \(health)")
         }
@@ -32,7 +34,7 @@ public enum StatusTable {
                 HumanFormat.bytes(vm.current.memoryBytes),
                 String(vm.current.vcpus),
                 String(vm.current.cpuWeight),
-                vm.estimate.map { HumanFormat.decimal($0.confidence) } ?? "-",
+                vm.estimate.map { $0.confidence.decimalText(places: 2) } ?? "-",
                 last,
             ])
         }
