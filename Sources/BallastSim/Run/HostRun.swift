@@ -46,29 +46,25 @@ struct HostRun {
             // StaticPolicy keeps every allocation; skip building an observation it would ignore.
             return run(kind) { _, _, _ in [] }
         case .mom:
-            var policy = MOMPolicy()
-            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
-            return run(kind) { host, _, _ in
-                host.observe(into: &observed)
-                return policy.decide(observed)
-            }
+            return run(kind, observing: MOMPolicy())
         case .proxmox:
-            var policy = ProxmoxPolicy()
-            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
-            return run(kind) { host, _, _ in
-                host.observe(into: &observed)
-                return policy.decide(observed)
-            }
+            return run(kind, observing: ProxmoxPolicy())
         case .ballast:
-            var policy = BallastPolicy(settings: settings)
-            var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
-            return run(kind) { host, _, _ in
-                host.observe(into: &observed)
-                return policy.decide(observed)
-            }
+            return run(kind, observing: BallastPolicy(settings: settings))
         case .oracle:
             var policy = OraclePolicy(vms: vms)
             return run(kind) { host, cpu, memory in policy.decide(host: host, cpuDemand: cpu, memoryDemand: memory) }
+        }
+    }
+
+    /// The loop for a policy that sees only what a host shows: one observation,
+    /// refilled each tick.
+    private func run(_ kind: PolicyKind, observing initial: some ObservingPolicy) -> PolicyResult {
+        var policy = initial
+        var observed = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [])
+        return run(kind) { host, _, _ in
+            host.observe(into: &observed)
+            return policy.decide(observed)
         }
     }
 
