@@ -23,10 +23,7 @@ public final class SimulatedBackend: Backend {
     public let tick: Double
 
     public init(traces unordered: [VMTrace], host: HostConfig, tick: Double) {
-        // Host order = VM id order, the order the engine sorts VMs in.
-        let keyed = unordered.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
-        let traces = keyed.map(\.1)
-        let vms = keyed.map(\.0)
+        let (vms, traces) = SimulatedVM.inIDOrder(unordered)
         let zeros = [Double](repeating: 0, count: traces.count)
         self.tick = tick
         state = Mutex(State(host: SimulatedHost(config: host, vms: vms), traces: traces,

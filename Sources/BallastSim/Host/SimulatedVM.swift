@@ -19,4 +19,11 @@ public struct SimulatedVM: Sendable, Hashable {
     public init(trace: VMTrace) {
         self.init(name: trace.name, vcpus: trace.vcpus, memory: trace.memory)
     }
+
+    /// One VM per trace, both listed in VM id order: the order the engine sorts
+    /// VMs in, so a host built this way is never re-sorted tick after tick.
+    static func inIDOrder(_ traces: [VMTrace]) -> (vms: [SimulatedVM], traces: [VMTrace]) {
+        let keyed = traces.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
+        return (keyed.map(\.0), keyed.map(\.1))
+    }
 }

@@ -13,10 +13,8 @@ struct HostRun {
     private var memory: [Double]
 
     init(traces unordered: [VMTrace], options: ComparisonOptions, ticks: Int, traceVMs: Bool) {
-        // Host order = VM id order, the order policies see VMs in (saves Ballast re-sorting each tick).
-        let keyed = unordered.map { (SimulatedVM(trace: $0), $0) }.sorted { $0.0.id < $1.0.id }
-        let traces = keyed.map(\.1)
-        vms = keyed.map(\.0)
+        let (vms, traces) = SimulatedVM.inIDOrder(unordered)
+        self.vms = vms
         self.options = options
         self.ticks = ticks
         tracedVMs = traceVMs ? min(options.tracedVMs, traces.count) : 0
