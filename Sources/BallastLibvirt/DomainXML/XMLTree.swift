@@ -37,14 +37,12 @@ struct XMLTree: Sendable {
     static func parse(_ xml: String) throws(XMLTreeError) -> XMLTree {
         initializeLibrary
         xmlResetLastError()
-        var bytes = Array(xml.utf8)
-        guard bytes.count < Int(Int32.max) else { throw XMLTreeError(detail: "document larger than 2 GiB") }
+        guard xml.utf8.count < Int(Int32.max) else { throw XMLTreeError(detail: "document larger than 2 GiB") }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let document = bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlReadMemory($0, Int32(buffer.count), "domain.xml", "UTF-8", options)
-                }
+        var text = xml
+        let document = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { characters in
+                xmlReadMemory(characters.baseAddress, Int32(characters.count), "domain.xml", "UTF-8", options)
             }
         }
         guard let document else { throw XMLTreeError(detail: lastErrorText()) }
