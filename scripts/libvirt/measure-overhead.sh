@@ -2,8 +2,8 @@
 # Measures Ballast's own cost on the real-guest host (issue 3 target: under 1 % of one
 # core and under 30 MB resident at a 2-s interval with three guests, over a minute).
 # Boots three idle ballast-e2e-ovh-* guests, runs `ballast run` for DURATION seconds
-# (default 60) after a 10-s warm-up, prints CPU % of one core and peak RSS, removes the
-# guests. Needs up.sh to have run, the guest image built and `make release` (the
+# (default 60) after a 10-s warm-up while scraping /metrics every 2 s as Prometheus
+# would, prints CPU % of one core and peak RSS (MiB and MB), removes the guests. Needs up.sh to have run, the guest image built and `make release` (the
 # deployed build; pass another binary as the first argument to measure it instead).
 #   scripts/libvirt/measure-overhead.sh [path/to/ballast] [DURATION]
 set -euo pipefail
@@ -25,6 +25,13 @@ dir="$BALLAST_E2E_STATE/runs/overhead"; mkdir -p "$dir"
 printf 'listen = "127.0.0.1:0"\ninterval = "2s"\n' > "$dir/ballast.toml"
 "$ballast" run --connect "$BALLAST_E2E_URI" --config "$dir/ballast.toml" > "$dir/ballast.log" 2>&1 &
 pid=$!
+port=""
+for _ in $(seq 30); do
+  port="$(grep -o 'listen=127.0.0.1:[0-9]*' "$dir/ballast.log" | head -n1 | cut -d: -f2 || true)"
+  [ -n "$port" ] && break
+  sleep 1
+done
+[ -n "$port" ] || die "ballast did not start listening (see $dir/ballast.log)"
 sleep 10
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"
@@ -33,9 +40,10 @@ end=$((SECONDS + duration))
 while [ "$SECONDS" -lt "$end" ]; do
   rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
   [ "$rss" -gt "$peak_kib" ] && peak_kib="$rss"
+  [ $((SECONDS % 2)) -eq 0 ] && { curl -s -m 5 -o /dev/null "http://127.0.0.1:$port/metrics" || true; }
   sleep 1
 done
 end_ticks="$(ticks)"; end_s="$(date +%s.%N)"
 kill -TERM "$pid"; wait "$pid" || true
 awk -v t=$((end_ticks - start_ticks)) -v hz="$hz" -v s0="$start_s" -v s1="$end_s" -v rss="$peak_kib" \
-  'BEGIN { wall = s1 - s0; printf "ballast over %.0f s with 3 guests: CPU %.2f %% of one core, peak RSS %.1f MB\n", wall, 100 * t / hz / wall, rss / 1024 }'
+  'BEGIN { wall = s1 - s0; printf "ballast over %.0f s with 3 guests: CPU %.2f %% of one core, peak RSS %.1f MiB (%.1f MB)\n", wall, 100 * t / hz / wall, rss / 1024, rss * 1024 / 1e6 }'
