@@ -35,3 +35,30 @@ pid_alive() {
   [ "$state" != "Z" ] && [ "$state" != "X" ] || return 1
   [ -z "$name" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
 }
+
+# Defines and starts one idle 256 MiB guest per name and waits for each to boot.
+# The measurement scripts use them; guests are undefined with undefine_guests.
+boot_idle_guests() {
+  local guest n
+  guest="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../guest" && pwd)/guest.sh"
+  for n in "$@"; do "$guest" define "$n" --memory 256 >/dev/null 2>&1; "$guest" start "$n" >/dev/null 2>&1; done
+  for n in "$@"; do "$guest" wait-ready "$n" 120 >/dev/null 2>&1 || die "$n did not boot"; done
+}
+
+undefine_guests() {
+  local guest n
+  guest="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../guest" && pwd)/guest.sh"
+  for n in "$@"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done
+}
+
+# Prints the port a `ballast run` writing its log to $1 listens on, waiting up to $2
+# seconds for the log line; dies naming the log when it never comes.
+ballast_listen_port() {
+  local log="$1" seconds="$2" port="" _
+  for _ in $(seq "$seconds"); do
+    port="$(grep -o 'listen=127.0.0.1:[0-9]*' "$log" 2>/dev/null | head -n1 | cut -d: -f2 || true)"
+    [ -n "$port" ] && { echo "$port"; return 0; }
+    sleep 1
+  done
+  die "ballast did not start listening within $seconds s (see $log)"
+}

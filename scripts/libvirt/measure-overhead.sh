@@ -3,8 +3,9 @@
 # core and under 30 MB resident at a 2-s interval with three guests, over a minute).
 # Boots three idle ballast-e2e-ovh-* guests, runs `ballast run` for DURATION seconds
 # (default 60) after a 10-s warm-up while scraping /metrics every 2 s as Prometheus
-# would, prints CPU % of one core and peak RSS (MiB and MB), removes the guests. Needs up.sh to have run, the guest image built and `make release` (the
-# deployed build; pass another binary as the first argument to measure it instead).
+# would, prints CPU % of one core and peak RSS (MiB and MB), removes the guests. Needs
+# up.sh to have run, the guest image built and `make release` (the deployed build; pass
+# another binary as the first argument to measure it instead).
 #   scripts/libvirt/measure-overhead.sh [path/to/ballast] [DURATION]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,26 +13,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ballast="${1:-$root/.build/release/ballast}"
 duration="${2:-60}"
-guest="$root/guest/guest.sh"
 [ -x "$ballast" ] || die "no ballast binary at $ballast (make release)"
 
 names=(ballast-e2e-ovh-1 ballast-e2e-ovh-2 ballast-e2e-ovh-3)
-cleanup() { for n in "${names[@]}"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done; }
-trap cleanup EXIT
-for n in "${names[@]}"; do "$guest" define "$n" --memory 256 >/dev/null 2>&1; "$guest" start "$n" >/dev/null 2>&1; done
-for n in "${names[@]}"; do "$guest" wait-ready "$n" 120 >/dev/null 2>&1 || die "$n did not boot"; done
+trap 'undefine_guests "${names[@]}"' EXIT
+boot_idle_guests "${names[@]}"
 
 dir="$BALLAST_E2E_STATE/runs/overhead"; mkdir -p "$dir"
 printf 'listen = "127.0.0.1:0"\ninterval = "2s"\n' > "$dir/ballast.toml"
 "$ballast" run --connect "$BALLAST_E2E_URI" --config "$dir/ballast.toml" > "$dir/ballast.log" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 30); do
-  port="$(grep -o 'listen=127.0.0.1:[0-9]*' "$dir/ballast.log" | head -n1 | cut -d: -f2 || true)"
-  [ -n "$port" ] && break
-  sleep 1
-done
-[ -n "$port" ] || die "ballast did not start listening (see $dir/ballast.log)"
+port="$(ballast_listen_port "$dir/ballast.log" 30)"
 sleep 10
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"

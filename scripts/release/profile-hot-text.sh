@@ -11,7 +11,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$root/scripts/libvirt/common.sh"
 seconds="${1:-60}"
-guest="$root/guest/guest.sh"
 work="$BALLAST_E2E_STATE/runs/hot-text"
 mkdir -p "$work"
 
@@ -29,23 +28,16 @@ names=(ballast-e2e-hot-1 ballast-e2e-hot-2 ballast-e2e-hot-3)
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
-  for n in "${names[@]}"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done
+  undefine_guests "${names[@]}"
 }
 trap cleanup EXIT
-for n in "${names[@]}"; do "$guest" define "$n" --memory 256 >/dev/null 2>&1; "$guest" start "$n" >/dev/null 2>&1; done
-for n in "${names[@]}"; do "$guest" wait-ready "$n" 120 >/dev/null 2>&1 || die "$n did not boot"; done
+boot_idle_guests "${names[@]}"
 
 printf 'listen = "127.0.0.1:0"\ninterval = "2s"\n' > "$work/ballast.toml"
 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$work/callgrind.out" \
   "$work/ballast" run --connect "$BALLAST_E2E_URI" --config "$work/ballast.toml" > "$work/ballast.log" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 120); do
-  port="$(grep -o 'listen=127.0.0.1:[0-9]*' "$work/ballast.log" | head -n1 | cut -d: -f2 || true)"
-  [ -n "$port" ] && break
-  sleep 1
-done
-[ -n "$port" ] || die "ballast under callgrind did not start listening (see $work/ballast.log)"
+port="$(ballast_listen_port "$work/ballast.log" 120)"
 end=$((SECONDS + seconds))
 while [ "$SECONDS" -lt "$end" ]; do
   for path in metrics healthz v1/state; do curl -s -m 10 -o /dev/null "http://127.0.0.1:$port/$path" || true; done
