@@ -20,6 +20,13 @@ struct DomainVCPUs: Sendable, Hashable {
         self.unplugFailure = unplugFailure
     }
 
+    /// The bookkeeping for run `id` of a domain with `plugged` vCPUs: what Ballast knew of
+    /// the same run (`known`, with its domain id) is kept; a restarted domain starts afresh.
+    static func forRun(id: Int, plugged: Int, known: (id: Int, vcpus: DomainVCPUs)?) -> DomainVCPUs {
+        guard let known, known.id == id else { return DomainVCPUs(plugged: plugged) }
+        return known.vcpus
+    }
+
     /// The count Ballast plans with: online in the guest if Ballast lowered it, else plugged.
     var effective: Int { guest?.online ?? plugged }
 

@@ -201,13 +201,14 @@ public actor LibvirtBackend: Backend {
             for warning in uniqueWarnings { logger.warning("\(warning)") }
         }
         let sameRun = previous?.id == stats.id
-        let carried = vcpusBeforeReconnect.removeValue(forKey: stats.uuid).flatMap { $0.id == stats.id ? $0.vcpus : nil }
+        let beforeReconnect = vcpusBeforeReconnect.removeValue(forKey: stats.uuid)
         return DomainRecord(
             id: stats.id, name: stats.name, definition: definition, definitionError: definitionError,
             spec: built.spec, warnings: uniqueWarnings, fetchedAtSample: sampleCount,
             cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
             statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
-            vcpus: (sameRun ? previous?.vcpus : carried) ?? DomainVCPUs(plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs),
+            vcpus: DomainVCPUs.forRun(id: stats.id, plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs,
+                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
             vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true)
         )
     }
