@@ -79,6 +79,21 @@ struct RealGuestTests {
             #expect(quota.trimmingCharacters(in: .whitespacesAndNewlines) == "25000")
         }
 
+        // Lowering goes through the guest agent: the guest offlines a vCPU, the hypervisor keeps 2.
+        let uuid = vm.id.uuid
+        try await waitForGuestAgent(connection, uuid: uuid)
+        let lower = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 2, to: 1, reason: "test")])
+        #expect(lower.first?.outcome == .applied)
+        #expect(lower.first?.change.reason == "test; offlined in the guest through the guest agent")
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 1)
+        #expect(try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent == 2)
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
+        // Raising onlines it again through the agent, no hot-plug.
+        let raise = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "test")])
+        #expect(raise.first?.change.reason == "test; onlined 1 in the guest through the guest agent")
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)
+
         // A destroyed guest is gone at the next sample.
         guest.destroy()
         let gone = try await backend.sample()
@@ -86,6 +101,21 @@ struct RealGuestTests {
         await backend.close()
         await connection.disconnect()
     }
+}
+
+/// Waits until the guest's QEMU guest agent answers (it starts after the ready marker).
+private func waitForGuestAgent(_ connection: LibvirtConnection, uuid: String, seconds: Int = 60) async throws {
+    var lastError: LibvirtError?
+    for _ in 0..<seconds {
+        do {
+            _ = try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3)
+            return
+        } catch {
+            lastError = error
+        }
+        try await Task.sleep(for: .seconds(1))
+    }
+    throw RealGuest.GuestFailure(detail: "the guest agent did not answer within \(seconds) s: \(lastError.map { "\($0)" } ?? "")")
 }
 
 /// One transient test guest from the harness's image.
