@@ -237,7 +237,8 @@ public actor LibvirtBackend: Backend {
         }
         connected = true
         // Definitions and cgroups are read afresh; what Ballast did to each domain's vCPUs is kept.
-        vcpusBeforeReconnect = records.mapValues { ($0.id, $0.vcpus) }
+        // (Merged: a sample that failed half-way after the last reconnect took over only some.)
+        vcpusBeforeReconnect.merge(records.mapValues { ($0.id, $0.vcpus) }) { _, newer in newer }
         records = [:]
         if reconnect.succeeded() {
             logger.notice("libvirt connection to \(uri) restored")
