@@ -126,7 +126,7 @@ public actor LibvirtBackend: Backend {
                 if error.connectionLost || error.isNoDomain { throw error }
                 // Keep the count Ballast set; ask again after the next interval, not every tick.
                 record.vcpus.guest?.checkedAt = now
-                extraNotes.append("guest vCPU count not re-read (\(error)); planning with the \(record.vcpus.effective) Ballast set")
+                extraNotes.append("guest vCPU count not re-read (\(error)); planning with the \(record.vcpus.effective) online vCPUs Ballast set")
             }
         }
         if stats.state == .running, !record.statsPeriodSet, record.hasBalloon {
