@@ -228,11 +228,25 @@ extension RealGuestTests {
                 var guest = GuestSpec("vcpu")
                 guest.vcpus = 2
                 guest.currentVcpus = 1
+                guest.shares = 256
                 guest.workload = "cpu:burn=2,at=5,stop=50"
-                try await withGuests([guest]) {
+                // vCPUs follow the fair share, and spare CPU is shared out by shares: alone, the
+                // guest would keep the whole 1.5 cores (2 vCPUs) when idle. An idle neighbour with
+                // 32 times its shares and no hot-plug takes the spare, so once the burn stops the
+                // guest's share falls below one core.
+                var sink = GuestSpec("vcpu-sink")
+                sink.memoryMiB = 256
+                sink.vcpus = 2
+                sink.currentVcpus = 2
+                sink.shares = 8192
+                try await withGuests([guest, sink]) {
                     try Self.requireNoOtherBalancer()
                     let config = """
                         interval = "2s"
+                        [host]
+                        guest_cpu_millicores = 1500
+                        [estimator]
+                        cpu_fall_half_life = "4s"
                         [governor]
                         vcpu_cooldown = "10s"
                         """
@@ -289,10 +303,13 @@ extension RealGuestTests {
                 guest.extraCmdline = "ballast.agent=0"
                 try await withGuests([guest]) {
                     try Self.requireNoOtherBalancer()
-                    // Plugged by hand: the idle guest's demand is below 2 vCPUs, so Ballast lowers at once.
+                    // Plugged by hand; with 0.8 cores for all guests its share is below one vCPU,
+                    // so Ballast lowers at once.
                     try await Virsh.run(["setvcpus", guest.name, "2", "--live"])
                     let config = """
                         interval = "2s"
+                        [host]
+                        guest_cpu_millicores = 800
                         [governor]
                         vcpu_cooldown = "10s"
                         """
