@@ -1,4 +1,5 @@
 import BallastCore
+import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -62,6 +63,26 @@ struct LibvirtBackendTestDriverTests {
         await backend.close()
     }
 
+    @Test func vcpuChangesSayWhichWayAndFallBackToACPIWithoutAnAgent() async throws {
+        let backend = LibvirtBackend(uri: try HotplugTestNode.uri())
+        let vm = try #require(try await backend.sample().vms.first { $0.name == HotplugTestNode.name })
+        #expect(vm.current.vcpus == 1)
+        #expect(vm.spec.vcpuHotplug)
+        let up = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "busy")])
+        #expect(up.first?.outcome == .applied)
+        #expect(up.first?.change.reason == "busy; added 1 by ACPI hot-plug")
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)
+
+        // The test driver has no guest agent: lowering falls back to ACPI unplug and says why.
+        let down = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 2, to: 1, reason: "idle")])
+        #expect(down.first?.outcome == .applied)
+        let reason = down.first?.change.reason ?? ""
+        #expect(reason.hasPrefix("idle; removed by ACPI unplug (the guest agent did not do it: "), "\(reason)")
+        #expect(reason.contains("unsupported flags"), "\(reason)")
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
+        await backend.close()
+    }
+
     @Test func unreachableURIIsReportedOnceAndRetried() async throws {
         let sink = CollectingSink()
         let options = LibvirtBackendOptions(reconnectInitialDelay: 0, reconnectMaximumDelay: 0)
@@ -77,4 +98,27 @@ struct LibvirtBackendTestDriverTests {
         #expect(downs.count == 1)
     }
 }
+}
+
+/// A test-driver node with one running domain that allows vCPU hot-plug (1 of 3 vCPUs);
+/// a `test:///<file>` connection has its own state, unlike `test:///default`.
+enum HotplugTestNode {
+    static let name = "hotplug"
+
+    static func uri() throws -> String {
+        let path = NSTemporaryDirectory() + "ballast-hotplug-node-\(getpid()).xml"
+        try """
+            <node>
+              <domain type='test'>
+                <name>\(name)</name>
+                <uuid>2a0c58a6-7b1e-4d0a-9a55-2f3b1c9e0d11</uuid>
+                <memory unit='MiB'>512</memory>
+                <currentMemory unit='MiB'>512</currentMemory>
+                <vcpu current='1'>3</vcpu>
+                <os><type arch='x86_64'>hvm</type></os>
+              </domain>
+            </node>
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return "test://" + path
+    }
 }

@@ -79,6 +79,21 @@ struct RealGuestTests {
             #expect(quota.trimmingCharacters(in: .whitespacesAndNewlines) == "25000")
         }
 
+        // Lowering goes through the guest agent: the guest offlines a vCPU, the hypervisor keeps 2.
+        let uuid = vm.id.uuid
+        try await waitForGuestAgent(connection, uuid: uuid)
+        let lower = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 2, to: 1, reason: "test")])
+        #expect(lower.first?.outcome == .applied)
+        #expect(lower.first?.change.reason == "test; offlined in the guest through the guest agent")
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 1)
+        #expect(try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent == 2)
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
+        // Raising onlines it again through the agent, no hot-plug.
+        let raise = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "test")])
+        #expect(raise.first?.change.reason == "test; onlined 1 in the guest through the guest agent")
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
+        #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)
+
         // A destroyed guest is gone at the next sample.
         guest.destroy()
         let gone = try await backend.sample()
@@ -86,6 +101,59 @@ struct RealGuestTests {
         await backend.close()
         await connection.disconnect()
     }
+}
+
+extension RealGuestTests {
+    /// The vCPU change logic against a real guest agent and real ACPI hot-plug, without the
+    /// backend's opt-out check: the guest opts out in its metadata, so no balancer running on
+    /// the same libvirtd (a `ballast run` manages every domain) touches its vCPUs meanwhile.
+    @Test func vcpuChangesThroughTheGuestAgentOnARealGuest() async throws {
+        let guest = try RealGuest.boot(name: "ballast-lvagent-\(getpid())", optOut: true)
+        defer { guest.destroy() }
+        try await guest.waitReady()
+        let connection = LibvirtConnection()
+        try await connection.connect()
+        let uuid = try #require(try await connection.listDomains().first { $0.name == guest.name }?.uuid)
+        try await waitForGuestAgent(connection, uuid: uuid)
+        let changer = VCPUChanger(control: connection, uuid: uuid, name: guest.name, agentTimeout: 3)
+        func plugged() async throws -> Int? { try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent }
+
+        var vcpus = DomainVCPUs(plugged: 1)
+        #expect(try await changer.change(&vcpus, to: 2, at: 0) == .applied(how: "added 1 by ACPI hot-plug"))
+        #expect(try await plugged() == 2)
+        // The guest's init onlines the new vCPU within about a second.
+        for _ in 0..<30 where try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) != 2 {
+            try await Task.sleep(for: .seconds(1))
+        }
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
+
+        let lower = try await changer.change(&vcpus, to: 1, at: 10)
+        #expect(lower == .applied(how: "offlined in the guest through the guest agent"))
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 1)
+        #expect(try await plugged() == 2, "the hypervisor keeps both vCPUs plugged")
+        #expect(vcpus.effective == 1)
+
+        let raise = try await changer.change(&vcpus, to: 2, at: 20)
+        #expect(raise == .applied(how: "onlined 1 in the guest through the guest agent"))
+        #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
+        #expect(vcpus == DomainVCPUs(plugged: 2))
+        await connection.disconnect()
+    }
+}
+
+/// Waits until the guest's QEMU guest agent answers (it starts after the ready marker).
+private func waitForGuestAgent(_ connection: LibvirtConnection, uuid: String, seconds: Int = 60) async throws {
+    var lastError: LibvirtError?
+    for _ in 0..<seconds {
+        do {
+            _ = try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3)
+            return
+        } catch {
+            lastError = error
+        }
+        try await Task.sleep(for: .seconds(1))
+    }
+    throw RealGuest.GuestFailure(detail: "the guest agent did not answer within \(seconds) s: \(lastError.map { "\($0)" } ?? "")")
 }
 
 /// One transient test guest from the harness's image.
@@ -102,12 +170,19 @@ struct RealGuest {
         return (try? await connection.connect()) != nil
     }
 
-    static func boot(name: String) throws -> RealGuest {
+    /// `optOut`: the guest's metadata opts out of balancing (Ballast's apply skips it too).
+    static func boot(name: String, optOut: Bool = false) throws -> RealGuest {
         let build = Subprocess.run([root + "/guest/build.sh"])
         guard build.status == 0 else { throw GuestFailure(detail: "guest/build.sh failed: \(build.output)") }
         let template = "ballast-e2e-lvtemplate"
-        let xml = Subprocess.run([root + "/guest/guest.sh", "xml", template, "--memory", "256", "--vcpus", "2",
-                                  "--current-vcpus", "1"])
+        var arguments = [root + "/guest/guest.sh", "xml", template, "--memory", "256", "--vcpus", "2", "--current-vcpus", "1"]
+        if optOut {
+            let metadata = NSTemporaryDirectory() + name + ".metadata.xml"
+            try #"<ballast:policy xmlns:ballast="https://ballast.dev/xmlns/policy/1"><opt-out/></ballast:policy>"#
+                .write(toFile: metadata, atomically: true, encoding: .utf8)
+            arguments += ["--metadata-file", metadata]
+        }
+        let xml = Subprocess.run(arguments)
         guard xml.status == 0 else { throw GuestFailure(detail: "guest.sh xml failed: \(xml.output)") }
         let serialLog = NSTemporaryDirectory() + name + ".serial.log"
         var definition = xml.output.replacingOccurrences(of: template, with: name)

@@ -97,6 +97,36 @@ struct TestDriverConnectionTests {
         try await connection.setVCPUs(uuid: uuid, count: before.vcpuCurrent ?? 2)
     }
 
+    @Test func guestAgentCallsFailAtOnceWhenTheDomainHasNoAgent() async throws {
+        // The test driver has no guest agent (nor the agent timeout call): both calls must
+        // come back with libvirt's error, the connection and the domain's vCPUs untouched.
+        let connection = LibvirtConnection(uri: Self.uri)
+        try await connection.connect()
+        let uuid = "6695eb01-f6a4-8304-79aa-97f2502e193f"
+        let before = try #require(try await connection.allDomainStats().first { $0.uuid == uuid })
+        let setError = await #expect(throws: LibvirtError.self) {
+            try await connection.setGuestVCPUs(uuid: uuid, count: 1, agentTimeout: 3)
+        }
+        #expect(setError?.operation == "virDomainSetVcpusFlags(\(uuid), 1, guest)")
+        #expect(setError?.message.isEmpty == false)
+        #expect(setError?.connectionLost == false)
+        let readError = await #expect(throws: LibvirtError.self) {
+            _ = try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3)
+        }
+        #expect(readError?.operation == "virDomainGetVcpusFlags(\(uuid), guest)")
+        let after = try #require(try await connection.allDomainStats().first { $0.uuid == uuid })
+        #expect(after.vcpuCurrent == before.vcpuCurrent)
+    }
+
+    @Test func guestAgentCallsOnAnUnknownDomainSayTheDomainIsGone() async throws {
+        let connection = LibvirtConnection(uri: Self.uri)
+        try await connection.connect()
+        let error = await #expect(throws: LibvirtError.self) {
+            try await connection.setGuestVCPUs(uuid: "00000000-0000-0000-0000-000000000001", count: 1, agentTimeout: 3)
+        }
+        #expect(error?.isNoDomain == true)
+    }
+
     @Test func schedulerSetterReportsTheDriversRefusal() async throws {
         // The test driver knows only `weight`, so cpu_shares is refused: the error must say so.
         let connection = LibvirtConnection(uri: Self.uri)

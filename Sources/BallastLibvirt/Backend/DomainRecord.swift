@@ -15,12 +15,10 @@ struct DomainRecord {
     var cgroup: MachineCgroup?
     var cgroupError: String?
     var statsPeriodSet = false
-    var currentVCPUs: Int
+    /// Plugged and effective vCPUs, and what Ballast did to them in this run of the domain.
+    var vcpus: DomainVCPUs
     /// vCPU hot-plug allowed (latched: true once the config showed current < maximum).
     var vcpuHotplug: Bool
-    /// Set when a vCPU unplug failed in this run of the domain: QEMU 7.2 + libvirt 9.0 time out
-    /// on unplug and leave libvirt's count wrong, so it is not retried every tick.
-    var vcpuUnplugFailure: String?
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
 }

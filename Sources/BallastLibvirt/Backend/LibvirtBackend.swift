@@ -29,6 +29,9 @@ public actor LibvirtBackend: Backend {
     private var sampleCount: UInt64 = 0
     private var layout: Result<CgroupLayout, CgroupLayoutError>?
     var records: [String: DomainRecord] = [:]
+    /// vCPU bookkeeping of the domains known before a reconnect, by UUID with the domain id
+    /// (a libvirtd restart does not restart domains): taken over by the first sample after it.
+    private var vcpusBeforeReconnect: [String: (id: Int, vcpus: DomainVCPUs)] = [:]
 
     /// - Parameters:
     ///   - uri: libvirt URI, e.g. "qemu:///system" or "test:///default".
@@ -92,7 +95,7 @@ public actor LibvirtBackend: Backend {
         for stats in all {
             seen.insert(stats.uuid)
             do {
-                vms.append(try await sampleDomain(stats, layout: cgroupLayout))
+                vms.append(try await sampleDomain(stats, layout: cgroupLayout, now: now))
             } catch where error.connectionLost {
                 try lost(error, during: "sample")
             } catch where error.isNoDomain {
@@ -102,6 +105,7 @@ public actor LibvirtBackend: Backend {
             }
         }
         records = records.filter { seen.contains($0.key) }
+        vcpusBeforeReconnect = [:]
         let sample = HostSample(time: now, capacity: host.capacity, memoryAvailable: host.memoryAvailable,
                                 cpuPressure: host.cpuPressure, memoryPressure: host.memoryPressure)
         return HostSnapshot(host: sample, vms: vms.sorted { $0.id < $1.id })
@@ -109,10 +113,22 @@ public actor LibvirtBackend: Backend {
 
     // MARK: per domain
 
-    private func sampleDomain(_ stats: DomainStats, layout: Result<CgroupLayout, CgroupLayoutError>)
+    private func sampleDomain(_ stats: DomainStats, layout: Result<CgroupLayout, CgroupLayoutError>, now: Double)
         async throws(LibvirtError) -> VMSample {
         var record = try await refreshedRecord(stats)
-        if let vcpus = stats.vcpuCurrent { record.currentVCPUs = vcpus }
+        var extraNotes: [String] = []
+        if let plugged = stats.vcpuCurrent { record.vcpus.observe(plugged: plugged) }
+        if stats.state == .running, record.vcpus.recheckDue(at: now, interval: options.guestVCPURecheckInterval) {
+            do {
+                let online = try await connection.guestVCPUCount(uuid: stats.uuid, agentTimeout: options.agentTimeout)
+                record.vcpus.guestOnline(online, at: now)
+            } catch {
+                if error.connectionLost || error.isNoDomain { throw error }
+                // Keep the count Ballast set; ask again after the next interval, not every tick.
+                record.vcpus.guest?.checkedAt = now
+                extraNotes.append("guest vCPU count not re-read (\(error)); planning with the \(record.vcpus.effective) online vCPUs Ballast set")
+            }
+        }
         if stats.state == .running, !record.statsPeriodSet, record.hasBalloon {
             record.statsPeriodSet = true
             do {
@@ -122,7 +138,6 @@ public actor LibvirtBackend: Backend {
                 logger.notice("domain '\(stats.name)': could not set the balloon statistics period: \(error)")
             }
         }
-        var extraNotes: [String] = []
         var cgroup: CgroupSample?
         switch layout {
         case .failure(let error):
@@ -148,7 +163,9 @@ public actor LibvirtBackend: Backend {
         }
         if let error = record.definitionError { extraNotes.append(error) }
         records[stats.uuid] = record
-        return VMSampleAssembler.assemble(stats: stats, spec: record.spec, hasBalloonDevice: record.hasBalloon,
+        var effective = stats
+        if stats.vcpuCurrent != nil { effective.vcpuCurrent = record.vcpus.effective }
+        return VMSampleAssembler.assemble(stats: effective, spec: record.spec, hasBalloonDevice: record.hasBalloon,
                                           cgroup: cgroup, extraNotes: extraNotes)
     }
 
@@ -184,14 +201,15 @@ public actor LibvirtBackend: Backend {
             for warning in uniqueWarnings { logger.warning("\(warning)") }
         }
         let sameRun = previous?.id == stats.id
+        let beforeReconnect = vcpusBeforeReconnect.removeValue(forKey: stats.uuid)
         return DomainRecord(
             id: stats.id, name: stats.name, definition: definition, definitionError: definitionError,
             spec: built.spec, warnings: uniqueWarnings, fetchedAtSample: sampleCount,
             cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
             statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
-            currentVCPUs: stats.vcpuCurrent ?? built.spec.maxVCPUs,
-            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true),
-            vcpuUnplugFailure: sameRun ? previous?.vcpuUnplugFailure : nil
+            vcpus: DomainVCPUs.forRun(id: stats.id, plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs,
+                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
+            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true)
         )
     }
 
@@ -218,6 +236,9 @@ public actor LibvirtBackend: Backend {
             throw error
         }
         connected = true
+        // Definitions and cgroups are read afresh; what Ballast did to each domain's vCPUs is kept.
+        // (Merged: a sample that failed half-way after the last reconnect took over only some.)
+        vcpusBeforeReconnect.merge(records.mapValues { ($0.id, $0.vcpus) }) { _, newer in newer }
         records = [:]
         if reconnect.succeeded() {
             logger.notice("libvirt connection to \(uri) restored")

@@ -12,17 +12,27 @@ public struct LibvirtBackendOptions: Sendable {
     /// First and longest wait between reconnection attempts, seconds (doubling in between).
     public var reconnectInitialDelay: Double
     public var reconnectMaximumDelay: Double
+    /// Seconds libvirt may wait for a guest agent per agent command (libvirt's own default is
+    /// to wait forever, and every libvirt call of the backend waits behind it). A call takes
+    /// 20-120 ms on a TCG guest; 3 s leaves room for a loaded host and bounds a hung agent.
+    public var agentTimeout: Int32
+    /// For a domain whose vCPUs Ballast offlined through the guest agent, the guest's online
+    /// count is read again at most this often, seconds (catches the guest onlining them itself).
+    public var guestVCPURecheckInterval: Double
     /// Where /proc and /sys are read from ("/" on a real host).
     public var fileSystem: any KernelFileSystem
 
     public init(memoryStatsPeriod: Int32 = 2, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
                 reconnectInitialDelay: Double = 1, reconnectMaximumDelay: Double = 30,
+                agentTimeout: Int32 = 3, guestVCPURecheckInterval: Double = 30,
                 fileSystem: any KernelFileSystem = RootedFileSystem.host) {
         self.memoryStatsPeriod = memoryStatsPeriod
         self.xmlRefreshSamples = xmlRefreshSamples
         self.vcpuPeriod = vcpuPeriod
         self.reconnectInitialDelay = reconnectInitialDelay
         self.reconnectMaximumDelay = reconnectMaximumDelay
+        self.agentTimeout = agentTimeout
+        self.guestVCPURecheckInterval = guestVCPURecheckInterval
         self.fileSystem = fileSystem
     }
 }

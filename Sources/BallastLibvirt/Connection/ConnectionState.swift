@@ -47,6 +47,18 @@ final class ConnectionState {
         return error
     }
 
+    /// Bounds how long libvirt waits for the domain's guest agent, before an agent call.
+    /// libvirt's default is to block until the agent answers (the initial `guest-sync`
+    /// gives up after 5 s, the command itself never), and every call of this connection
+    /// waits behind it on this one thread. Drivers without the call (e.g. the test driver,
+    /// which has no agent either) are let through: their agent calls fail at once.
+    func boundAgentWait(_ domain: OpaquePointer, seconds: Int32, uuid: String) throws(LibvirtError) {
+        guard virDomainAgentSetResponseTimeout(domain, seconds, 0) < 0 else { return }
+        let error = failure("virDomainAgentSetResponseTimeout(\(uuid), \(seconds) s)")
+        if error.code == Int32(VIR_ERR_NO_SUPPORT.rawValue) { return }
+        throw error
+    }
+
     /// Runs `body` with the domain of `uuid` looked up on this connection and freed afterwards.
     func withDomain<T>(_ uuid: String, _ operation: String,
                        _ body: (OpaquePointer) throws(LibvirtError) -> T) throws(LibvirtError) -> T {

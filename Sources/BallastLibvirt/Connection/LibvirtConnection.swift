@@ -129,6 +129,36 @@ public final class LibvirtConnection: Sendable {
         }
     }
 
+    /// The number of vCPUs online inside the guest, read through the QEMU guest agent
+    /// (`virDomainGetVcpusFlags(VIR_DOMAIN_VCPU_GUEST)`). The agent's answer is awaited at
+    /// most `agentTimeout` seconds per agent command (see `ConnectionState.boundAgentWait`).
+    public func guestVCPUCount(uuid: String, agentTimeout: Int32) async throws(LibvirtError) -> Int {
+        let operation = "virDomainGetVcpusFlags(\(uuid), guest)"
+        return try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                try state.boundAgentWait(domain, seconds: agentTimeout, uuid: uuid)
+                let count = virDomainGetVcpusFlags(domain, UInt32(VIR_DOMAIN_VCPU_GUEST.rawValue))
+                if count < 0 { throw state.failure(operation) }
+                return Int(count)
+            }
+        }
+    }
+
+    /// Onlines or offlines vCPUs inside the guest through the QEMU guest agent
+    /// (`virDomainSetVcpusFlags(VIR_DOMAIN_VCPU_GUEST)`): the hypervisor's count stays,
+    /// an offline vCPU's thread uses no host CPU. `count` may not exceed the plugged vCPUs.
+    public func setGuestVCPUs(uuid: String, count: Int, agentTimeout: Int32) async throws(LibvirtError) {
+        let operation = "virDomainSetVcpusFlags(\(uuid), \(count), guest)"
+        try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                try state.boundAgentWait(domain, seconds: agentTimeout, uuid: uuid)
+                if virDomainSetVcpusFlags(domain, UInt32(clamping: count), UInt32(VIR_DOMAIN_VCPU_GUEST.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+
     /// Sets any of `cpu_shares`, `vcpu_quota`, `vcpu_period` (live) in one call.
     public func setScheduler(uuid: String, _ parameters: SchedulerParameters) async throws(LibvirtError) {
         let operation = "virDomainSetSchedulerParametersFlags(\(uuid), \(parameters.logText), live)"

@@ -86,7 +86,10 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
             return "permission denied; run Ballast as root or as a user allowed to manage the domains"
         case VIR_ERR_NO_CONNECT.rawValue, VIR_ERR_SYSTEM_ERROR.rawValue, VIR_ERR_RPC.rawValue:
             return "cannot reach libvirtd; check that it runs and that the URI is right (e.g. qemu:///system)"
-        case VIR_ERR_OPERATION_TIMEOUT.rawValue, VIR_ERR_AGENT_UNRESPONSIVE.rawValue:
+        case VIR_ERR_AGENT_UNRESPONSIVE.rawValue:
+            return "the QEMU guest agent in this guest is not running or did not answer in time; "
+                + "install and enable qemu-guest-agent in the guest (the domain needs an org.qemu.guest_agent.0 channel)"
+        case VIR_ERR_OPERATION_TIMEOUT.rawValue:
             return "the hypervisor did not answer in time; it is retried at a later tick"
         default:
             return "see libvirtd's log for details"

@@ -1,21 +1,23 @@
 import Foundation
 
 /// The part of a running daemon's `/v1/state` document (docs/observability.md) that the
-/// reaction test reads: the tick number and, per VM, what Ballast sampled, estimated and
-/// settled on. Decoded independently of BallastMetrics so the test checks the wire format.
+/// reaction and vCPU tests read: the tick number and, per VM, what Ballast sampled,
+/// estimated and settled on. Decoded independently of BallastMetrics so the test checks the wire format.
 struct DaemonState: Decodable, Sendable {
-    struct Memory: Decodable, Sendable {
+    /// An allocation or a demand: vCPUs only in allocations.
+    struct Resources: Decodable, Sendable {
         let memoryBytes: UInt64
+        let vcpus: Int?
     }
     struct Estimate: Decodable, Sendable {
-        let demand: Memory
+        let demand: Resources
         let guestUsedMemoryBytes: UInt64?
     }
     struct VM: Decodable, Sendable {
         let name: String
-        let current: Memory
+        let current: Resources
         let estimate: Estimate?
-        let governed: Memory?
+        let governed: Resources?
     }
 
     let tick: UInt64?

@@ -56,6 +56,15 @@ enum Virsh {
         return count
     }
 
+    /// The vCPUs online inside the guest, through its QEMU guest agent (`vcpucount --guest`).
+    static func guestVcpus(_ domain: String) async throws -> Int {
+        let output = try await run(["vcpucount", domain, "--guest"])
+        guard let count = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError.unexpectedOutput(command: "virsh vcpucount \(domain) --guest", detail: "not a number: \(output)")
+        }
+        return count
+    }
+
     /// Live scheduler parameters (cpu_shares, vcpu_quota, vcpu_period, ...).
     static func schedinfo(_ domain: String) async throws -> [String: String] {
         let output = try await run(["schedinfo", domain, "--live"])
