@@ -51,7 +51,7 @@ public struct Change: Sendable, Hashable, Codable {
 /// governor imposed ("... [clamped: memory: shrink limited per tick]"), put into
 /// words only when read, because the simulator applies hundreds of changes a
 /// tick and reads none of their reasons. Equal when the texts are equal.
-public struct ChangeReason: Sendable, Hashable, Codable {
+public struct ChangeReason: DeferredReason {
     enum Storage: Sendable {
         case text(String)
         case governed(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?)
@@ -90,23 +90,9 @@ public struct ChangeReason: Sendable, Hashable, Codable {
         }
     }
 
-    public static func == (lhs: ChangeReason, rhs: ChangeReason) -> Bool {
-        if case .text(let left) = lhs.storage, case .text(let right) = rhs.storage { return left == right }
-        return lhs.text == rhs.text
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(text)
-    }
-
-    /// Encoded as its text.
-    public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
+    public var literalText: String? {
+        if case .text(let text) = storage { return text }
+        return nil
     }
 }
 

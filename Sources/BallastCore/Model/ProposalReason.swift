@@ -3,7 +3,7 @@
 /// allocation changes need their reason in words (the decision log, `explain`,
 /// plugins), so formatting a thousand reasons a tick is work nobody reads.
 /// Equal when the texts are equal.
-public struct ProposalReason: Sendable, Hashable, Codable {
+public struct ProposalReason: DeferredReason {
     enum Storage: Sendable {
         case text(String)
         case fairShareShortfall(FairShareShortfall)
@@ -28,22 +28,8 @@ public struct ProposalReason: Sendable, Hashable, Codable {
         }
     }
 
-    public static func == (lhs: ProposalReason, rhs: ProposalReason) -> Bool {
-        if case .text(let left) = lhs.storage, case .text(let right) = rhs.storage { return left == right }
-        return lhs.text == rhs.text
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(text)
-    }
-
-    /// Encoded as its text.
-    public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
+    public var literalText: String? {
+        if case .text(let text) = storage { return text }
+        return nil
     }
 }
