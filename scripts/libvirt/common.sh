@@ -38,16 +38,15 @@ pid_alive() {
 
 # Defines and starts one idle 256 MiB guest per name and waits for each to boot.
 # The measurement scripts use them; guests are undefined with undefine_guests.
+ballast_guest_script="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../guest" && pwd)/guest.sh"
 boot_idle_guests() {
-  local guest n
-  guest="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../guest" && pwd)/guest.sh"
+  local guest="$ballast_guest_script" n
   for n in "$@"; do "$guest" define "$n" --memory 256 >/dev/null 2>&1; "$guest" start "$n" >/dev/null 2>&1; done
   for n in "$@"; do "$guest" wait-ready "$n" 120 >/dev/null 2>&1 || die "$n did not boot"; done
 }
 
 undefine_guests() {
-  local guest n
-  guest="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../guest" && pwd)/guest.sh"
+  local guest="$ballast_guest_script" n
   for n in "$@"; do "$guest" undefine "$n" >/dev/null 2>&1 || true; done
 }
 
