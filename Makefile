@@ -2,6 +2,12 @@
 SHELL := /bin/bash
 .PHONY: demo test build release deps test-deps plugins unit e2e bench clean-e2e
 
+# The public traces the simulator's tests read: ../shared/traces beside this checkout,
+# or else beside the repository it was cloned from (a clone in /tmp has no ../shared).
+BALLAST_TRACES ?= $(abspath $(firstword $(wildcard ../shared/traces) \
+  $(wildcard $(shell git config --get remote.origin.url 2>/dev/null)/../shared/traces)))
+export BALLAST_TRACES
+
 deps:
 	@bash scripts/install-deps.sh
 

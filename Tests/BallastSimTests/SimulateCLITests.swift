@@ -25,7 +25,7 @@ import Testing
     @Test func jsonHasTheDocumentedShape() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary),
                      "build the executable first: swift build --product ballast")
-        let result = try Self.run(["simulate", "--trace", "../shared/traces/google-2011-gcd", "--vms", "12",
+        let result = try Self.run(["simulate", "--trace", TestPaths.gcd, "--vms", "12",
                                    "--overcommit", "3", "--tick", "60", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -47,7 +47,7 @@ import Testing
 
     @Test func sweepAddsDensity() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
-        let result = try Self.run(["simulate", "--trace", "../shared/traces/google-2011-gcd", "--vms", "8",
+        let result = try Self.run(["simulate", "--trace", TestPaths.gcd, "--vms", "8",
                                    "--policy", "static,oracle", "--tick", "300", "--sweep-overcommit", "1:2:0.5", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

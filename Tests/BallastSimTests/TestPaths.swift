@@ -1,7 +1,7 @@
 import Foundation
 
 /// Paths the tests read: the repository root (found from this file's path),
-/// the shared public traces beside it, and this target's fixtures.
+/// the shared public traces, and this target's fixtures.
 enum TestPaths {
     static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
@@ -9,7 +9,15 @@ enum TestPaths {
         return url.path
     }()
 
-    static let traces = (repositoryRoot as NSString).appendingPathComponent("../shared/traces")
+    /// `$BALLAST_TRACES` when set (`make test` sets it for a clone with no `../shared`
+    /// beside it: the traces beside the repository it was cloned from), else
+    /// `../shared/traces` beside the repository.
+    static let traces: String = {
+        if let directory = ProcessInfo.processInfo.environment["BALLAST_TRACES"], !directory.isEmpty {
+            return directory
+        }
+        return (repositoryRoot as NSString).appendingPathComponent("../shared/traces")
+    }()
     static let gcd = (traces as NSString).appendingPathComponent("google-2011-gcd")
     static let planetlab = (traces as NSString).appendingPathComponent("planetlab-20110303")
     static let bitbrains = (traces as NSString).appendingPathComponent("bitbrains-rnd-sample")
