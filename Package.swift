@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "BallastSimTests", dependencies: ["BallastSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt"]),
-        .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
+        .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins", "BallastDaemon"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses

@@ -85,7 +85,7 @@ public struct DaemonRunner: Sendable {
         }
         let plugins = PluginChain(events: events, logger: logger)
         let overriding = OverridingBackend(backend, overrides: config.vmOverrides)
-        let engine = BalancerEngine(backend: overriding, stages: await stages(for: config, plugins: plugins),
+        let engine = BalancerEngine(backend: overriding, plugins: await plugins.stages(for: config.plugins),
                                     settings: config.balancer)
         var observers: [any TickObserver] = [
             MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
@@ -96,12 +96,11 @@ public struct DaemonRunner: Sendable {
         var reload: DaemonLoop.Reload?
         if request.configPath != nil {
             let request = self.request
-            let runner = self
             reload = { () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError> in
                 do throws(ConfigError) {
                     let fresh = try request.loadConfig()
                     overriding.replaceOverrides(fresh.vmOverrides)
-                    return .success((fresh.balancer, await runner.stages(for: fresh, plugins: plugins)))
+                    return .success((fresh.balancer, await plugins.stages(for: fresh.plugins)))
                 } catch {
                     return .failure(error)
                 }
@@ -125,10 +124,5 @@ public struct DaemonRunner: Sendable {
     /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
     func makeObservability(_ config: BallastConfig) -> ObservabilityState {
         ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
-    }
-
-    /// The policy chain: the built-in fair share first, then the configured plugins in order.
-    func stages(for config: BallastConfig, plugins: PluginChain) async -> [any PolicyStage] {
-        [FairShareStage(settings: config.balancer.allocator)] + (await plugins.stages(for: config.plugins))
     }
 }

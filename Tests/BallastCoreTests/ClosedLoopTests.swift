@@ -60,11 +60,11 @@ struct LoopHost {
     mutating func apply(_ changes: [Change]) {
         for change in changes {
             guard let index = indexOf(change.vm) else { continue }
-            switch change.kind {
-            case .memory: guests[index].allocation.memory = UInt64(change.to)
-            case .cpuQuota: guests[index].allocation.cpu = Int(change.to)
-            case .vcpus: guests[index].allocation.vcpus = Int(change.to)
-            case .cpuWeight: guests[index].allocation.cpuWeight = UInt32(change.to)
+            switch change.adjustment {
+            case .memory(_, let to): guests[index].allocation.memory = to
+            case .cpuQuota(_, let to): guests[index].allocation.cpu = to
+            case .vcpus(_, let to): guests[index].allocation.vcpus = to
+            case .cpuWeight(_, let to): guests[index].allocation.cpuWeight = to
             }
         }
     }
@@ -88,12 +88,10 @@ struct ClosedLoopTests {
         var host = host
         var settings = BalancerSettings(interval: dt, hostReserve: .zero)
         settings.governor.vcpuCooldown = 0
-        var state = BalancerState(settings: settings)
-        let stage = FairShareStage(settings: settings.allocator)
+        var core = TickCore(settings: settings)
         var changes: [Int] = []
         for _ in 0..<ticks {
-            let snapshot = state.prepare(host.sample(dt: dt))
-            let decision = state.govern(snapshot, proposal: stage.propose(snapshot))
+            let decision = core.decide(host.sample(dt: dt)).decision
             host.apply(decision.changes)
             changes.append(decision.changes.count)
         }

@@ -44,7 +44,7 @@ struct FairShareStageTests {
         #expect(proposal.entries[0].allocation.cpu == 5200)
         #expect(proposal.entries[0].allocation.vcpus == 6)
         #expect(proposal.entries[1].allocation.vcpus == 2)   // 100 millicores, but at least minVCPUs
-        #expect(proposal.entries[0].allocation.cpuWeight == 1024)
+        #expect(proposal.entries[0].allocation.cpuWeight == .standard)
     }
 
     @Test func memoryLeftAloneWithoutBalloonStatsAndCountedAtCurrentSize() {

@@ -12,7 +12,7 @@ enum Fixture {
 
     static func spec(cpuCeiling: Int = 8000, memoryCeiling: UInt64 = 16 << 30, shares: UInt32 = 1024,
                      memoryFloor: UInt64 = 0, maxVCPUs: Int = 8, hotplug: Bool = false) -> VMSpec {
-        VMSpec(cpuShares: shares, memoryShares: shares, floor: ResourceVector(cpu: 0, memory: memoryFloor),
+        VMSpec(cpuShares: CPUWeight(clamping: shares), memoryShares: shares, floor: ResourceVector(cpu: 0, memory: memoryFloor),
                ceiling: ResourceVector(cpu: cpuCeiling, memory: memoryCeiling), maxVCPUs: maxVCPUs,
                vcpuHotplug: hotplug)
     }
@@ -35,7 +35,7 @@ enum Fixture {
         VMView(id: id(n), name: "vm-\(n)", spec: spec, current: current, estimate: estimate, hasBalloonStats: balloon)
     }
 
-    static func allocation(memory: UInt64, cpu: Int = 2000, vcpus: Int = 2, weight: UInt32 = 1024) -> VMAllocation {
+    static func allocation(memory: UInt64, cpu: Int = 2000, vcpus: Int = 2, weight: CPUWeight = .standard) -> VMAllocation {
         VMAllocation(memory: memory, cpu: cpu, vcpus: vcpus, cpuWeight: weight)
     }
 

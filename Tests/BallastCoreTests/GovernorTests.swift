@@ -48,7 +48,7 @@ struct GovernorTests {
         let (grown, changes, _) = Self.one(current: Fixture.allocation(memory: 4 << 30),
                                            proposed: Fixture.allocation(memory: 12 << 30), governor: &governor)
         #expect(grown.final.memory == 12 << 30)
-        #expect(changes.first { $0.kind == .memory }?.to == Int64(12 << 30))
+        #expect(changes.first { $0.kind == .memory }?.adjustment == .memory(from: 4 << 30, to: 12 << 30))
     }
 
     @Test func ceilingHolds() {
@@ -120,7 +120,7 @@ struct GovernorTests {
         proposed.vcpus = 4
         let (first, changes, _) = Self.one(current: current, proposed: proposed, spec: spec, governor: &governor, time: 100)
         #expect(first.final.vcpus == 4)
-        #expect(changes.contains { $0.kind == .vcpus && $0.to == 4 })
+        #expect(changes.contains { $0.adjustment == .vcpus(from: 2, to: 4) })
         var now = current
         now.vcpus = 4
         proposed.vcpus = 6
@@ -148,24 +148,26 @@ struct GovernorTests {
 
     @Test func quotaAndWeightChangesCarryReasons() {
         var governor = Governor()
-        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000, weight: 1024)
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000)
         var proposed = current
         proposed.cpu = 20        // below the minimum quota
-        proposed.cpuWeight = 0   // below libvirt's range
+        proposed.cpuWeight = CPUWeight(clamping: 0)   // the lowest weight libvirt takes
         let (vm, changes, _) = Self.one(current: current, proposed: proposed, governor: &governor)
         #expect(vm.final.cpu == 100)
-        #expect(vm.final.cpuWeight == 2)
+        #expect(vm.final.cpuWeight.value == 2)
         let quota = changes.first { $0.kind == .cpuQuota }
-        #expect(quota?.to == 100)
+        #expect(quota?.adjustment == .cpuQuota(from: 2000, to: 100))
         #expect(quota?.reason.contains(GovernorClamp.cpuMinimum) == true)
-        #expect(changes.first { $0.kind == .cpuWeight }?.reason.contains(GovernorClamp.cpuWeightBounds) == true)
+        let weight = changes.first { $0.kind == .cpuWeight }
+        #expect(weight?.adjustment == .cpuWeight(from: .standard, to: CPUWeight(clamping: 2)))
+        #expect(weight?.reason == "test")
     }
 
     /// Reasons are put into words only when read, and read exactly as before:
     /// the stage's reason, then the clamps in the order the rules ran, then the floor.
     @Test func changeReasonsSpellOutTheClampsInOrder() {
         var governor = Governor()
-        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000, weight: 1024)
+        let current = Fixture.allocation(memory: 4 << 30, cpu: 2000)
         var proposed = current
         proposed.memory = 512 << 20   // below the shrink step and the floor
         proposed.cpu = 20_000          // above the 8-core ceiling
@@ -178,8 +180,7 @@ struct GovernorTests {
         #expect(quota?.reason == "test [clamped: \(GovernorClamp.cpuCeiling)]")
         // Equal to the same change built from text, and encoded as text.
         if let memory {
-            let spelled = Change(vm: memory.vm, vmName: memory.vmName, kind: .memory, from: memory.from, to: memory.to,
-                                 reason: memory.reason)
+            let spelled = Change(vm: memory.vm, vmName: memory.vmName, memory.adjustment, reason: memory.reason)
             #expect(spelled == memory)
         }
     }
@@ -235,9 +236,9 @@ struct GovernorTests {
             }
             for change in changes {
                 #expect(!change.reason.isEmpty)
-                if change.kind == .memory {
-                    let delta = abs(change.to - change.from)
-                    #expect(delta >= Int64(16 << 20) || current < min(floor, 32 << 30))
+                if case .memory(let from, let to) = change.adjustment {
+                    let delta = from > to ? from - to : to - from
+                    #expect(delta >= 16 << 20 || current < min(floor, 32 << 30))
                 }
             }
         }

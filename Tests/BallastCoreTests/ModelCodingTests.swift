@@ -8,7 +8,7 @@ import Testing
 @Suite("Model coding")
 struct ModelCodingTests {
     static let id = VMID("00000000-0000-4000-8000-000000000001")
-    static let allocation = VMAllocation(memory: 1 << 30, cpu: 500, vcpus: 2, cpuWeight: 1024)
+    static let allocation = VMAllocation(memory: 1 << 30, cpu: 500, vcpus: 2, cpuWeight: .standard)
 
     static func object(_ value: some Encodable) throws -> [String: Any] {
         let data = try JSONEncoder().encode(value)
@@ -18,7 +18,7 @@ struct ModelCodingTests {
     @Test func aGovernedChangeEncodesItsReasonInWords() throws {
         let reason = ChangeReason(base: ProposalReason("fair share: demand met"),
                                   clamps: [.memoryShrinkStep, .memoryFloor], floor: 256 << 20)
-        let change = Change(vm: Self.id, vmName: "web", kind: .memory, from: 2 << 30, to: 1 << 30,
+        let change = Change(vm: Self.id, vmName: "web", .memory(from: 2 << 30, to: 1 << 30),
                             deferredReason: reason)
         let object = try Self.object(change)
         #expect(Set(object.keys) == ["vm", "vmName", "kind", "from", "to", "reason"])

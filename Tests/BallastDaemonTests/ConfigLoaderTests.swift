@@ -151,14 +151,14 @@ struct ConfigLoaderTests {
     @Test("overrides match by UUID, exact name and glob; later ones win")
     func overrides() {
         var glob = VMOverride(pattern: "web-*")
-        glob.cpuShares = 2048
+        glob.cpuShares = CPUWeight(clamping: 2048)
         var exact = VMOverride(pattern: "web-1")
-        exact.cpuShares = 4096
+        exact.cpuShares = CPUWeight(clamping: 4096)
         let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(2)), maxVCPUs: 2)
         let applied = [glob, exact].reduce(spec) { s, o in
             o.matches(id: VMID("AA"), name: "web-1") ? o.apply(to: s) : s
         }
-        #expect(applied.cpuShares == 4096)
+        #expect(applied.cpuShares.value == 4096)
         #expect(VMOverride(pattern: "aa").matches(id: VMID("AA"), name: "x"))
         #expect(!glob.matches(id: VMID("b"), name: "db-1"))
         #expect(Glob.matches(pattern: "vm-[ab]?-ü*", text: "vm-a1-über"))

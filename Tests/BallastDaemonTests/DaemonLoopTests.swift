@@ -33,7 +33,7 @@ final class RecordingBackend: Backend {
         let vms = ["a", "b"].map { name in
             VMSample(
                 id: VMID("00000000-0000-4000-8000-00000000000\(name == "a" ? 1 : 2)"), name: name, state: .running,
-                spec: spec, current: VMAllocation(memory: .gibibytes(4), cpu: 2000, vcpus: 2, cpuWeight: 1024),
+                spec: spec, current: VMAllocation(memory: .gibibytes(4), cpu: 2000, vcpus: 2, cpuWeight: .standard),
                 cpu: CPUCounters(usageNanos: UInt64(count) * 1_000_000_000),
                 memory: MemoryCounters(balloon: BalloonStats(available: .gibibytes(4), unused: .gibibytes(3))))
         }
@@ -68,7 +68,7 @@ struct DaemonLoopTests {
     func makeLoop(backend: RecordingBackend, observer: CountingObserver, pacing: LoopPacing,
                   control: DaemonControl = DaemonControl(), settings: BalancerSettings = BalancerSettings(interval: 0.05),
                   reload: DaemonLoop.Reload? = nil) -> DaemonLoop {
-        let engine = BalancerEngine(backend: backend, stages: [FairShareStage()], settings: settings)
+        let engine = BalancerEngine(backend: backend, plugins: [], settings: settings)
         return DaemonLoop(engine: engine, control: control, observers: [observer], pacing: pacing,
                           reload: reload, logger: Logger(label: "test"))
     }
@@ -129,10 +129,10 @@ struct DaemonLoopTests {
             if attempt == 1 {
                 return .failure(ConfigError(issues: [ConfigIssue(file: "x", line: 1, key: "interval", message: "bad")]))
             }
-            return .success((BalancerSettings(interval: 0.07), [FairShareStage()]))
+            return .success((BalancerSettings(interval: 0.07), []))
         }
         let backend = RecordingBackend()
-        let engine = BalancerEngine(backend: backend, stages: [FairShareStage()], settings: BalancerSettings(interval: 0.05))
+        let engine = BalancerEngine(backend: backend, plugins: [], settings: BalancerSettings(interval: 0.05))
         let loop = DaemonLoop(engine: engine, control: control, observers: [], pacing: LoopPacing(),
                               reload: reload, logger: Logger(label: "test"))
         let task = Task { await loop.run() }

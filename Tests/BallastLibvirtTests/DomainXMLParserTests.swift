@@ -30,7 +30,7 @@ struct DomainXMLParserTests {
         #expect(definition.maxVCPUs == 4)
         #expect(definition.currentVCPUs == 2)
         #expect(definition.vcpuHotplug)
-        #expect(definition.cpuShares == 2048)
+        #expect(definition.cpuShares?.value == 2048)
         #expect(definition.minGuarantee == 128 << 20)
         #expect(definition.hasBalloon)
         #expect(definition.metadata == nil)
@@ -39,7 +39,7 @@ struct DomainXMLParserTests {
         #expect(specWarnings.isEmpty)
         #expect(spec.ceiling == ResourceVector(cpu: 4000, memory: 1 << 30))
         #expect(spec.floor == ResourceVector(cpu: 0, memory: 128 << 20))
-        #expect(spec.cpuShares == 2048)
+        #expect(spec.cpuShares.value == 2048)
         #expect(spec.maxVCPUs == 4)
         #expect(spec.vcpuHotplug)
         #expect(!spec.optOut)
@@ -69,7 +69,7 @@ struct DomainXMLParserTests {
         #expect(warnings.isEmpty)
         let (spec, specWarnings) = DomainPolicy.spec(definition, fallbackMemory: nil, fallbackVCPUs: nil)
         #expect(specWarnings.isEmpty)
-        #expect(spec.cpuShares == 4096)
+        #expect(spec.cpuShares.value == 4096)
         #expect(spec.memoryShares == 512)
         #expect(spec.reservation == ResourceVector(cpu: 500, memory: 268_435_456))
         #expect(spec.cpuLimit == 3000)
@@ -87,7 +87,7 @@ struct DomainXMLParserTests {
         """
         let (definition, warnings) = try DomainXMLParser.parse(Self.domain(metadata: metadata), domainName: "web-1")
         #expect(warnings.isEmpty)
-        #expect(definition.metadata?.cpuShares == 512)
+        #expect(definition.metadata?.cpuShares?.value == 512)
         #expect(definition.metadata?.optOut == true)
         // Another prefix for the same namespace is the same element.
         let other = "<b:policy xmlns:b='https://ballast.dev/xmlns/policy/1'><opt-out/></b:policy>"
@@ -114,7 +114,7 @@ struct DomainXMLParserTests {
         #expect(warnings.contains { $0.contains("unknown attribute 'colour'") })
         #expect(warnings.contains { $0.contains("unknown element <turbo>") })
         let (spec, specWarnings) = DomainPolicy.spec(definition, fallbackMemory: nil, fallbackVCPUs: nil)
-        #expect(spec.cpuShares == 2048) // the XML's <shares>, since the metadata's was bad
+        #expect(spec.cpuShares.value == 2048) // the XML's <shares>, since the metadata's was bad
         #expect(spec.memoryShares == VMSpec.defaultShares)
         #expect(spec.memoryLimit == nil)
         #expect(spec.ceiling.memory == 1 << 30) // metadata may not raise the ceiling

@@ -36,11 +36,11 @@ struct LibvirtBackendTestDriverTests {
         let backend = LibvirtBackend(uri: "test:///default")
         let snapshot = try await backend.sample()
         let vm = try #require(snapshot.vms.first { $0.name == "test" })
-        let half = Int64(vm.spec.ceiling.memory / 2)
+        let half = vm.spec.ceiling.memory / 2
         let changes = [
-            Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(vm.current.memory), to: half, reason: "test"),
-            Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: 1024, to: 2048, reason: "test"),
-            Change(vm: VMID("00000000-0000-0000-0000-000000000009"), vmName: "ghost", kind: .memory, from: 1, to: 2,
+            Change(vm: vm.id, vmName: vm.name, .memory(from: vm.current.memory, to: half), reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, .cpuWeight(from: .standard, to: CPUWeight(clamping: 2048)), reason: "test"),
+            Change(vm: VMID("00000000-0000-0000-0000-000000000009"), vmName: "ghost", .memory(from: 1, to: 2),
                    reason: "test"),
         ]
         let applied = await backend.apply(changes)
@@ -57,9 +57,9 @@ struct LibvirtBackendTestDriverTests {
         }
         #expect(why.contains("ghost"))
         let after = try await backend.sample()
-        #expect(after.vms.first { $0.id == vm.id }?.current.memory == UInt64(half))
-        _ = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .memory, from: half,
-                                        to: Int64(vm.current.memory), reason: "restore")])
+        #expect(after.vms.first { $0.id == vm.id }?.current.memory == half)
+        _ = await backend.apply([Change(vm: vm.id, vmName: vm.name, .memory(from: half, to: vm.current.memory),
+                                        reason: "restore")])
         await backend.close()
     }
 
@@ -68,15 +68,17 @@ struct LibvirtBackendTestDriverTests {
         let vm = try #require(try await backend.sample().vms.first { $0.name == HotplugTestNode.name })
         #expect(vm.current.vcpus == 1)
         #expect(vm.spec.vcpuHotplug)
-        let up = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "busy")])
+        let up = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "busy")])
         #expect(up.first?.outcome == .applied)
-        #expect(up.first?.change.reason == "busy; added 1 by ACPI hot-plug")
+        #expect(up.first?.change.reason == "busy")
+        #expect(up.first?.how == "added 1 by ACPI hot-plug")
+        #expect(up.first?.explanation == "busy; added 1 by ACPI hot-plug")
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)
 
         // The test driver has no guest agent: lowering falls back to ACPI unplug and says why.
-        let down = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 2, to: 1, reason: "idle")])
+        let down = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 2, to: 1), reason: "idle")])
         #expect(down.first?.outcome == .applied)
-        let reason = down.first?.change.reason ?? ""
+        let reason = down.first?.explanation ?? ""
         #expect(reason.hasPrefix("idle; removed by ACPI unplug (the guest agent did not do it: "), "\(reason)")
         #expect(reason.contains("unsupported flags"), "\(reason)")
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)

@@ -46,10 +46,10 @@ struct RealGuestTests {
 
         // Actuators.
         let changes = [
-            Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(vm.current.memory), to: 192 << 20, reason: "test"),
-            Change(vm: vm.id, vmName: vm.name, kind: .cpuQuota, from: Int64(vm.current.cpu), to: 500, reason: "test"),
-            Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: Int64(vm.current.cpuWeight), to: 512, reason: "test"),
-            Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, .memory(from: vm.current.memory, to: 192 << 20), reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, .cpuQuota(from: vm.current.cpu, to: 500), reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, .cpuWeight(from: vm.current.cpuWeight, to: CPUWeight(clamping: 512)), reason: "test"),
+            Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "test"),
         ]
         let applied = await backend.apply(changes)
         for result in applied { #expect(result.outcome == .applied, "\(result.change.kind): \(result.outcome)") }
@@ -62,7 +62,7 @@ struct RealGuestTests {
         #expect(after.current.memory == 192 << 20)
         #expect(after.current.vcpus == 2)
         #expect(after.current.cpu == 500)
-        #expect(after.current.cpuWeight == 512)
+        #expect(after.current.cpuWeight.value == 512)
         let scheduler = try await connection.schedulerParameters(uuid: vm.id.uuid)
         #expect(scheduler.vcpuQuota == 25_000) // 500 m over 2 vCPUs at a 100 ms period
         #expect(scheduler.vcpuPeriod == 100_000)
@@ -82,15 +82,15 @@ struct RealGuestTests {
         // Lowering goes through the guest agent: the guest offlines a vCPU, the hypervisor keeps 2.
         let uuid = vm.id.uuid
         try await waitForGuestAgent(connection, uuid: uuid)
-        let lower = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 2, to: 1, reason: "test")])
+        let lower = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 2, to: 1), reason: "test")])
         #expect(lower.first?.outcome == .applied)
-        #expect(lower.first?.change.reason == "test; offlined in the guest through the guest agent")
+        #expect(lower.first?.explanation == "test; offlined in the guest through the guest agent")
         #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 1)
         #expect(try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent == 2)
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
         // Raising onlines it again through the agent, no hot-plug.
-        let raise = await backend.apply([Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: 1, to: 2, reason: "test")])
-        #expect(raise.first?.change.reason == "test; onlined 1 in the guest through the guest agent")
+        let raise = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "test")])
+        #expect(raise.first?.explanation == "test; onlined 1 in the guest through the guest agent")
         #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)
 
@@ -115,7 +115,7 @@ extension RealGuestTests {
         try await connection.connect()
         let uuid = try #require(try await connection.listDomains().first { $0.name == guest.name }?.uuid)
         try await waitForGuestAgent(connection, uuid: uuid)
-        let changer = VCPUChanger(control: connection, uuid: uuid, name: guest.name, agentTimeout: 3)
+        let changer = VCPUActuator(control: connection, uuid: uuid, name: guest.name, agentTimeout: 3)
         func plugged() async throws -> Int? { try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent }
 
         var vcpus = DomainVCPUs(plugged: 1)

@@ -68,7 +68,7 @@ struct StatsParsingTests {
                                   notes: ["cgroup note"])
         let sample = VMSampleAssembler.assemble(stats: stats, spec: spec, hasBalloonDevice: true, cgroup: cgroup)
         #expect(sample.id == VMID("ab"))
-        #expect(sample.current == VMAllocation(memory: 512 << 20, cpu: 1000, vcpus: 2, cpuWeight: 2048))
+        #expect(sample.current == VMAllocation(memory: 512 << 20, cpu: 1000, vcpus: 2, cpuWeight: CPUWeight(clamping: 2048)))
         #expect(sample.cpu?.usageNanos == 12_000_000_000) // libvirt's cpu.time wins over the cgroup
         #expect(sample.cpu?.throttledPeriods == 4)
         #expect(sample.cpu?.runDelayNanos == 3_500)

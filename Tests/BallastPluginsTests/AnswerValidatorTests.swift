@@ -29,7 +29,7 @@ struct AnswerValidatorTests {
         let result = try JSONParser.parse(text)
         let answer = try AnswerValidator.validate(result, snapshot: snapshot).get()
         #expect(answer.accepted.count == 1)
-        #expect(answer.accepted[VMID(id(0))]?.cpuWeight == 2048)
+        #expect(answer.accepted[VMID(id(0))]?.cpuWeight?.value == 2048)
         let reasons = answer.rejected.map(\.reason)
         #expect(answer.rejected.count == 12)
         for fragment in ["unknown VM id", "negative", "NaN", "too large", "not an integer", "duplicate",

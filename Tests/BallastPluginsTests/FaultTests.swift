@@ -113,7 +113,7 @@ struct FaultTests {
         try await stage.start()
         let result = await timedDecide(stage)
         #expect(result.error == nil, "\(String(describing: result.error))")
-        #expect(result.proposal?.entries[0].allocation.cpuWeight == 2048)
+        #expect(result.proposal?.entries[0].allocation.cpuWeight.value == 2048)
         for _ in 0..<100 where !sink.logLines.contains(where: { $0.hasPrefix("flood line") }) {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -129,7 +129,7 @@ struct FaultTests {
         try await stage.start()
         let result = await timedDecide(stage)
         let proposal = try #require(result.proposal, "\(String(describing: result.error))")
-        #expect(proposal.entries[0].allocation.cpuWeight == 2048)
+        #expect(proposal.entries[0].allocation.cpuWeight.value == 2048)
         #expect(proposal.entries[0].stage == "bad-bad-entries")
         #expect(proposal.entries[1...].allSatisfy { $0.stage == "current" })
         let rejections = await stage.lastRejections

@@ -20,7 +20,7 @@ struct SchemaTests {
         }
         #expect(try Repo.schemaProblems("decide.request", lines: lines) == nil)
 
-        let change = Change(vm: VMID(SyntheticSnapshot.uuid(1)), vmName: "vm \"1\"", kind: .cpuQuota, from: 2000, to: 1500, reason: "r")
+        let change = Change(vm: VMID(SyntheticSnapshot.uuid(1)), vmName: "vm \"1\"", .cpuQuota(from: 2000, to: 1500), reason: "r")
         let observe = MessageEncoder.notification(method: "observe", params: MessageEncoder.observeParams(tick: 9, applied: [
             AppliedChange(change: change, outcome: .applied), AppliedChange(change: change, outcome: .failed("libvirt said no")),
         ]))

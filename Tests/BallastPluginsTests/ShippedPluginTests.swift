@@ -23,7 +23,7 @@ struct ShippedPluginTests {
         snapshot.vms[1].estimate.demand.memory = snapshot.vms[1].current.memory + .gibibytes(1)
         let proposal = try await stage.decide(snapshot, previous: .keepCurrent(snapshot))
         #expect(proposal.entries[1].stage == "priority")
-        #expect(proposal.entries[1].allocation.cpuWeight == 4096)
+        #expect(proposal.entries[1].allocation.cpuWeight.value == 4096)
         #expect(proposal.entries[1].allocation.memory == snapshot.vms[1].estimate.demand.memory)
         #expect(proposal.entries[3].stage == "priority")
         #expect(proposal.entries[0].stage == "current")
@@ -44,7 +44,7 @@ struct ShippedPluginTests {
             if check {
                 #expect(entry.allocation.cpu == snapshot.vms[2].current.cpu / 2)
             } else {
-                #expect(entry.allocation.cpuWeight == 4096)
+                #expect(entry.allocation.cpuWeight.value == 4096)
             }
             #expect(proposal.entries[1].stage == "current")
             await stage.shutdown()
@@ -95,8 +95,8 @@ struct ShippedPluginTests {
         try await priority.start()
         let first = try await night.decide(snapshot, previous: .keepCurrent(snapshot))
         let second = try await priority.decide(snapshot, previous: first)
-        #expect(first.entries[2].allocation.cpuWeight == 4096)
-        #expect(second.entries[2].allocation.cpuWeight == 8192)
+        #expect(first.entries[2].allocation.cpuWeight.value == 4096)
+        #expect(second.entries[2].allocation.cpuWeight.value == 8192)
         #expect(second.entries[2].stage == "priority")
         await night.shutdown()
         await priority.shutdown()

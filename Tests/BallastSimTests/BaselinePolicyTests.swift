@@ -12,7 +12,7 @@ import Testing
                    shares: UInt32 = 1024) -> VMSample {
         VMSample(id: VMID(StableHash.uuid(for: name)), name: name, state: .running,
                  spec: VMSpec(memoryShares: shares, ceiling: ResourceVector(cpu: 2000, memory: ceiling), maxVCPUs: 2),
-                 current: VMAllocation(memory: UInt64(current), cpu: 2000, vcpus: 2, cpuWeight: 1024),
+                 current: VMAllocation(memory: UInt64(current), cpu: 2000, vcpus: 2, cpuWeight: .standard),
                  cpu: CPUCounters(usageNanos: 0),
                  memory: MemoryCounters(balloon: BalloonStats(available: UInt64(current), unused: UInt64(unused))))
     }

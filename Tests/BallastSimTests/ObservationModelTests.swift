@@ -60,7 +60,7 @@ import Testing
     @Test func cfsModeIgnoresQuotaAndSharesByWeight() throws {
         var shared = host(cpus: 3, model: .cfs, vms: 2)
         var heavy = shared.allocations[0]
-        heavy.cpuWeight = 2048
+        heavy.cpuWeight = CPUWeight(clamping: 2048)
         heavy.cpu = 100
         shared.apply(heavy, at: 0)
         shared.step(cpuDemand: [4000, 4000], memoryDemand: [gib, gib], seconds: 1)

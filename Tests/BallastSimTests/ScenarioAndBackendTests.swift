@@ -40,10 +40,10 @@ import Testing
         #expect(first.host.time == 2)
         #expect(first.vms.count == 8)
         let vm = first.vms[0]
-        let change = Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(vm.current.memory),
-                            to: Int64(ByteUnits.gibibyte), reason: "test")
-        let bogus = Change(vm: VMID("00000000-0000-0000-0000-000000000000"), vmName: "ghost", kind: .memory,
-                           from: 0, to: 1, reason: "test")
+        let change = Change(vm: vm.id, vmName: vm.name, .memory(from: vm.current.memory, to: ByteUnits.gibibyte),
+                            reason: "test")
+        let bogus = Change(vm: VMID("00000000-0000-0000-0000-000000000000"), vmName: "ghost", .memory(from: 0, to: 1),
+                           reason: "test")
         let applied = await backend.apply([change, bogus])
         #expect(applied.map(\.outcome.label) == ["applied", "failed"])
         let second = try await backend.sample()

@@ -92,7 +92,7 @@ enum CoreWorkload {
             let used = (1 + g.next(6)) << 30
             return VMSample(
                 id: id(n), name: "vm-\(n)", state: .running, spec: spec,
-                current: VMAllocation(memory: 8 << 30, cpu: 2_000, vcpus: 4, cpuWeight: 1_024),
+                current: VMAllocation(memory: 8 << 30, cpu: 2_000, vcpus: 4, cpuWeight: .standard),
                 cpu: CPUCounters(usageNanos: 0, periods: 0, throttledPeriods: 0, throttledNanos: 0),
                 memory: MemoryCounters(rss: used, balloon: BalloonStats(
                     available: 8 << 30, usable: (8 << 30) - used, swapIn: 0, swapOut: 0, majorFaults: 0)))

@@ -60,10 +60,10 @@ enum MetricsFixture {
             VMSeries(id: VMID(uuid(index)), name: "instance-\(index)",
                      labels: PrometheusText.vmLabels(name: "instance-\(index)", uuid: uuid(index)),
                      demand: ResourceVector(cpu: 1250 + index % 700, memory: .mebibytes(UInt64(1024 + index % 4096))),
-                     allocation: VMAllocation(memory: .mebibytes(2048), cpu: 1500, vcpus: 2, cpuWeight: 1024),
+                     allocation: VMAllocation(memory: .mebibytes(2048), cpu: 1500, vcpus: 2, cpuWeight: .standard),
                      confidence: 0.8125,
                      current: VMAllocation(memory: .mebibytes(2048 + UInt64(index % 64)), cpu: 1500 + index % 300,
-                                           vcpus: 2, cpuWeight: 1024),
+                                           vcpus: 2, cpuWeight: .standard),
                      changes: changes)
         }
         let host = HostSeries(capacity: ResourceVector(cpu: 128_000, memory: .gibibytes(1024)),
@@ -84,7 +84,7 @@ enum MetricsFixture {
         let views = (0..<count).map { index in
             VMView(id: VMID(uuid(index)), name: "instance-\(index)",
                    spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(4)), maxVCPUs: 4),
-                   current: VMAllocation(memory: .gibibytes(2), cpu: 1500, vcpus: 2, cpuWeight: 1024),
+                   current: VMAllocation(memory: .gibibytes(2), cpu: 1500, vcpus: 2, cpuWeight: .standard),
                    estimate: DemandEstimate(demand: ResourceVector(cpu: 1200, memory: .gibibytes(1)),
                                             guestUsedMemory: .mebibytes(900), memoryActiveFraction: 0.5,
                                             confidence: 0.9, signals: []),

@@ -1,4 +1,4 @@
-/// The built-in first stage of the policy chain: weighted max-min fair share
+/// The built-in first stage of the policy chain (run by `TickCore.allocate`): weighted max-min fair share
 /// of the guest capacity (`FairShareAllocator`), turned into full per-VM
 /// allocations: CPU entitlement (applied as a quota), vCPUs for hot-plug VMs,
 /// CPU weight from shares, and memory for VMs whose guest reports balloon
@@ -9,7 +9,7 @@
 /// formatted only when the reason is read (a VM that does not change is never
 /// put into words); the others get a fixed text.
 /// `detailedReasons = false` uses fixed texts throughout (simulator scoring runs).
-public struct FairShareStage: PolicyStage {
+public struct FairShareStage: Sendable {
     public let name = "fair-share"
     public var settings: AllocatorSettings
     public var detailedReasons: Bool
@@ -19,10 +19,6 @@ public struct FairShareStage: PolicyStage {
         self.detailedReasons = detailedReasons
     }
 
-    public func decide(_ snapshot: TickSnapshot, previous: Proposal) async throws -> Proposal {
-        propose(snapshot)
-    }
-
     /// Fixed reasons, shared by every VM they apply to.
     public enum Reason {
         public static let demandMet = "fair share: demand met"
@@ -30,7 +26,7 @@ public struct FairShareStage: PolicyStage {
         public static let shortWithoutDetail = "fair share: host contended, less than demand"
     }
 
-    /// Synchronous core, used directly by the simulator's hot loop.
+    /// A proposal with fresh scratch memory (tests).
     public func propose(_ snapshot: TickSnapshot) -> Proposal {
         var workspace = Workspace()
         return propose(snapshot, reusing: &workspace)
@@ -61,7 +57,7 @@ public struct FairShareStage: PolicyStage {
             memoryWanted &+= max(reservation.memory, min(demand.memory, memoryCap))
             requests.append(AllocationRequest(
                 demand: demand, reservation: reservation, cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
-                cpuShares: vm.spec.cpuShares, memoryShares: vm.spec.memoryShares,
+                cpuShares: vm.spec.cpuShares.value, memoryShares: vm.spec.memoryShares,
                 memoryActiveFraction: vm.estimate.memoryActiveFraction))
         }
         let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings,

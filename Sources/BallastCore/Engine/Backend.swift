@@ -9,10 +9,11 @@ public protocol Backend: Sendable {
     func apply(_ changes: [Change]) async -> [AppliedChange]
 }
 
-/// A step of the policy chain: the built-in allocator, a plugin, a baseline
-/// policy in the simulator. Gets the snapshot and the previous stage's
+/// A stage of the policy chain after the built-in fair share (`TickCore.allocate`):
+/// a plugin, or a test double. Gets the snapshot and the previous stage's
 /// proposal and returns the whole next proposal (a plugin's partial answer is
-/// merged onto `previous` by its adapter with `Proposal.merging`).
+/// merged onto `previous` by its adapter with `Proposal.merging`). Asynchronous,
+/// because a plugin is another process.
 ///
 /// A stage that fails (throws) is skipped for that tick: the previous proposal stands.
 public protocol PolicyStage: Sendable {

@@ -19,7 +19,7 @@
 ///   `minCPUChange`;
 /// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
 ///   change per `vcpuCooldown` seconds per VM (snapshot time);
-/// - CPU weight: within libvirt's 2...262144.
+/// - CPU weight: as proposed (a `CPUWeight` is always within libvirt's range).
 ///
 /// Every change carries the proposing stage's reason plus the clamps that applied;
 /// `GovernedVM.clamps` lists them. Stateful only for hot-plug cool-downs (keyed by
@@ -167,8 +167,7 @@ public struct Governor: Sendable {
         }
         p.final.cpu = governCPU(vm, proposed: proposed.cpu, clamps: &p.clamps)
         p.final.vcpus = governVCPUs(vm, proposed: proposed.vcpus, time: time, clamps: &p.clamps)
-        p.final.cpuWeight = min(max(proposed.cpuWeight, 2), 262_144)
-        if p.final.cpuWeight != proposed.cpuWeight { p.clamps.insert(.cpuWeightBounds) }
+        p.final.cpuWeight = proposed.cpuWeight
         return p
     }
 
@@ -180,20 +179,20 @@ public struct Governor: Sendable {
             ChangeReason(base: p.reason, clamps: p.clamps.intersection(.of(kind)), floor: kind == .memory ? p.floor : nil)
         }
         if final.memory != current.memory {
-            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .memory, from: Int64(clamping: current.memory),
-                                  to: Int64(clamping: final.memory), deferredReason: reason(.memory)))
+            changes.append(Change(vm: vm.id, vmName: vm.name, .memory(from: current.memory, to: final.memory),
+                                  deferredReason: reason(.memory)))
         }
         if final.cpu != current.cpu {
-            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuQuota, from: Int64(current.cpu),
-                                  to: Int64(final.cpu), deferredReason: reason(.cpuQuota)))
+            changes.append(Change(vm: vm.id, vmName: vm.name, .cpuQuota(from: current.cpu, to: final.cpu),
+                                  deferredReason: reason(.cpuQuota)))
         }
         if final.vcpus != current.vcpus {
-            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .vcpus, from: Int64(current.vcpus),
-                                  to: Int64(final.vcpus), deferredReason: reason(.vcpus)))
+            changes.append(Change(vm: vm.id, vmName: vm.name, .vcpus(from: current.vcpus, to: final.vcpus),
+                                  deferredReason: reason(.vcpus)))
         }
         if final.cpuWeight != current.cpuWeight {
-            changes.append(Change(vm: vm.id, vmName: vm.name, kind: .cpuWeight, from: Int64(current.cpuWeight),
-                                  to: Int64(final.cpuWeight), deferredReason: reason(.cpuWeight)))
+            changes.append(Change(vm: vm.id, vmName: vm.name, .cpuWeight(from: current.cpuWeight, to: final.cpuWeight),
+                                  deferredReason: reason(.cpuWeight)))
         }
     }
 
@@ -217,7 +216,7 @@ public struct Governor: Sendable {
         }
         // Guest used + margin stops a shrink but does not force growth: a full guest's
         // "used" is its whole balloon, and a floor above it would ratchet upward forever.
-        let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling))
+        let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling), min(Self.smallestMemoryTarget, ceiling))
         var target = proposed
         if target > ceiling {
             target = ceiling
@@ -266,6 +265,10 @@ public struct Governor: Sendable {
         }
         return (target, floor, hardFloor)
     }
+
+    /// No memory target goes below this, whatever the configured margins and steps
+    /// allow: an actuator can take every target as a size the guest can live on.
+    public static let smallestMemoryTarget: UInt64 = 1 << 20
 
     /// `fraction` of `value`, at most `value`.
     private static func step(_ value: UInt64, _ fraction: Double) -> UInt64 {

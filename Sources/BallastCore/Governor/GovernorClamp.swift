@@ -19,6 +19,5 @@ public enum GovernorClamp {
     public static let vcpusNoHotplug = "vcpus: hot-plug not enabled, count left alone"
     public static let vcpusBounds = "vcpus: kept within the VM's minimum and maximum"
     public static let vcpusCooldown = "vcpus: hot-plug cool-down"
-    public static let cpuWeightBounds = "cpu weight: kept within 2...262144"
     public static let missingProposal = "no proposal for this VM: current allocation kept"
 }

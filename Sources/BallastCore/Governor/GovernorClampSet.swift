@@ -24,13 +24,13 @@ struct GovernorClampSet: OptionSet, Sendable, Hashable {
     static let vcpusNoHotplug = Self(rawValue: 1 << 16)
     static let vcpusBounds = Self(rawValue: 1 << 17)
     static let vcpusCooldown = Self(rawValue: 1 << 18)
-    static let cpuWeightBounds = Self(rawValue: 1 << 19)
 
     /// The clamps that explain each kind of change.
     static let memory = Self(rawValue: 0b1111_1111_1111)
     static let cpuQuota = Self(rawValue: 0b1111 << 12)
     static let vcpus = Self(rawValue: 0b111 << 16)
-    static let cpuWeight = Self(rawValue: 1 << 19)
+    /// A weight is always within its range (`CPUWeight`): nothing clamps it.
+    static let cpuWeight: Self = []
 
     static func of(_ kind: ChangeKind) -> Self {
         switch kind {
@@ -49,7 +49,6 @@ struct GovernorClampSet: OptionSet, Sendable, Hashable {
         GovernorClamp.memoryFloor, GovernorClamp.memoryHysteresis, GovernorClamp.memoryGrowthLimited,
         GovernorClamp.cpuCeilingUnknown, GovernorClamp.cpuCeiling, GovernorClamp.cpuMinimum, GovernorClamp.cpuHysteresis,
         GovernorClamp.vcpusNoHotplug, GovernorClamp.vcpusBounds, GovernorClamp.vcpusCooldown,
-        GovernorClamp.cpuWeightBounds,
     ]
 
     /// The clamps in words, in the order they were applied.

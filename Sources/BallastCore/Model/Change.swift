@@ -1,6 +1,6 @@
-/// Which knob a change turns.
+/// Which knob a change turns: the label in metrics, logs and on the plugin wire.
 public enum ChangeKind: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Balloon target, bytes.
+    /// Guest memory target, bytes.
     case memory
     /// CPU bandwidth cap, millicores (applied as vcpu_quota per vcpu_period).
     case cpuQuota = "cpu_quota"
@@ -10,16 +10,70 @@ public enum ChangeKind: String, Sendable, Hashable, Codable, CaseIterable {
     case cpuWeight = "cpu_weight"
 }
 
-/// One change the governor decided to apply to one VM, with the value before and
-/// after and the reason in words. The unit of the decision log.
-public struct Change: Sendable, Hashable, Codable {
+/// One knob's move, from the value the VM had to the value the governor settled
+/// on, each in the knob's own unit. The governor has already checked every bound
+/// (ceilings, floors, hot-plug, the weight's range), so an actuator takes the
+/// value as it is.
+public enum Adjustment: Sendable, Hashable {
+    /// Guest memory target (the balloon, or a virtio-mem device), bytes.
+    case memory(from: UInt64, to: UInt64)
+    /// CPU bandwidth cap, millicores (1000 = one core).
+    case cpuQuota(from: Int, to: Int)
+    /// Online vCPU count.
+    case vcpus(from: Int, to: Int)
+    /// CFS weight.
+    case cpuWeight(from: CPUWeight, to: CPUWeight)
+
+    public var kind: ChangeKind {
+        switch self {
+        case .memory: .memory
+        case .cpuQuota: .cpuQuota
+        case .vcpus: .vcpus
+        case .cpuWeight: .cpuWeight
+        }
+    }
+
+    /// Both values as the integers the wire formats carry (JSON, log metadata):
+    /// bytes, millicores, a count, a weight.
+    public var wireValues: (from: Int64, to: Int64) {
+        switch self {
+        case .memory(let from, let to): (Int64(clamping: from), Int64(clamping: to))
+        case .cpuQuota(let from, let to): (Int64(from), Int64(to))
+        case .vcpus(let from, let to): (Int64(from), Int64(to))
+        case .cpuWeight(let from, let to): (Int64(from.value), Int64(to.value))
+        }
+    }
+
+    /// The adjustment a wire `kind`/`from`/`to` triple stands for, or `nil` when a
+    /// value is out of its knob's range (a negative size, a weight outside 2...262144).
+    public init?(kind: ChangeKind, from: Int64, to: Int64) {
+        switch kind {
+        case .memory:
+            guard let from = UInt64(exactly: from), let to = UInt64(exactly: to) else { return nil }
+            self = .memory(from: from, to: to)
+        case .cpuQuota:
+            guard let from = Int(exactly: from), let to = Int(exactly: to) else { return nil }
+            self = .cpuQuota(from: from, to: to)
+        case .vcpus:
+            guard let from = Int(exactly: from), let to = Int(exactly: to) else { return nil }
+            self = .vcpus(from: from, to: to)
+        case .cpuWeight:
+            guard let from = CPUWeight(exactly: from), let to = CPUWeight(exactly: to) else { return nil }
+            self = .cpuWeight(from: from, to: to)
+        }
+    }
+}
+
+/// One change the governor decided to apply to one VM: the knob's move in its own
+/// unit and the reason in words. The unit of the decision log.
+public struct Change: Sendable, Hashable {
     public var vm: VMID
     public var vmName: String
-    public var kind: ChangeKind
-    public var from: Int64
-    public var to: Int64
+    public var adjustment: Adjustment
     /// The reason as the governor left it: put into words when `reason` is read.
     public var deferredReason: ChangeReason
+
+    public var kind: ChangeKind { adjustment.kind }
 
     /// Why, in words.
     public var reason: String {
@@ -27,23 +81,48 @@ public struct Change: Sendable, Hashable, Codable {
         set { deferredReason = ChangeReason(newValue) }
     }
 
-    public init(vm: VMID, vmName: String, kind: ChangeKind, from: Int64, to: Int64, reason: String) {
-        self.init(vm: vm, vmName: vmName, kind: kind, from: from, to: to, deferredReason: ChangeReason(reason))
+    public init(vm: VMID, vmName: String, _ adjustment: Adjustment, reason: String) {
+        self.init(vm: vm, vmName: vmName, adjustment, deferredReason: ChangeReason(reason))
     }
 
-    public init(vm: VMID, vmName: String, kind: ChangeKind, from: Int64, to: Int64, deferredReason: ChangeReason) {
+    public init(vm: VMID, vmName: String, _ adjustment: Adjustment, deferredReason: ChangeReason) {
         self.vm = vm
         self.vmName = vmName
-        self.kind = kind
-        self.from = from
-        self.to = to
+        self.adjustment = adjustment
         self.deferredReason = deferredReason
     }
+}
 
-    /// On the wire the reason is its text, under `reason`.
+/// On the wire a change is flat: `kind`, `from` and `to` as integers in the knob's
+/// unit, and the reason as its text (the plugin protocol's `observe` and `/v1/state`).
+extension Change: Codable {
     private enum CodingKeys: String, CodingKey {
-        case vm, vmName, kind, from, to
-        case deferredReason = "reason"
+        case vm, vmName, kind, from, to, reason
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(ChangeKind.self, forKey: .kind)
+        let from = try container.decode(Int64.self, forKey: .from)
+        let to = try container.decode(Int64.self, forKey: .to)
+        guard let adjustment = Adjustment(kind: kind, from: from, to: to) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .to, in: container, debugDescription: "\(kind.rawValue) from \(from) to \(to) is out of range")
+        }
+        self.init(vm: try container.decode(VMID.self, forKey: .vm),
+                  vmName: try container.decode(String.self, forKey: .vmName), adjustment,
+                  deferredReason: try container.decode(ChangeReason.self, forKey: .reason))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let values = adjustment.wireValues
+        try container.encode(vm, forKey: .vm)
+        try container.encode(vmName, forKey: .vmName)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(values.from, forKey: .from)
+        try container.encode(values.to, forKey: .to)
+        try container.encode(deferredReason, forKey: .reason)
     }
 }
 
@@ -117,9 +196,20 @@ public enum ChangeOutcome: Sendable, Hashable, Codable {
 public struct AppliedChange: Sendable, Hashable, Codable {
     public var change: Change
     public var outcome: ChangeOutcome
+    /// How the actuator carried the change out, where there was more than one way
+    /// ("offlined in the guest through the guest agent"); `nil` otherwise.
+    public var how: String?
 
-    public init(change: Change, outcome: ChangeOutcome) {
+    public init(change: Change, outcome: ChangeOutcome, how: String? = nil) {
         self.change = change
         self.outcome = outcome
+        self.how = how
+    }
+
+    /// The reason, followed by how it was done when the actuator said: what the
+    /// decision log and `/v1/state` show.
+    public var explanation: String {
+        guard let how else { return change.reason }
+        return change.reason + "; " + how
     }
 }

@@ -9,9 +9,9 @@ public struct VMAllocation: Sendable, Hashable, Codable {
     public var memory: UInt64
     public var cpu: Int
     public var vcpus: Int
-    public var cpuWeight: UInt32
+    public var cpuWeight: CPUWeight
 
-    public init(memory: UInt64, cpu: Int, vcpus: Int, cpuWeight: UInt32) {
+    public init(memory: UInt64, cpu: Int, vcpus: Int, cpuWeight: CPUWeight) {
         self.memory = memory
         self.cpu = cpu
         self.vcpus = vcpus
@@ -28,11 +28,11 @@ public struct AllocationProposal: Sendable, Hashable, Codable {
     public var memory: UInt64?
     public var cpu: Int?
     public var vcpus: Int?
-    public var cpuWeight: UInt32?
+    public var cpuWeight: CPUWeight?
     /// Human-readable reason, shown in logs, `explain` and metrics.
     public var reason: String
 
-    public init(memory: UInt64? = nil, cpu: Int? = nil, vcpus: Int? = nil, cpuWeight: UInt32? = nil, reason: String) {
+    public init(memory: UInt64? = nil, cpu: Int? = nil, vcpus: Int? = nil, cpuWeight: CPUWeight? = nil, reason: String) {
         self.memory = memory
         self.cpu = cpu
         self.vcpus = vcpus

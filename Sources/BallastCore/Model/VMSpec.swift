@@ -7,8 +7,9 @@
 /// - `floor` is the governor's hard minimum; `ceiling` the hard maximum the VM
 ///   can physically take (libvirt `<memory>`, maximum vCPUs × 1000).
 public struct VMSpec: Sendable, Hashable, Codable {
-    /// Relative weight for CPU under contention (libvirt's default is 1024).
-    public var cpuShares: UInt32
+    /// Relative weight for CPU under contention, also applied as the CFS weight
+    /// (libvirt's default is 1024).
+    public var cpuShares: CPUWeight
     /// Relative weight for memory under contention.
     public var memoryShares: UInt32
     public var reservation: ResourceVector
@@ -31,7 +32,7 @@ public struct VMSpec: Sendable, Hashable, Codable {
     public static let defaultShares: UInt32 = 1024
 
     public init(
-        cpuShares: UInt32 = VMSpec.defaultShares,
+        cpuShares: CPUWeight = .standard,
         memoryShares: UInt32 = VMSpec.defaultShares,
         reservation: ResourceVector = .zero,
         cpuLimit: Int? = nil,

@@ -122,7 +122,8 @@ public enum ConfigLoader {
 
     private static func readOverride(_ pattern: String, _ table: TableReader) -> VMOverride {
         var override = VMOverride(pattern: pattern)
-        override.cpuShares = table.integer("cpu_shares", in: 1...262_144).map(UInt32.init)
+        override.cpuShares = table.integer("cpu_shares", in: Int(CPUWeight.range.lowerBound)...Int(CPUWeight.range.upperBound))
+            .flatMap { CPUWeight(exactly: $0) }
         override.memoryShares = table.integer("memory_shares", in: 1...262_144).map(UInt32.init)
         override.reservationCPU = table.integer("reservation_cpu_millicores", in: 0...10_000_000)
         override.reservationMemory = table.bytes("reservation_memory")

@@ -5,7 +5,7 @@ import BallastCore
 /// `nil` keep what the hypervisor's domain XML said.
 public struct VMOverride: Sendable, Hashable {
     public var pattern: String
-    public var cpuShares: UInt32?
+    public var cpuShares: CPUWeight?
     public var memoryShares: UInt32?
     public var reservationCPU: Int?
     public var reservationMemory: UInt64?

@@ -37,7 +37,7 @@ public enum LoopExit: Sendable, Hashable {
 /// in progress. An outage (ticks failing) is logged once when it starts and
 /// once when it ends; the loop itself never exits on a backend error.
 public struct DaemonLoop: Sendable {
-    /// Builds new settings and stages from the config file; a failure keeps the old ones.
+    /// Builds new settings and plugin stages from the config file; a failure keeps the old ones.
     public typealias Reload = @Sendable () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError>
 
     public let engine: BalancerEngine
@@ -96,8 +96,8 @@ public struct DaemonLoop: Sendable {
     private func applyReload() async {
         guard let reload else { return }
         switch await reload() {
-        case .success(let (settings, stages)):
-            await engine.reconfigure(settings, stages: stages)
+        case .success(let (settings, plugins)):
+            await engine.reconfigure(settings, plugins: plugins)
             logger.notice("configuration reloaded")
         case .failure(let error):
             logger.error("new configuration rejected; keeping the old one", metadata: ["errors": "\(error)"])

@@ -9,6 +9,8 @@ struct DomainRecord {
     var name: String
     var definition: DomainDefinition?
     var definitionError: String?
+    /// The policy inputs; `spec.vcpuHotplug` is latched: true once the config showed
+    /// current < maximum in this run of the domain.
     var spec: VMSpec
     var warnings: [String]
     var fetchedAtSample: UInt64
@@ -17,8 +19,6 @@ struct DomainRecord {
     var statsPeriodSet = false
     /// Plugged and effective vCPUs, and what Ballast did to them in this run of the domain.
     var vcpus: DomainVCPUs
-    /// vCPU hot-plug allowed (latched: true once the config showed current < maximum).
-    var vcpuHotplug: Bool
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
 }

@@ -202,14 +202,16 @@ public actor LibvirtBackend: Backend {
         }
         let sameRun = previous?.id == stats.id
         let beforeReconnect = vcpusBeforeReconnect.removeValue(forKey: stats.uuid)
+        // The governor changes vCPUs only where the spec allows hot-plug, with the latch.
+        var spec = built.spec
+        spec.vcpuHotplug = built.spec.vcpuHotplug || (sameRun && previous?.spec.vcpuHotplug == true)
         return DomainRecord(
             id: stats.id, name: stats.name, definition: definition, definitionError: definitionError,
-            spec: built.spec, warnings: uniqueWarnings, fetchedAtSample: sampleCount,
+            spec: spec, warnings: uniqueWarnings, fetchedAtSample: sampleCount,
             cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
             statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
             vcpus: DomainVCPUs.forRun(id: stats.id, plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs,
-                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
-            vcpuHotplug: built.spec.vcpuHotplug || (sameRun && previous?.vcpuHotplug == true)
+                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect)
         )
     }
 

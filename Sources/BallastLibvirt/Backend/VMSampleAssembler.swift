@@ -43,7 +43,7 @@ public enum VMSampleAssembler {
             memory: stats.balloonCurrent ?? spec.ceiling.memory,
             cpu: stats.scheduler?.capMillicores(vcpus: vcpus) ?? spec.ceiling.cpu,
             vcpus: vcpus,
-            cpuWeight: stats.scheduler?.cpuShares.map { UInt32(clamping: $0) } ?? spec.cpuShares
+            cpuWeight: stats.scheduler?.cpuShares.map { CPUWeight(clamping: $0) } ?? spec.cpuShares
         )
         return VMSample(id: VMID(stats.uuid), name: stats.name, state: stats.state, spec: spec, current: current,
                         cpu: cpu, memory: memory, sampleNotes: notes)

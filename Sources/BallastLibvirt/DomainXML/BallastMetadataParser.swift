@@ -25,13 +25,17 @@ enum BallastMetadataParser {
             switch tag {
             case "shares":
                 known = ["cpu", "memory"]
-                metadata.cpuShares = number(element, "cpu", field: field("cpu"), warn: warn).map { UInt32(clamping: $0) }
+                if let cpu = number(element, "cpu", field: field("cpu"), warn: warn) {
+                    metadata.cpuShares = CPUWeight(exactly: cpu)
+                    if metadata.cpuShares == nil {
+                        warn("\(field("cpu")): \(cpu) is outside \(CPUWeight.rangeText); default used")
+                    }
+                }
                 metadata.memoryShares = number(element, "memory", field: field("memory"), warn: warn)
                     .map { UInt32(clamping: $0) }
-                if metadata.cpuShares == 0 || metadata.memoryShares == 0 {
+                if metadata.memoryShares == 0 {
                     warn("Ballast metadata <shares>: 0 is not a weight; default used")
-                    if metadata.cpuShares == 0 { metadata.cpuShares = nil }
-                    if metadata.memoryShares == 0 { metadata.memoryShares = nil }
+                    metadata.memoryShares = nil
                 }
             case "reservation":
                 known = ["cpu_millicores", "memory_bytes"]

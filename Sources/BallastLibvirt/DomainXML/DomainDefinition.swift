@@ -1,3 +1,5 @@
+import BallastCore
+
 /// The parts of a libvirt domain XML that carry the operator's intent for
 /// Ballast, in Ballast's units. `nil` = the element is absent.
 public struct DomainDefinition: Sendable, Hashable {
@@ -11,7 +13,7 @@ public struct DomainDefinition: Sendable, Hashable {
     public var maxVCPUs: Int?
     public var currentVCPUs: Int?
     /// `<cputune><shares>`.
-    public var cpuShares: UInt32?
+    public var cpuShares: CPUWeight?
     /// `<memtune><min_guarantee>`.
     public var minGuarantee: UInt64?
     /// `<devices><memballoon model=..>`; `nil` when there is no element.
@@ -41,7 +43,7 @@ public struct BallastMetadata: Sendable, Hashable {
     /// The element name (and suggested `virsh metadata --key`).
     public static let elementName = "policy"
 
-    public var cpuShares: UInt32?
+    public var cpuShares: CPUWeight?
     public var memoryShares: UInt32?
     public var reservationCPU: Int?
     public var reservationMemory: UInt64?

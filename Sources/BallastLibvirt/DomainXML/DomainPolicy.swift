@@ -54,7 +54,7 @@ public enum DomainPolicy {
             vcpuMinimum = 1
         }
         let spec = VMSpec(
-            cpuShares: metadata.cpuShares ?? definition.cpuShares ?? VMSpec.defaultShares,
+            cpuShares: metadata.cpuShares ?? definition.cpuShares ?? .standard,
             memoryShares: metadata.memoryShares ?? VMSpec.defaultShares,
             reservation: reservation,
             cpuLimit: metadata.limitCPU,

@@ -39,8 +39,12 @@ public enum DomainXMLParser {
             }
         }
         if let shares = root.child("cputune")?.child("shares") {
-            definition.cpuShares = positive(shares.text, field: "<cputune><shares>", warn: warn).map {
-                UInt32(clamping: $0)
+            definition.cpuShares = positive(shares.text, field: "<cputune><shares>", warn: warn).flatMap { value in
+                guard let weight = CPUWeight(exactly: value) else {
+                    warn("<cputune><shares> \(value) is outside \(CPUWeight.rangeText); Ballast's default weight used")
+                    return nil
+                }
+                return weight
             }
         }
         if let guarantee = root.child("memtune")?.child("min_guarantee") {

@@ -11,16 +11,17 @@ public enum DecisionLog {
     public static func log(_ report: TickReport, to logger: Logger, format: LogFormat) {
         for applied in report.applied {
             let change = applied.change
+            let values = change.adjustment.wireValues
             var metadata: Logger.Metadata = [
                 "vm": .string(change.vmName),
                 "uuid": .string(change.vm.uuid),
                 "kind": .string(change.kind.rawValue),
-                "from": .stringConvertible(change.from),
-                "to": .stringConvertible(change.to),
+                "from": .stringConvertible(values.from),
+                "to": .stringConvertible(values.to),
                 "outcome": .string(applied.outcome.label),
                 "tick": .stringConvertible(report.snapshot.tick),
             ]
-            if format == .json { metadata["reason"] = .string(change.reason) }
+            if format == .json { metadata["reason"] = .string(applied.explanation) }
             let level: Logger.Level
             switch applied.outcome {
             case .applied:
@@ -39,8 +40,10 @@ public enum DecisionLog {
     /// The change in words, e.g. `web-1: memory 2.0 GiB -> 1.8 GiB applied: idle memory reclaimed`.
     public static func message(for applied: AppliedChange) -> String {
         let change = applied.change
+        let values = change.adjustment.wireValues
         return "\(HumanFormat.oneLine(change.vmName)): \(change.kind.rawValue) "
-            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, change.from)) -> "
-            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, change.to)) \(applied.outcome.label): \(change.reason)"
+            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, values.from)) -> "
+            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, values.to)) \(applied.outcome.label): "
+            + applied.explanation
     }
 }

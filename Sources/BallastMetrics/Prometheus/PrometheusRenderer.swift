@@ -197,7 +197,7 @@ public enum PrometheusRenderer {
         header("ballast_vm_cpu_weight", "gauge", "CFS weight (libvirt cpu_shares).", into: &out)
         for vm in vms {
             vmLine("ballast_vm_cpu_weight", vm, into: &out)
-            out.appendInteger(UInt64(vm.current.cpuWeight))
+            out.appendInteger(UInt64(vm.current.cpuWeight.value))
             out.append("\n")
         }
         header("ballast_vm_cpu_quota_cores", "gauge", "CPU bandwidth cap currently applied.", into: &out)

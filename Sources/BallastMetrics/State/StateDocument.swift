@@ -58,7 +58,7 @@ public struct AllocationDocument: Sendable, Hashable, Codable {
         memoryBytes = allocation.memory
         cpuMillicores = allocation.cpu
         vcpus = allocation.vcpus
-        cpuWeight = allocation.cpuWeight
+        cpuWeight = allocation.cpuWeight.value
     }
 }
 
@@ -106,7 +106,7 @@ public struct SpecDocument: Sendable, Hashable, Codable {
     public var optOut: Bool
 
     public init(_ spec: VMSpec) {
-        cpuShares = spec.cpuShares
+        cpuShares = spec.cpuShares.value
         memoryShares = spec.memoryShares
         reservation = ResourcesDocument(spec.reservation)
         floor = ResourcesDocument(spec.floor)

@@ -53,9 +53,8 @@ public struct LastChange: Sendable, Hashable, Codable {
 
     public init(_ applied: AppliedChange, tick: UInt64, time: Double) {
         kind = applied.change.kind.rawValue
-        from = applied.change.from
-        to = applied.change.to
-        reason = applied.change.reason
+        (from, to) = applied.change.adjustment.wireValues
+        reason = applied.explanation
         outcome = applied.outcome.label
         switch applied.outcome {
         case .applied: detail = ""

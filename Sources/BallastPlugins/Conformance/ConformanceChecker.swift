@@ -71,8 +71,8 @@ public struct ConformanceChecker: Sendable {
             _ = await decide(connection, snapshot, handshake: handshake, label: label, into: &report)
         }
         connection.notify(PluginProtocol.observe, params: MessageEncoder.observeParams(tick: 1, applied: [
-            AppliedChange(change: Change(vm: VMID(SyntheticSnapshot.uuid(0)), vmName: "vm-0", kind: .memory,
-                                         from: 1 << 30, to: 1 << 29, reason: "conformance"), outcome: .applied),
+            AppliedChange(change: Change(vm: VMID(SyntheticSnapshot.uuid(0)), vmName: "vm-0",
+                                         .memory(from: 1 << 30, to: 1 << 29), reason: "conformance"), outcome: .applied),
         ]))
         let large = SyntheticSnapshot.make(vms: largeCase, tick: 2)
         var timings: [Double] = []

@@ -18,13 +18,13 @@ public enum SyntheticSnapshot {
             let id = VMID(uuid(index))
             let name = awkwardNames ? Self.awkwardNames[index % Self.awkwardNames.count] + "-\(index)" : "vm-\(index)"
             let memory = gib * UInt64(1 + index % 8)
-            let spec = VMSpec(cpuShares: 1024, memoryShares: 1024,
+            let spec = VMSpec(cpuShares: .standard, memoryShares: 1024,
                               reservation: ResourceVector(cpu: 250, memory: memory / 4),
                               cpuLimit: index % 5 == 0 ? 2000 : nil, memoryLimit: nil,
                               floor: ResourceVector(cpu: 100, memory: memory / 8),
                               ceiling: ResourceVector(cpu: 4000, memory: memory * 2),
                               minVCPUs: 1, maxVCPUs: 4, vcpuHotplug: index % 3 == 0, optOut: false)
-            let current = VMAllocation(memory: memory, cpu: 1000 + index % 7 * 100, vcpus: 2, cpuWeight: 1024)
+            let current = VMAllocation(memory: memory, cpu: 1000 + index % 7 * 100, vcpus: 2, cpuWeight: .standard)
             let balloon = !withoutBalloonStats.contains(index)
             let estimate = DemandEstimate(
                 demand: ResourceVector(cpu: 300 + index % 11 * 70, memory: memory / 2 + UInt64(index % 13) * .mebibytes(64)),

@@ -30,9 +30,6 @@ public struct ValidatedAnswer: Sendable, Hashable {
 /// answered. A result that is not `{"allocations": [...]}` is refused as a
 /// whole (`malformed`); inside it, each entry is accepted or refused on its own.
 public enum AnswerValidator {
-    /// cgroup v1 `cpu.shares` upper bound, which libvirt's `cpu_shares` inherits.
-    public static let maximumCPUWeight: Int64 = 262_144
-
     public static func validate(_ result: JSONValue, snapshot: TickSnapshot) -> Result<ValidatedAnswer, MalformedAnswer> {
         guard case .object = result else {
             return .failure(MalformedAnswer(detail: "decide result is \(result.typeName), expected an object with an allocations array"))
@@ -119,8 +116,9 @@ public enum AnswerValidator {
             }
         }
         if let raw = members["cpu_weight"] {
-            switch integer(raw, field: "cpu_weight", range: 1...maximumCPUWeight) {
-            case .success(let value): proposal.cpuWeight = UInt32(value); named += 1
+            switch integer(raw, field: "cpu_weight",
+                           range: Int64(CPUWeight.range.lowerBound)...Int64(CPUWeight.range.upperBound)) {
+            case .success(let value): proposal.cpuWeight = CPUWeight(clamping: value); named += 1
             case .failure(let problem): return reject(idText, problem.reason)
             }
         }

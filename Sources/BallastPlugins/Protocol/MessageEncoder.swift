@@ -87,13 +87,14 @@ public enum MessageEncoder {
         for (index, item) in applied.enumerated() {
             if index > 0 { writer.raw(",") }
             let change = item.change
+            let values = change.adjustment.wireValues
             writer.raw("{")
             writer.key("id"); writer.string(change.vm.uuid); writer.raw(",")
             writer.key("name"); writer.string(change.vmName); writer.raw(",")
             writer.key("kind"); writer.string(change.kind.rawValue); writer.raw(",")
-            writer.key("from"); writer.integer(change.from); writer.raw(",")
-            writer.key("to"); writer.integer(change.to); writer.raw(",")
-            writer.key("reason"); writer.string(change.reason); writer.raw(",")
+            writer.key("from"); writer.integer(values.from); writer.raw(",")
+            writer.key("to"); writer.integer(values.to); writer.raw(",")
+            writer.key("reason"); writer.string(item.explanation); writer.raw(",")
             writer.key("outcome"); writer.string(item.outcome.label)
             switch item.outcome {
             case .applied: break
@@ -171,7 +172,7 @@ public enum MessageEncoder {
             writer.unsigned(entry.allocation.memory); writer.raw(",")
             writer.integer(entry.allocation.cpu); writer.raw(",")
             writer.integer(entry.allocation.vcpus); writer.raw(",")
-            writer.unsigned(UInt64(entry.allocation.cpuWeight)); writer.raw(",")
+            writer.unsigned(UInt64(entry.allocation.cpuWeight.value)); writer.raw(",")
             writer.string(entry.reason); writer.raw(",")
             writer.string(entry.stage)
             writer.raw("]")
@@ -187,7 +188,7 @@ public enum MessageEncoder {
         writer.string(vm.name)
         if !fields.isDisjoint(with: .spec) {
             let spec = vm.spec
-            if fields.contains(.specCPUShares) { writer.raw(","); writer.unsigned(UInt64(spec.cpuShares)) }
+            if fields.contains(.specCPUShares) { writer.raw(","); writer.unsigned(UInt64(spec.cpuShares.value)) }
             if fields.contains(.specMemoryShares) { writer.raw(","); writer.unsigned(UInt64(spec.memoryShares)) }
             if fields.contains(.specReservation) { resourceCells(spec.reservation, into: &writer) }
             if fields.contains(.specCPULimit) { writer.raw(","); writer.optional(spec.cpuLimit) { $0.integer($1) } }
@@ -204,7 +205,7 @@ public enum MessageEncoder {
             if fields.contains(.currentMemory) { writer.raw(","); writer.unsigned(current.memory) }
             if fields.contains(.currentCPU) { writer.raw(","); writer.integer(current.cpu) }
             if fields.contains(.currentVCPUs) { writer.raw(","); writer.integer(current.vcpus) }
-            if fields.contains(.currentCPUWeight) { writer.raw(","); writer.unsigned(UInt64(current.cpuWeight)) }
+            if fields.contains(.currentCPUWeight) { writer.raw(","); writer.unsigned(UInt64(current.cpuWeight.value)) }
         }
         if !fields.isDisjoint(with: .estimate) {
             let estimate = vm.estimate
@@ -275,7 +276,7 @@ public enum MessageEncoder {
     static func specObject(_ spec: VMSpec, fields: VMFields, into writer: inout JSONWriter) {
         var first = true
         writer.raw("{")
-        if fields.contains(.specCPUShares) { writer.member("cpu_shares", first: &first); writer.unsigned(UInt64(spec.cpuShares)) }
+        if fields.contains(.specCPUShares) { writer.member("cpu_shares", first: &first); writer.unsigned(UInt64(spec.cpuShares.value)) }
         if fields.contains(.specMemoryShares) { writer.member("memory_shares", first: &first); writer.unsigned(UInt64(spec.memoryShares)) }
         if fields.contains(.specReservation) { writer.member("reservation", first: &first); resources(spec.reservation, into: &writer) }
         if fields.contains(.specCPULimit) { writer.member("cpu_limit", first: &first); writer.optional(spec.cpuLimit) { $0.integer($1) } }
@@ -295,7 +296,7 @@ public enum MessageEncoder {
         if fields.contains(.currentMemory) { writer.member("memory", first: &first); writer.unsigned(current.memory) }
         if fields.contains(.currentCPU) { writer.member("cpu", first: &first); writer.integer(current.cpu) }
         if fields.contains(.currentVCPUs) { writer.member("vcpus", first: &first); writer.integer(current.vcpus) }
-        if fields.contains(.currentCPUWeight) { writer.member("cpu_weight", first: &first); writer.unsigned(UInt64(current.cpuWeight)) }
+        if fields.contains(.currentCPUWeight) { writer.member("cpu_weight", first: &first); writer.unsigned(UInt64(current.cpuWeight.value)) }
         writer.raw("}")
     }
 
@@ -321,7 +322,7 @@ public enum MessageEncoder {
         writer.key("memory"); writer.unsigned(allocation.memory); writer.raw(",")
         writer.key("cpu"); writer.integer(allocation.cpu); writer.raw(",")
         writer.key("vcpus"); writer.integer(allocation.vcpus); writer.raw(",")
-        writer.key("cpu_weight"); writer.unsigned(UInt64(allocation.cpuWeight))
+        writer.key("cpu_weight"); writer.unsigned(UInt64(allocation.cpuWeight.value))
     }
 
     static func resources(_ vector: ResourceVector, into writer: inout JSONWriter) {

@@ -56,15 +56,12 @@ public final class SimulatedBackend: Backend {
                 guard let index = state.indexByID[change.vm] else {
                     return AppliedChange(change: change, outcome: .failed("no simulated VM with id \(change.vm)"))
                 }
-                guard change.to >= 0 else {
-                    return AppliedChange(change: change, outcome: .failed("negative value \(change.to) for \(change.kind.rawValue)"))
-                }
                 var allocation = state.host.allocations[index]
-                switch change.kind {
-                case .memory: allocation.memory = UInt64(change.to)
-                case .cpuQuota: allocation.cpu = Int(change.to)
-                case .vcpus: allocation.vcpus = Int(change.to)
-                case .cpuWeight: allocation.cpuWeight = UInt32(clamping: change.to)
+                switch change.adjustment {
+                case .memory(_, let to): allocation.memory = to
+                case .cpuQuota(_, let to): allocation.cpu = to
+                case .vcpus(_, let to): allocation.vcpus = to
+                case .cpuWeight(_, let to): allocation.cpuWeight = to
                 }
                 state.host.apply(allocation, at: index)
                 return AppliedChange(change: change, outcome: .applied)

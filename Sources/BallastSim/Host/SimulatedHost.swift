@@ -96,7 +96,7 @@ public struct SimulatedHost: Sendable {
         let vm = vms[index]
         allocations[index] = VMAllocation(
             memory: min(allocation.memory, vm.memory), cpu: max(0, min(allocation.cpu, vm.vcpus * 1000)),
-            vcpus: min(max(allocation.vcpus, 1), vm.vcpus), cpuWeight: max(allocation.cpuWeight, 2))
+            vcpus: min(max(allocation.vcpus, 1), vm.vcpus), cpuWeight: allocation.cpuWeight)
     }
 
     /// Advances `seconds` with the given true demands (millicores, bytes), one per VM.
@@ -124,7 +124,7 @@ public struct SimulatedHost: Sendable {
             let cap = quota ? min(Double(allocation.cpu), ceiling) : ceiling
             cpuEntitlement[index] = cap
             wanted[index] = min(demand[index], cap)
-            weights[index] = Double(allocation.cpuWeight)
+            weights[index] = Double(allocation.cpuWeight.value)
             totalWanted += wanted[index]
         }
         let capacity = Double(config.cpus * 1000)

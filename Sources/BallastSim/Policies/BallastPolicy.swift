@@ -1,44 +1,33 @@
 import BallastCore
 
-/// Ballast itself, run exactly as the daemon runs it minus the async plugin
-/// chain: `BalancerState.prepare` (estimator), `FairShareStage` (allocator),
-/// `BalancerState.govern` (governor); the governed changes are applied.
+/// Ballast itself in the comparison: the daemon's tick core (`TickCore.decide`:
+/// estimator, fair share, governor) with no plugin, returning the governed
+/// allocation of every VM.
 public struct BallastPolicy: ObservingPolicy {
     public let name = "ballast"
-    private var state: BalancerState
-    private let stage: FairShareStage
-    private var workspace = FairShareStage.Workspace()
+    private var core: TickCore
     private var indexByID: [VMID: Int] = [:]
 
     public init(settings: BalancerSettings) {
-        self.state = BalancerState(settings: settings)
-        self.stage = FairShareStage(settings: settings.allocator)
+        self.core = TickCore(settings: settings)
     }
 
     public mutating func decide(_ snapshot: HostSnapshot) -> [VMAllocation] {
-        let tick = state.prepare(snapshot)
-        let proposal = stage.propose(tick, reusing: &workspace)
-        let decision = state.govern(tick, proposal: proposal)
+        let governed = core.decide(snapshot).decision.vms
         var result = snapshot.vms.map(\.current)
         // The simulator lists every VM, running, in id order, so the governed VMs are
-        // the host's in the same order: take each final allocation where it stands
-        // (the changes are exactly the knobs where it differs from the current one).
-        if tick.vms.count == result.count, decision.vms.count == result.count,
-           zip(decision.vms, snapshot.vms).allSatisfy({ $0.id == $1.id }) {
-            for index in result.indices { result[index] = decision.vms[index].final }
+        // usually the host's in the same order; otherwise each is found by id (VMs
+        // not balanced keep what they have).
+        if governed.count == result.count, zip(governed, snapshot.vms).allSatisfy({ $0.id == $1.id }) {
+            for index in result.indices { result[index] = governed[index].final }
             return result
         }
         if indexByID.count != snapshot.vms.count {
-            indexByID = Dictionary(uniqueKeysWithValues: snapshot.vms.enumerated().map { ($1.id, $0) })
+            indexByID = Dictionary(snapshot.vms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        for change in decision.changes {
-            guard let index = indexByID[change.vm] else { continue }
-            switch change.kind {
-            case .memory: result[index].memory = UInt64(max(0, change.to))
-            case .cpuQuota: result[index].cpu = Int(change.to)
-            case .vcpus: result[index].vcpus = Int(change.to)
-            case .cpuWeight: result[index].cpuWeight = UInt32(clamping: change.to)
-            }
+        for vm in governed {
+            guard let index = indexByID[vm.id] else { continue }
+            result[index] = vm.final
         }
         return result
     }

@@ -13,7 +13,7 @@ struct OraclePolicy {
 
     init(vms: [SimulatedVM]) {
         memoryWeights = vms.map { Double(max($0.spec.memoryShares, 1)) }
-        cpuWeights = vms.map { Double(max($0.spec.cpuShares, 1)) }
+        cpuWeights = vms.map { Double($0.spec.cpuShares.value) }
         cpuWanted = [Double](repeating: 0, count: vms.count)
         memoryShare = cpuWanted
         cpuShare = cpuWanted

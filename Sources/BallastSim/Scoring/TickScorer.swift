@@ -27,7 +27,7 @@ struct TickScorer {
         cpuReaction = ReactionTracker(sizes: vms.map { Double($0.vcpus * 1000) }, thresholdFraction: 0.1,
                                       window: stepWindow, censor: 360)
         memoryWeights = vms.map { Double(max($0.spec.memoryShares, 1)) }
-        cpuWeights = vms.map { Double(max($0.spec.cpuShares, 1)) }
+        cpuWeights = vms.map { Double($0.spec.cpuShares.value) }
         fair = [Double](repeating: 0, count: vms.count)
         satisfaction = fair
         wanted = fair

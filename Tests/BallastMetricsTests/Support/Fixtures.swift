@@ -29,10 +29,10 @@ enum Fixtures {
     }
 
     static func view(_ index: Int, name: String) -> VMView {
-        let spec = VMSpec(cpuShares: 1024, reservation: ResourceVector(cpu: 250, memory: .mebibytes(256)),
+        let spec = VMSpec(cpuShares: .standard, reservation: ResourceVector(cpu: 250, memory: .mebibytes(256)),
                           floor: ResourceVector(cpu: 100, memory: .mebibytes(512)),
                           ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(4)), maxVCPUs: 4)
-        let current = VMAllocation(memory: .gibibytes(2), cpu: 1500 + index, vcpus: 2, cpuWeight: 1024)
+        let current = VMAllocation(memory: .gibibytes(2), cpu: 1500 + index, vcpus: 2, cpuWeight: .standard)
         let estimate = DemandEstimate(
             demand: ResourceVector(cpu: 1250 + index, memory: .gibibytes(1) + UInt64(index) * .mebibytes(1)),
             guestUsedMemory: .mebibytes(900), memoryActiveFraction: 0.6, confidence: 0.875,
@@ -67,8 +67,8 @@ enum Fixtures {
             final.memory = .mebibytes(1843)
             governed.append(GovernedVM(id: view.id, proposed: proposed, final: final,
                                        clamps: ["memory shrink limited to 10 % per tick"]))
-            changes.append(Change(vm: view.id, vmName: view.name, kind: .memory, from: Int64(view.current.memory),
-                                  to: Int64(final.memory), reason: "memory above demand; shrinking at the step limit"))
+            changes.append(Change(vm: view.id, vmName: view.name, .memory(from: view.current.memory, to: final.memory),
+                                  reason: "memory above demand; shrinking at the step limit"))
         }
         let applied = changes.enumerated().map { index, change in
             AppliedChange(change: change, outcome: index % 5 == 4 ? .failed("balloon refused") : .applied)
@@ -78,7 +78,7 @@ enum Fixtures {
             let id = VMID(uuid(100_000 + index))
             others.append(VMSample(id: id, name: "stopped-\(index)", state: .shutoff,
                                    spec: VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(2)), maxVCPUs: 2),
-                                   current: VMAllocation(memory: .gibibytes(2), cpu: 2000, vcpus: 2, cpuWeight: 1024),
+                                   current: VMAllocation(memory: .gibibytes(2), cpu: 2000, vcpus: 2, cpuWeight: .standard),
                                    cpu: nil, memory: MemoryCounters(), sampleNotes: ["domain is shut off"]))
         }
         let stages = [StageOutcome(stage: "fair-share", result: "ok", seconds: 0.001)]

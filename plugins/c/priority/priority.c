@@ -38,7 +38,7 @@ static int decide(const bp_context *ctx, json_object *snapshot, json_object *pre
         json_object *entry = bp_allocation(bp_get_string(vm, "id", ""), "high priority: demand floor, extra CPU weight");
         bp_set_memory(entry, (uint64_t)clamp(memory, 0, bp_get_int(vm, "spec.ceiling.memory", memory)));
         bp_set_cpu(entry, clamp(cpu, 0, bp_get_int(vm, "spec.ceiling.cpu", cpu)));
-        bp_set_cpu_weight(entry, clamp(bp_get_int(before, "cpu_weight", 1024) * factor, 1, 262144));
+        bp_set_cpu_weight(entry, clamp(bp_get_int(before, "cpu_weight", 1024) * factor, 2, 262144));
         json_object_array_add(allocations, entry);
     }
     return 0;

@@ -8,7 +8,7 @@
 ///   then hot-plugs beyond the plugged count by ACPI (the guest onlines new vCPUs).
 /// - A lost connection or a vanished domain is thrown as it is, with no failure
 ///   remembered: it says nothing about the domain's ability to change vCPUs.
-struct VCPUChanger<Control: VCPUControl> {
+struct VCPUActuator<Control: VCPUControl> {
     let control: Control
     let uuid: String
     let name: String

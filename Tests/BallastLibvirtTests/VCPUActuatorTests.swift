@@ -3,9 +3,9 @@ import Testing
 
 /// Which way a vCPU change goes (guest agent, ACPI, neither) and what the domain's
 /// vCPU bookkeeping says afterwards, against a scripted control.
-struct VCPUChangerTests {
-    private func changer(_ control: ScriptedVCPUControl) -> VCPUChanger<ScriptedVCPUControl> {
-        VCPUChanger(control: control, uuid: "uuid-1", name: "web-1", agentTimeout: 3)
+struct VCPUActuatorTests {
+    private func changer(_ control: ScriptedVCPUControl) -> VCPUActuator<ScriptedVCPUControl> {
+        VCPUActuator(control: control, uuid: "uuid-1", name: "web-1", agentTimeout: 3)
     }
 
     @Test func lowersThroughTheGuestAgentAndKeepsThePluggedCount() async throws {

@@ -1,11 +1,20 @@
-/// The in-memory state of a balancer between ticks (estimator history and
-/// governor cool-downs) and the two synchronous halves of a tick around the
-/// policy chain. The engine, the simulator and benchmarks all drive this.
-public struct BalancerState: Sendable {
-    public var settings: BalancerSettings
+/// The balancer's tick, synchronous and pure over its inputs: a raw host sample
+/// in, the governed decision out, with the estimator's history and the governor's
+/// cool-downs kept in between. The one tick path: the daemon's engine calls the
+/// three steps with the plugin chain between `allocate` and `govern`; the
+/// simulator and benchmarks call `decide`, which is the same steps with nothing
+/// between them.
+///
+///     prepare   raw sample -> estimates -> the snapshot every policy stage sees
+///     allocate  the built-in fair share: the chain's first proposal
+///     govern    the chain's last proposal -> the governed changes
+public struct TickCore: Sendable {
+    public private(set) var settings: BalancerSettings
     public private(set) var estimator: Estimator
     public private(set) var governor: Governor
     public private(set) var tick: UInt64 = 0
+    private var fairShare: FairShareStage
+    private var fairShareWorkspace = FairShareStage.Workspace()
     /// The last snapshot's VMs: their storage is reused by the next `prepare`
     /// once the snapshot is dropped (a 1,000-VM tick would otherwise page-fault a
     /// fresh quarter megabyte each time).
@@ -16,20 +25,53 @@ public struct BalancerState: Sendable {
         self.settings = settings
         self.estimator = Estimator(settings: settings.estimator)
         self.governor = Governor(settings: settings.governor)
+        self.fairShare = FairShareStage(settings: settings.allocator)
     }
+
+    /// What `prepare` made of a raw sample.
+    public struct Prepared: Sendable {
+        /// What every policy stage sees: the balanced VMs, sorted by id.
+        public var snapshot: TickSnapshot
+        /// VMs present but not balanced (not running, opted out), for reporting.
+        public var unbalanced: [VMSample]
+    }
+
+    /// One tick's result with no plugin in the chain (the simulator, benchmarks).
+    public struct Decided: Sendable {
+        public var prepared: Prepared
+        public var proposal: Proposal
+        public var decision: GovernorDecision
+    }
+
+    /// All three steps with nothing between the allocator and the governor.
+    public mutating func decide(_ raw: HostSnapshot) -> Decided {
+        let prepared = prepare(raw)
+        let proposal = allocate(prepared.snapshot)
+        let decision = govern(prepared.snapshot, proposal: proposal)
+        return Decided(prepared: prepared, proposal: proposal, decision: decision)
+    }
+
+    /// The built-in fair share of the guest capacity: the chain's first proposal.
+    public mutating func allocate(_ snapshot: TickSnapshot) -> Proposal {
+        fairShare.propose(snapshot, reusing: &fairShareWorkspace)
+    }
+
+    /// The name the built-in allocator reports as a stage.
+    public var allocatorName: String { fairShare.name }
 
     /// Replaces the settings (config reload) keeping history.
     public mutating func reconfigure(_ settings: BalancerSettings) {
         self.settings = settings
         estimator.settings = settings.estimator
         governor.settings = settings.governor
+        fairShare.settings = settings.allocator
     }
 
     /// Raw sample -> estimates -> the snapshot every policy stage sees.
     /// Only running, not opted-out VMs are balanced; what the others hold
     /// (opted-out VMs' memory and CPU, paused VMs' memory) is taken off the
     /// capacity the balanced ones share.
-    public mutating func prepare(_ raw: HostSnapshot) -> TickSnapshot {
+    public mutating func prepare(_ raw: HostSnapshot) -> Prepared {
         tick += 1
         // The previous snapshot's array is refilled when its callers have let go of it.
         var views: [VMView] = []
@@ -37,15 +79,20 @@ public struct BalancerState: Sendable {
         views.removeAll(keepingCapacity: true)
         views.reserveCapacity(raw.vms.count)
         var heldElsewhere = ResourceVector.zero
+        var unbalanced: [VMSample] = []
         for vm in raw.vms {
             if vm.state == .paused {
                 heldElsewhere.memory &+= vm.current.memory
             }
-            guard vm.state == .running else { continue }
+            guard vm.state == .running else {
+                unbalanced.append(vm)
+                continue
+            }
             let estimate = estimator.estimate(vm, at: raw.host.time)
             guard !vm.spec.optOut else {
                 heldElsewhere.memory &+= vm.current.memory
                 heldElsewhere.cpu += min(vm.current.cpu, vm.current.vcpus * CPUUnits.millicoresPerCore)
+                unbalanced.append(vm)
                 continue
             }
             views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
@@ -66,7 +113,9 @@ public struct BalancerState: Sendable {
         capacity.cpu = max(0, capacity.cpu - heldElsewhere.cpu)
         capacity.memory = capacity.memory > heldElsewhere.memory ? capacity.memory - heldElsewhere.memory : 0
         lastViews = views
-        return TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views)
+        return Prepared(
+            snapshot: TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views),
+            unbalanced: unbalanced)
     }
 
     /// Puts the views in id order. A backend that lists VMs in another order lists

@@ -1,0 +1,66 @@
+import BallastCore
+
+/// The tick against a live backend: sample, the tick core's steps with the plugin
+/// chain between the allocator and the governor, apply, and tell the plugins. The
+/// actor is the single owner of the balancer's state (`TickCore`); the daemon loop
+/// and tests await `tick()`.
+///
+/// Everything that is not I/O is the tick core's, which the simulator runs too:
+/// this type only adds the backend, the asynchronous plugin stages, dry run and
+/// how long each stage took.
+public actor BalancerEngine {
+    private let backend: any Backend
+    private var plugins: [any PolicyStage]
+    private var core: TickCore
+    private let clock = ContinuousClock()
+
+    /// `plugins` run in order after the built-in fair share.
+    public init(backend: any Backend, plugins: [any PolicyStage], settings: BalancerSettings) {
+        self.backend = backend
+        self.plugins = plugins
+        self.core = TickCore(settings: settings)
+    }
+
+    public var settings: BalancerSettings { core.settings }
+
+    /// Swaps in new settings and a new plugin chain (config reload); history is kept.
+    public func reconfigure(_ settings: BalancerSettings, plugins: [any PolicyStage]) {
+        core.reconfigure(settings)
+        self.plugins = plugins
+    }
+
+    /// Runs one tick. Throws only when the backend cannot be sampled at all.
+    public func tick() async throws -> TickReport {
+        let raw = try await backend.sample()
+        let prepared = core.prepare(raw)
+        let snapshot = prepared.snapshot
+
+        let allocatorStart = clock.now
+        var proposal = core.allocate(snapshot)
+        var outcomes = [StageOutcome(stage: core.allocatorName, result: "ok",
+                                     seconds: (clock.now - allocatorStart).seconds)]
+        for plugin in plugins {
+            let start = clock.now
+            do {
+                proposal = try await plugin.decide(snapshot, previous: proposal)
+                outcomes.append(StageOutcome(stage: plugin.name, result: "ok", seconds: (clock.now - start).seconds))
+            } catch {
+                outcomes.append(StageOutcome(stage: plugin.name, result: "skipped: \(error)",
+                                             seconds: (clock.now - start).seconds))
+            }
+        }
+
+        let decision = core.govern(snapshot, proposal: proposal)
+        let applied: [AppliedChange]
+        if core.settings.governor.dryRun {
+            applied = decision.changes.map { AppliedChange(change: $0, outcome: .skipped("dry run")) }
+        } else {
+            applied = decision.changes.isEmpty ? [] : await backend.apply(decision.changes)
+        }
+        for plugin in plugins {
+            await plugin.observe(snapshot, applied: applied)
+        }
+        return TickReport(snapshot: snapshot, unbalanced: prepared.unbalanced, proposal: proposal, stages: outcomes,
+                          decision: decision, applied: applied)
+    }
+}
