@@ -1,7 +1,7 @@
 import Testing
 @testable import BallastCore
 
-@Suite("Balancer state")
+@Suite("Tick core")
 struct TickCoreTests {
     static func sample(_ n: Int, state: VMRunState, optOut: Bool = false) -> VMSample {
         let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(4)), maxVCPUs: 2, optOut: optOut)

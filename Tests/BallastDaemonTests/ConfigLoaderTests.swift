@@ -138,6 +138,22 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("cpu_shares takes libvirt's range, 2...262144, like every other reader of a CPU weight")
+    func cpuSharesRange() throws {
+        for bad in ["1", "262145"] {
+            do {
+                _ = try ConfigLoader.parse("[vm.\"web-*\"]\ncpu_shares = \(bad)\n", file: "w.toml")
+                Issue.record("cpu_shares = \(bad) was accepted")
+            } catch {
+                let issue = error.issues.first
+                #expect(issue?.key == "vm.web-*.cpu_shares" && issue?.line == 2, "\(error)")
+                #expect(issue?.message.contains("between 2 and 262144") == true, "\(error)")
+            }
+        }
+        let config = try ConfigLoader.parse("[vm.\"web-*\"]\ncpu_shares = 2\n", file: "w.toml")
+        #expect(config.vmOverrides.first?.cpuShares?.value == 2)
+    }
+
     @Test("a syntax error names its line")
     func syntaxError() {
         do {
