@@ -96,11 +96,13 @@ public struct DaemonRunner: Sendable {
         var reload: DaemonLoop.Reload?
         if request.configPath != nil {
             let request = self.request
-            reload = { () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError> in
+            reload = { () async -> Result<DaemonLoop.Reloaded, ConfigError> in
                 do throws(ConfigError) {
                     let fresh = try request.loadConfig()
                     overriding.replaceOverrides(fresh.vmOverrides)
-                    return .success((fresh.balancer, await plugins.stages(for: fresh.plugins)))
+                    return .success(DaemonLoop.Reloaded(
+                        settings: fresh.balancer, plugins: await plugins.stages(for: fresh.plugins),
+                        needsRestart: RestartOnlySettings.changes(from: config, to: fresh)))
                 } catch {
                     return .failure(error)
                 }
@@ -123,6 +125,6 @@ public struct DaemonRunner: Sendable {
 
     /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
     func makeObservability(_ config: BallastConfig) -> ObservabilityState {
-        ObservabilityState(interval: config.balancer.interval / max(request.pacing.speed, 1e-9))
+        ObservabilityState(interval: request.pacing.wallSeconds(config.balancer.interval))
     }
 }

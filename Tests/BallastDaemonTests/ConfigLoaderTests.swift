@@ -1,6 +1,7 @@
 import BallastCore
 import Foundation
 @testable import BallastDaemon
+import BallastMetrics
 import BallastPlugins
 import Testing
 
@@ -214,5 +215,22 @@ struct PluginTableTests {
             #expect(error.issues.map(\.key) == ["plugin[0].deadline_ms", "plugin[1].options"])
             #expect(error.issues.map(\.line) == [4, 8])
         }
+    }
+}
+
+/// A reload names the settings it cannot apply live instead of ignoring them.
+struct RestartOnlySettingsTests {
+    @Test func listenLogFormatAndConnectAreNamedWithBothValues() throws {
+        let old = BallastConfig()
+        var new = old
+        #expect(RestartOnlySettings.changes(from: old, to: new).isEmpty)
+        new.listen = "127.0.0.1:9500"
+        new.logFormat = .json
+        new.connect = "qemu+ssh://elsewhere/system"
+        new.balancer.interval = 5
+        #expect(RestartOnlySettings.changes(from: old, to: new) == [
+            "listen: 127.0.0.1:9477 -> 127.0.0.1:9500", "log_format: text -> json",
+            "connect: qemu:///system -> qemu+ssh://elsewhere/system",
+        ])
     }
 }

@@ -1,5 +1,6 @@
 import BallastCore
 @testable import BallastDaemon
+import BallastMetrics
 import Logging
 import Synchronization
 import Testing
@@ -117,7 +118,7 @@ struct DaemonLoopTests {
         #expect(observer.completed.withLock { $0 } >= 2)
     }
 
-    @Test("a reload that fails keeps the old settings; a good one replaces them")
+    @Test("a reload that fails keeps the old settings; a good one replaces them and pushes the interval to health and state")
     func reload() async {
         let control = DaemonControl()
         let attempts = Mutex(0)
@@ -129,12 +130,14 @@ struct DaemonLoopTests {
             if attempt == 1 {
                 return .failure(ConfigError(issues: [ConfigIssue(file: "x", line: 1, key: "interval", message: "bad")]))
             }
-            return .success((BalancerSettings(interval: 0.07), []))
+            return .success(DaemonLoop.Reloaded(settings: BalancerSettings(interval: 0.07), plugins: []))
         }
         let backend = RecordingBackend()
         let engine = BalancerEngine(backend: backend, plugins: [], settings: BalancerSettings(interval: 0.05))
-        let loop = DaemonLoop(engine: engine, control: control, observers: [], pacing: LoopPacing(),
-                              reload: reload, logger: Logger(label: "test"))
+        let pacing = LoopPacing(speed: 2)
+        let observability = ObservabilityState(interval: pacing.wallSeconds(0.05))
+        let loop = DaemonLoop(engine: engine, control: control, observers: [MetricsObserver(state: observability)],
+                              pacing: pacing, reload: reload, logger: Logger(label: "test"))
         let task = Task { await loop.run() }
         control.requestReload()
         while attempts.withLock({ $0 }) < 1 { try? await Task.sleep(for: .milliseconds(5)) }
@@ -147,6 +150,12 @@ struct DaemonLoopTests {
         }
         #expect(attempts.withLock { $0 } == 2)
         #expect(await engine.settings.interval == 0.07)
+        waited = 0
+        while await observability.healthPolicy.interval != 0.035, waited < 400 {
+            try? await Task.sleep(for: .milliseconds(5))
+            waited += 1
+        }
+        #expect(await observability.stateDocument().intervalSeconds == 0.035)
         control.requestStop()
         _ = await task.value
     }

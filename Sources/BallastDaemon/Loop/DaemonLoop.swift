@@ -15,6 +15,12 @@ public struct LoopPacing: Sendable, Hashable {
         self.duration = duration
         self.speed = speed
     }
+
+    /// Wall seconds between tick starts for a tick `interval` (simulated seconds in
+    /// the simulator, real ones on a host): the one place the speed divides it.
+    public func wallSeconds(_ interval: Double) -> Double {
+        interval / max(speed, 1e-9)
+    }
 }
 
 /// Why the loop ended, and the process exit code that goes with it.
@@ -36,9 +42,28 @@ public enum LoopExit: Sendable, Hashable {
 /// told of each, SIGHUP reloads through `reload`, SIGTERM ends it after the tick
 /// in progress. An outage (ticks failing) is logged once when it starts and
 /// once when it ends; the loop itself never exits on a backend error.
+///
+/// The loop owns the interval: it reads it from the engine's settings each tick
+/// and, when a reload changes it, pushes the new wall interval to every observer
+/// (the health check and `/v1/state` judge by it).
 public struct DaemonLoop: Sendable {
+    /// What a reload brings: the new settings and plugin stages, and the changes
+    /// the file asked for that only a restart applies.
+    public struct Reloaded: Sendable {
+        public var settings: BalancerSettings
+        public var plugins: [any PolicyStage]
+        /// e.g. `listen: 127.0.0.1:9477 -> 127.0.0.1:9500`; kept at the running value.
+        public var needsRestart: [String]
+
+        public init(settings: BalancerSettings, plugins: [any PolicyStage], needsRestart: [String] = []) {
+            self.settings = settings
+            self.plugins = plugins
+            self.needsRestart = needsRestart
+        }
+    }
+
     /// Builds new settings and plugin stages from the config file; a failure keeps the old ones.
-    public typealias Reload = @Sendable () async -> Result<(BalancerSettings, [any PolicyStage]), ConfigError>
+    public typealias Reload = @Sendable () async -> Result<Reloaded, ConfigError>
 
     public let engine: BalancerEngine
     public let control: DaemonControl
@@ -68,7 +93,7 @@ public struct DaemonLoop: Sendable {
             do {
                 let report = try await engine.tick()
                 let seconds = (clock.now - start).seconds
-                let late = seconds > interval / max(pacing.speed, 1e-9)
+                let late = seconds > pacing.wallSeconds(interval)
                 if failing {
                     logger.notice("ticks resumed: the backend can be sampled again")
                     failing = false
@@ -87,7 +112,7 @@ public struct DaemonLoop: Sendable {
             if pacing.once { return .finished }
             simulated += interval
             if let duration = pacing.duration, simulated >= duration - 1e-9 { return .finished }
-            await control.sleep(until: start.advanced(by: .seconds(interval / max(pacing.speed, 1e-9))))
+            await control.sleep(until: start.advanced(by: .seconds(pacing.wallSeconds(interval))))
         }
         logger.info("stopping: the tick in progress finished")
         return .finished
@@ -96,9 +121,18 @@ public struct DaemonLoop: Sendable {
     private func applyReload() async {
         guard let reload else { return }
         switch await reload() {
-        case .success(let (settings, plugins)):
-            await engine.reconfigure(settings, plugins: plugins)
+        case .success(let reloaded):
+            let before = await engine.settings.interval
+            await engine.reconfigure(reloaded.settings, plugins: reloaded.plugins)
+            if reloaded.settings.interval != before {
+                let wall = pacing.wallSeconds(reloaded.settings.interval)
+                for observer in observers { await observer.intervalChanged(wallSeconds: wall) }
+            }
             logger.notice("configuration reloaded")
+            if !reloaded.needsRestart.isEmpty {
+                logger.warning("reload: settings that apply only at start keep their running values until ballast restarts",
+                    metadata: ["changes": "\(reloaded.needsRestart.joined(separator: "; "))"])
+            }
         case .failure(let error):
             logger.error("new configuration rejected; keeping the old one", metadata: ["errors": "\(error)"])
         }

@@ -17,6 +17,10 @@ public struct MetricsObserver: TickObserver {
     public func tickFailed(_ error: any Error) async {
         await state.markStalled("the last tick failed: \(error)")
     }
+
+    public func intervalChanged(wallSeconds: Double) async {
+        await state.updateInterval(wallSeconds)
+    }
 }
 
 /// Hands each event to several sinks (the log and the metrics counters).

@@ -7,4 +7,10 @@ public protocol TickObserver: Sendable {
     func tickCompleted(_ report: TickReport, seconds: Double, late: Bool) async
     /// A tick could not run (the backend could not be sampled).
     func tickFailed(_ error: any Error) async
+    /// The wall seconds between ticks changed (config reload). Default: nothing.
+    func intervalChanged(wallSeconds: Double) async
+}
+
+extension TickObserver {
+    public func intervalChanged(wallSeconds: Double) async {}
 }

@@ -8,7 +8,8 @@ import BallastCore
 public actor ObservabilityState {
     /// Where plugins and backends report events; cheap and non-blocking.
     public nonisolated let eventSink: MetricsEventSink
-    public nonisolated let healthPolicy: HealthPolicy
+    /// The tick interval health is judged by; the daemon loop pushes a new one on reload.
+    public private(set) var healthPolicy: HealthPolicy
     private let clock: any SecondsClock
     private let startedAt: Double
 
@@ -32,6 +33,12 @@ public actor ObservabilityState {
         self.clock = clock
         self.startedAt = clock.now()
         self.eventSink = eventSink
+    }
+
+    /// A new wall interval between ticks (config reload): `/healthz` and `/v1/state`
+    /// judge and report by it from now on.
+    public func updateInterval(_ seconds: Double) {
+        healthPolicy.interval = seconds
     }
 
     /// Takes in one tick: what it saw, what it decided and applied, how long it
