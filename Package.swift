@@ -69,10 +69,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // Swift layer over libvirt: dedicated thread, bulk stats, actuators, domain XML.
+        // Swift layer over libvirt: dedicated thread (a one-thread NIOThreadPool), bulk
+        // stats, actuators, domain XML.
         .target(
             name: "BallastLibvirt",
             dependencies: ["CLibvirt", "CLibXML2", "BallastCore", "BallastCgroups",
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
