@@ -47,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -56,7 +57,11 @@ let package = Package(
         // Simulated hypervisor, trace loaders, scenarios, scoring, baseline policies.
         .target(name: "BallastSim", dependencies: ["BallastCore"], swiftSettings: strictSettings),
         // cgroup v1/v2 and /proc readers and writers.
-        .target(name: "BallastCgroups", dependencies: ["BallastCore"], swiftSettings: strictSettings),
+        .target(
+            name: "BallastCgroups",
+            dependencies: ["BallastCore", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
         // libvirt C API through pkg-config.
         .systemLibrary(
             name: "CLibvirt",
@@ -104,10 +109,11 @@ let package = Package(
         .target(
             name: "BallastDaemon",
             dependencies: [
-                "BallastCore", "BallastSim", "BallastCgroups", "BallastLibvirt",
+                "BallastCore", "BallastSim", "BallastLibvirt",
                 "BallastPlugins", "BallastMetrics", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),
