@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "BallastPlugins", targets: ["BallastPlugins"]),
         .library(name: "BallastMetrics", targets: ["BallastMetrics"]),
         .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
+        .library(name: "BallastBackends", targets: ["BallastBackends"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -105,23 +106,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Wiring: config loading, the daemon loop, lifecycle and signals.
+        // Wiring: config loading, the daemon loop, lifecycle and signals. Knows backends
+        // only through BallastCore's `Backend` protocol.
         .target(
             name: "BallastDaemon",
             dependencies: [
-                "BallastCore", "BallastSim", "BallastLibvirt",
-                "BallastPlugins", "BallastMetrics", "CBallastMalloc",
+                "BallastCore", "BallastPlugins", "BallastMetrics", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),
+        // Composition: which concrete backend `ballast run` builds (libvirt or the simulator).
+        .target(
+            name: "BallastBackends",
+            dependencies: ["BallastCore", "BallastSim", "BallastLibvirt", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
+                "BallastCore", "BallastDaemon", "BallastBackends", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(releaseDaemonLinkFlags, .when(platforms: [.linux], configuration: .release))]
@@ -136,6 +144,7 @@ let package = Package(
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
         // (docs/real-guests.md). Run alone with `make e2e`.
         .testTarget(name: "BallastE2ETests", dependencies: []),
