@@ -145,6 +145,8 @@ let package = Package(
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
+        // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.
+        .testTarget(name: "BallastArchitectureTests", dependencies: []),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
         // (docs/real-guests.md). Run alone with `make e2e`.
         .testTarget(name: "BallastE2ETests", dependencies: []),
