@@ -42,11 +42,13 @@ let package = Package(
         .library(name: "BallastPlugins", targets: ["BallastPlugins"]),
         .library(name: "BallastMetrics", targets: ["BallastMetrics"]),
         .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
+        .library(name: "BallastBackends", targets: ["BallastBackends"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -56,7 +58,11 @@ let package = Package(
         // Simulated hypervisor, trace loaders, scenarios, scoring, baseline policies.
         .target(name: "BallastSim", dependencies: ["BallastCore"], swiftSettings: strictSettings),
         // cgroup v1/v2 and /proc readers and writers.
-        .target(name: "BallastCgroups", dependencies: ["BallastCore"], swiftSettings: strictSettings),
+        .target(
+            name: "BallastCgroups",
+            dependencies: ["BallastCore", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
         // libvirt C API through pkg-config.
         .systemLibrary(
             name: "CLibvirt",
@@ -69,10 +75,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        // Swift layer over libvirt: dedicated thread, bulk stats, actuators, domain XML.
+        // Swift layer over libvirt: dedicated thread (a one-thread NIOThreadPool), bulk
+        // stats, actuators, domain XML.
         .target(
             name: "BallastLibvirt",
             dependencies: ["CLibvirt", "CLibXML2", "BallastCore", "BallastCgroups",
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
@@ -98,22 +106,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Wiring: config loading, the daemon loop, lifecycle and signals.
+        // Wiring: config loading, the daemon loop, lifecycle and signals. Knows backends
+        // only through BallastCore's `Backend` protocol.
         .target(
             name: "BallastDaemon",
             dependencies: [
-                "BallastCore", "BallastSim", "BallastCgroups", "BallastLibvirt",
-                "BallastPlugins", "BallastMetrics", "CBallastMalloc",
+                "BallastCore", "BallastPlugins", "BallastMetrics", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Composition: which concrete backend `ballast run` builds (libvirt or the simulator).
+        .target(
+            name: "BallastBackends",
+            dependencies: ["BallastCore", "BallastSim", "BallastLibvirt", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
+                "BallastCore", "BallastDaemon", "BallastBackends", "BallastSim", "BallastPlugins", "BallastMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(releaseDaemonLinkFlags, .when(platforms: [.linux], configuration: .release))]
@@ -128,6 +144,9 @@ let package = Package(
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins", "BallastDaemon"]),
         .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
+        // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.
+        .testTarget(name: "BallastArchitectureTests", dependencies: []),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
         // (docs/real-guests.md). Run alone with `make e2e`.
         .testTarget(name: "BallastE2ETests", dependencies: []),

@@ -50,15 +50,17 @@ public struct DaemonRunner: Sendable {
         self.logger = logger
     }
 
-    /// Builds the chosen backend and runs until stopped (or for the requested
-    /// duration / once); returns the process exit code.
-    public func run(config: BallastConfig, choice: BackendChoice) async -> Int32 {
+    /// Builds the backend with `makeBackend` (handed the daemon's event sink and logger)
+    /// and runs until stopped (or for the requested duration / once); returns the
+    /// process exit code. Which backend is built is the caller's choice: the daemon
+    /// knows backends only through the `Backend` protocol.
+    public func run(config: BallastConfig, makeBackend: BackendFactory) async -> Int32 {
         MallocTuning.applyForDaemon(logger: logger)
         let observability = makeObservability(config)
         let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
         let backend: any Backend
         do {
-            backend = try choice.make(events: events, logger: logger)
+            backend = try makeBackend(events, logger)
         } catch {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastBackends
 import BallastCore
 import BallastDaemon
 import BallastMetrics
@@ -108,7 +109,7 @@ struct RunCommand: AsyncParsableCommand {
             } ?? .scenario(scenario ?? "demo")
             choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval))
         }
-        let code = await DaemonRunner(request: request, logger: logger).run(config: loaded, choice: choice)
+        let code = await DaemonRunner(request: request, logger: logger).run(config: loaded, makeBackend: choice.make)
         if code != 0 { throw ExitCode(code) }
     }
 }

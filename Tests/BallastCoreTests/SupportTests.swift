@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 @testable import BallastCore
 
@@ -34,37 +33,5 @@ struct PlainTextTests {
         #expect(" \t 4 GiB \n".trimmedWhitespace == "4 GiB")
         #expect("   ".trimmedWhitespace == "")
         #expect("a b"[...].trimmedWhitespace == "a b")
-    }
-}
-
-struct BlockingJobQueueTests {
-    final class Recorder: @unchecked Sendable {
-        var order: [Int] = []
-    }
-
-    @Test func runsJobsInOrderOnOneThreadAndRefusesAfterStop() async throws {
-        let queue = try #require(BlockingJobQueue<Recorder>(name: "test-queue") { Recorder() })
-        let threads = Mutex<Set<String>>([])
-        for index in 0..<100 {
-            queue.submit { recorder in
-                recorder.order.append(index)
-                _ = threads.withLock { $0.insert(Self.currentThreadName()) }
-            }
-        }
-        let order: [Int] = await withCheckedContinuation { continuation in
-            queue.submit { recorder in continuation.resume(returning: recorder.order) }
-        }
-        #expect(order == Array(0..<100))
-        #expect(threads.withLock { $0 } == ["test-queue"])
-        queue.stop()
-        #expect(queue.submit { _ in } == false)
-    }
-
-    static func currentThreadName() -> String {
-        #if os(Linux)
-        (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmedWhitespace ?? ""
-        #else
-        ""
-        #endif
     }
 }

@@ -118,7 +118,3 @@ enum Plugins {
 
     static let cPriority = "plugins/c/build/priority"
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

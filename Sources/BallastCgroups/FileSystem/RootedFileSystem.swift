@@ -3,11 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// The real filesystem seen under `root`: "/" on a host, a fixture folder in
 /// tests (a host path "/proc/meminfo" is read from "<root>/proc/meminfo").
-/// Reads with plain POSIX calls: /proc and /sys files report a size of 4096 or 0,
-/// so they are read until end of file rather than by their stat size. Per-tick
+/// Opens with POSIX `open` (on the path built on the stack), reads and closes through
+/// swift-system's `FileDescriptor` (which retries a read interrupted by a signal):
+/// /proc and /sys files report a size of 4096 or 0, so they are read until end of file
+/// rather than by their stat size. Per-tick
 /// reads go into a stack buffer (no heap allocation for files that fit in it, i.e.
 /// every cgroup file Ballast reads); larger files continue into a growing array.
 public struct RootedFileSystem: KernelFileSystem {
@@ -31,13 +34,14 @@ public struct RootedFileSystem: KernelFileSystem {
     public func withContents<Value>(of path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Value) throws(FileAccessError) -> Value {
         let fd = withResolvedPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw .fromErrno(path: path, errno) }
-        defer { close(fd) }
+        let file = FileDescriptor(rawValue: fd)
+        defer { try? file.close() }
         // An InlineArray is a plain stack value: withUnsafeTemporaryAllocation would ask
         // glibc for the stack bounds above 1 KiB (pthread_getattr_np, a malloc per call).
         var storage = InlineArray<4096, UInt8>(repeating: 0)
         var span = storage.mutableSpan
         let outcome: Result<Value, FileAccessError> = span.withUnsafeMutableBufferPointer { buffer in
-            switch readAll(fd, path: path, into: buffer) {
+            switch readAll(file, path: path, into: buffer) {
             case .failure(let error):
                 return .failure(error)
             case .success(let filled) where filled < buffer.count:
@@ -45,7 +49,7 @@ public struct RootedFileSystem: KernelFileSystem {
             case .success:
                 // The stack buffer is full: the file may go on; read the rest into an array.
                 var bytes = Array(buffer)
-                return readRest(fd, path: path, after: &bytes).map { bytes.withUnsafeBufferPointer(body) }
+                return readRest(file, path: path, after: &bytes).map { bytes.withUnsafeBufferPointer(body) }
             }
         }
         return try outcome.get()
@@ -95,15 +99,16 @@ public struct RootedFileSystem: KernelFileSystem {
     }
 
     /// Reads until end of file or until `buffer` is full; the number of bytes read.
-    private func readAll(_ fd: Int32, path: String, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Result<Int, FileAccessError> {
-        guard let base = buffer.baseAddress else { return .success(0) }
+    private func readAll(_ file: FileDescriptor, path: String,
+                         into buffer: UnsafeMutableBufferPointer<UInt8>) -> Result<Int, FileAccessError> {
+        let bytes = UnsafeMutableRawBufferPointer(buffer)
         var filled = 0
-        while filled < buffer.count {
-            let count = read(fd, base + filled, buffer.count - filled)
-            if count < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                return .failure(.fromErrno(path: path, code))
+        while filled < bytes.count {
+            let count: Int
+            do {
+                count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled...]), retryOnInterrupt: true)
+            } catch {
+                return .failure(.fromErrno(path: path, (error as? Errno)?.rawValue ?? EIO))
             }
             if count == 0 { break }
             filled += count
@@ -112,10 +117,10 @@ public struct RootedFileSystem: KernelFileSystem {
     }
 
     /// Appends the rest of the file to `bytes`, chunk by chunk.
-    private func readRest(_ fd: Int32, path: String, after bytes: inout [UInt8]) -> Result<Void, FileAccessError> {
+    private func readRest(_ file: FileDescriptor, path: String, after bytes: inout [UInt8]) -> Result<Void, FileAccessError> {
         var chunk = [UInt8](repeating: 0, count: Self.stackBufferSize)
         while true {
-            let outcome = chunk.withUnsafeMutableBufferPointer { readAll(fd, path: path, into: $0) }
+            let outcome = chunk.withUnsafeMutableBufferPointer { readAll(file, path: path, into: $0) }
             switch outcome {
             case .failure(let error): return .failure(error)
             case .success(let count):

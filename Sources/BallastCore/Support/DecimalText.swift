@@ -4,7 +4,7 @@ extension Double {
     /// is "-0.1". Non-finite values print as "nan", "inf" and "-inf".
     ///
     /// Hand-written because `String(format:)` lives in Foundation, which the
-    /// daemon does not link (see `DedicatedThread`).
+    /// daemon does not link (docs/observability.md, "Ballast's own memory").
     public func decimalText(places: Int) -> String {
         guard isFinite else { return isNaN ? "nan" : (self < 0 ? "-inf" : "inf") }
         let places = Swift.max(0, Swift.min(places, 9))

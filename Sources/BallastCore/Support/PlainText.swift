@@ -13,7 +13,7 @@ extension String {
 extension StringProtocol {
     /// The text without leading and trailing whitespace (newlines included).
     /// Foundation's `trimmingCharacters(in:)` would link Foundation into the
-    /// daemon (see `DedicatedThread`).
+    /// daemon (docs/observability.md, "Ballast's own memory").
     public var trimmedWhitespace: String {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }

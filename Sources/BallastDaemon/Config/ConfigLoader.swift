@@ -1,4 +1,3 @@
-import BallastCgroups
 import BallastCore
 import BallastMetrics
 import BallastPlugins
@@ -13,11 +12,11 @@ public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> BallastConfig {
         let text: String
         do {
-            text = try RootedFileSystem.host.readText(path)
+            text = try ConfigFile.text(at: path)
         } catch {
             throw ConfigError(issues: [ConfigIssue(
                 file: path, line: nil, key: "",
-                message: "cannot read the file (\(error.reason)); check the path and permissions")])
+                message: "cannot read the file (\(error)); check the path and permissions")])
         }
         return try parse(text, file: path)
     }

@@ -138,10 +138,3 @@ public struct DaemonLoop: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,7 +1,7 @@
 import CLibvirt
 
 /// The libvirt connection handle and helpers, owned by the libvirt thread
-/// (created there by the connection's `BlockingJobQueue`, passed to each job, never shared).
+/// (`LibvirtConnection` hands it to each job on its one-thread pool, never elsewhere).
 final class ConnectionState {
     let uri: String
     private(set) var connection: OpaquePointer?

@@ -1,42 +1,57 @@
 import BallastCore
 import CLibvirt
+import NIOPosix
 
 /// One connection to one libvirt URI (default `qemu:///system`). Every libvirt
-/// call runs on the connection's own thread (a `BlockingJobQueue`), never on Swift's
-/// cooperative pool; callers simply `await` the async methods. Errors are
-/// `LibvirtError`s captured on that thread in the job that failed.
+/// call runs on the connection's own thread (a one-thread `NIOThreadPool`), never on
+/// Swift's cooperative pool: the calls block, and libvirt keeps its last error per
+/// thread. Callers simply `await` the async methods. Errors are `LibvirtError`s
+/// captured on that thread in the job that failed.
 ///
 /// Creating the object does not connect: call `connect()` (again after a
 /// `connectionLost` error; it is idempotent while the connection is alive).
 public final class LibvirtConnection: Sendable {
     public let uri: String
-    /// Nil only if the OS refused a thread; every call then fails with `threadUnavailable`.
-    private let worker: BlockingJobQueue<ConnectionState>?
+    /// One thread, so every job runs on it in the order submitted.
+    private let thread: NIOThreadPool
+    /// Touched only by jobs on `thread`.
+    private let state: ThreadConfined<ConnectionState>
 
     public init(uri: String = "qemu:///system") {
         self.uri = uri
-        self.worker = BlockingJobQueue(name: "ballast-libvirt") { ConnectionState(uri: uri) }
+        self.state = ThreadConfined(ConnectionState(uri: uri))
+        self.thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
     }
 
     deinit {
-        worker?.submit { $0.close() }
-        worker?.stop()
+        // The last job closes the connection on its thread, then ends the pool (the job
+        // holds the pool until then; the pool joins its thread off that thread).
+        let thread = self.thread
+        let state = self.state
+        thread.submit { _ in
+            state.value.close()
+            thread.shutdownGracefully { _ in }
+        }
     }
 
     /// Runs `body` on the libvirt thread and returns its result to the caller.
+    ///
+    /// Submitted with `NIOThreadPool.submit` rather than its async `runIfActive`, which
+    /// would erase `LibvirtError` to `any Error` and skip a job whose task was cancelled
+    /// before it ran: a call once made always runs, as an apply must be reported either way.
     func perform<T: Sendable>(_ operation: String,
                               _ body: @escaping @Sendable (ConnectionState) throws(LibvirtError) -> T)
         async throws(LibvirtError) -> T {
-        guard let worker else { throw .threadUnavailable(operation: operation) }
+        let state = self.state
         let result: Result<T, LibvirtError> = await withCheckedContinuation { continuation in
-            let accepted = worker.submit { state in
-                do throws(LibvirtError) {
-                    continuation.resume(returning: .success(try body(state)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+            thread.submit { work in
+                guard case .active = work else {
+                    continuation.resume(returning: .failure(.workerStopped(operation: operation)))
+                    return
                 }
+                continuation.resume(returning: Result { () throws(LibvirtError) in try body(state.value) })
             }
-            if !accepted { continuation.resume(returning: .failure(.workerStopped(operation: operation))) }
         }
         return try result.get()
     }

@@ -41,12 +41,7 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
                      hint: "connect first; Ballast reconnects by itself at the next sample", connectionLost: true)
     }
 
-    /// The libvirt thread has been shut down.
-    static func threadUnavailable(operation: String) -> LibvirtError {
-        LibvirtError(code: 0, domain: 0, message: "the OS refused a thread for the libvirt connection", operation: operation,
-                     hint: "check the process's thread limit (ulimit -u, systemd TasksMax), then restart Ballast")
-    }
-
+    /// The libvirt thread has been shut down (only when the connection is released).
     static func workerStopped(operation: String) -> LibvirtError {
         LibvirtError(code: 0, domain: 0, message: "the libvirt connection was closed", operation: operation,
                      hint: "create a new LibvirtConnection")

@@ -6,7 +6,7 @@ import CLibXML2
 ///
 /// libxml2 is the XML library libvirt itself uses, so it is already in the
 /// process; FoundationXML would wrap the same library but pull Foundation and
-/// ICU into the daemon (about 4 MB resident; see `DedicatedThread`).
+/// ICU into the daemon (about 4 MB resident; docs/observability.md, "Ballast's own memory").
 /// No external entity, DTD or network resource is ever loaded (libxml2's
 /// defaults plus XML_PARSE_NONET) and its entity-amplification limits stay on:
 /// domain XML is data from libvirtd, parsed with no side effects.

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Whether the daemon is doing its job, as `/healthz` reports it: healthy
 /// while ticks arrive on time, unhealthy with a reason otherwise.
 public struct HealthStatus: Sendable, Hashable, Codable {
@@ -39,7 +41,6 @@ public struct MonotonicSecondsClock: SecondsClock {
     public init() {}
 
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - origin).seconds
     }
 }

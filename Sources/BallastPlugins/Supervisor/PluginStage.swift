@@ -181,7 +181,6 @@ public actor PluginStage: PolicyStage {
     }
 
     private func seconds() -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - origin).seconds
     }
 }

@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// Path and file helpers for the trace loaders, on plain POSIX calls so that
-/// the simulator needs only FoundationEssentials (see `DedicatedThread` in
-/// BallastCore for why Ballast does not link Foundation).
+/// the simulator needs only FoundationEssentials (docs/observability.md, "Ballast's
+/// own memory", says why Ballast does not link Foundation).
 enum TraceFiles {
     /// `directory/name`, without doubling a trailing slash.
     static func join(_ directory: String, _ name: String) -> String {

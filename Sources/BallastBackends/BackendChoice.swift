@@ -3,7 +3,8 @@ import BallastLibvirt
 import Logging
 
 /// Which hypervisor `ballast run` balances: a real one through libvirt, or the
-/// built-in simulator (the embedded default, needing no hypervisor).
+/// built-in simulator (the embedded default, needing no hypervisor). The one place
+/// that names concrete backends; the daemon gets `make` as its `BackendFactory`.
 public enum BackendChoice: Sendable, Hashable {
     case libvirt(uri: String)
     case simulator(SimulatorSource)

@@ -4,17 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// A named OS thread for work that blocks (a C library's RPC, a blocking pipe
-/// read) and so must stay off Swift's cooperative pool.
+/// A named OS thread for work that blocks (a plugin's pipe read) and so must stay
+/// off Swift's cooperative pool.
 ///
 /// Hand-written on pthreads rather than Foundation's `Thread` so that the daemon
 /// does not link Foundation (with ICU it adds about 4 MB to every Ballast
 /// process's resident memory; docs/observability.md, "Ballast's own memory").
-public enum DedicatedThread {
+enum DedicatedThread {
     /// Starts `body` on a new detached thread named `name` (Linux keeps the first
     /// 15 bytes). Returns false, without running `body`, if the OS refused a thread.
     @discardableResult
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
         let context = Unmanaged.passRetained(ThreadBody(name: name, body: body)).toOpaque()
         var thread = pthread_t()
         guard pthread_create(&thread, nil, runThreadBody, context) == 0 else {
