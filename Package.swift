@@ -40,7 +40,9 @@ let package = Package(
         .library(name: "BallastCgroups", targets: ["BallastCgroups"]),
         .library(name: "BallastLibvirt", targets: ["BallastLibvirt"]),
         .library(name: "BallastPlugins", targets: ["BallastPlugins"]),
+        .library(name: "BallastLogging", targets: ["BallastLogging"]),
         .library(name: "BallastMetrics", targets: ["BallastMetrics"]),
+        .library(name: "BallastClient", targets: ["BallastClient"]),
         .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
     ],
     dependencies: [
@@ -86,7 +88,14 @@ let package = Package(
             dependencies: ["BallastCore", "CBallastSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        // Prometheus text rendering and the HTTP endpoint.
+        // Log output for the daemon and the CLI: text or JSON lines on standard error,
+        // and the decision log's one line per change.
+        .target(
+            name: "BallastLogging",
+            dependencies: ["BallastCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Prometheus text rendering, the HTTP endpoint and the state it serves.
         .target(
             name: "BallastMetrics",
             dependencies: [
@@ -94,7 +103,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The command line's side of the endpoint: an HTTP client for a running daemon,
+        // the `status` table and the `explain` text.
+        .target(
+            name: "BallastClient",
+            dependencies: [
+                "BallastCore", "BallastMetrics",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -103,7 +123,7 @@ let package = Package(
             name: "BallastDaemon",
             dependencies: [
                 "BallastCore", "BallastSim", "BallastCgroups", "BallastLibvirt",
-                "BallastPlugins", "BallastMetrics", "CBallastMalloc",
+                "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -112,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastMetrics",
+                "BallastDaemon", "BallastSim", "BallastPlugins", "BallastClient", "BallastLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings,
@@ -126,7 +146,26 @@ let package = Package(
         .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt"]),
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins"]),
-        .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
+        // Synthetic tick reports and a clock moved by hand, shared by the tests of the
+        // targets that render, log or print a tick.
+        .target(
+            name: "BallastTestFixtures",
+            dependencies: ["BallastCore", "BallastMetrics"],
+            path: "Tests/BallastTestFixtures"
+        ),
+        .testTarget(name: "BallastLoggingTests", dependencies: ["BallastLogging", "BallastTestFixtures"]),
+        .testTarget(
+            name: "BallastMetricsTests",
+            dependencies: ["BallastMetrics", "BallastClient", "BallastTestFixtures",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "BallastClientTests",
+            dependencies: ["BallastClient", "BallastTestFixtures",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
         // (docs/real-guests.md). Run alone with `make e2e`.

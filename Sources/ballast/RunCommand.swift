@@ -1,7 +1,7 @@
 import ArgumentParser
 import BallastCore
 import BallastDaemon
-import BallastMetrics
+import BallastLogging
 import BallastSim
 import Logging
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BallastMetrics
+import BallastClient
 
 /// `ballast status`: the daemon's VMs as a table, read from its `/v1/state` endpoint.
 struct StatusCommand: AsyncParsableCommand {

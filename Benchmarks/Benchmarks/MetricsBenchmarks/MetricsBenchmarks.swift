@@ -1,3 +1,4 @@
+import BallastClient
 import BallastCore
 import BallastMetrics
 import Benchmark

@@ -1,6 +1,6 @@
 import BallastCgroups
 import BallastCore
-import BallastMetrics
+import BallastLogging
 import BallastPlugins
 import FoundationEssentials
 import TOMLKit

@@ -1,3 +1,4 @@
+import BallastClient
 import BallastMetrics
 import Foundation
 

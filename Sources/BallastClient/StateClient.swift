@@ -1,3 +1,4 @@
+import BallastMetrics
 import FoundationEssentials
 
 /// Fetches and decodes `/v1/state` from a running daemon, for `ballast status` and `explain`.
