@@ -40,7 +40,9 @@ let package = Package(
         .library(name: "BallastCgroups", targets: ["BallastCgroups"]),
         .library(name: "BallastLibvirt", targets: ["BallastLibvirt"]),
         .library(name: "BallastPlugins", targets: ["BallastPlugins"]),
+        .library(name: "BallastLogging", targets: ["BallastLogging"]),
         .library(name: "BallastMetrics", targets: ["BallastMetrics"]),
+        .library(name: "BallastClient", targets: ["BallastClient"]),
         .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
         .library(name: "BallastBackends", targets: ["BallastBackends"]),
     ],
@@ -94,7 +96,14 @@ let package = Package(
             dependencies: ["BallastCore", "CBallastSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        // Prometheus text rendering and the HTTP endpoint.
+        // Log output for the daemon and the CLI: text or JSON lines on standard error,
+        // and the decision log's one line per change.
+        .target(
+            name: "BallastLogging",
+            dependencies: ["BallastCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Prometheus text rendering, the HTTP endpoint and the state it serves.
         .target(
             name: "BallastMetrics",
             dependencies: [
@@ -102,7 +111,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The command line's side of the endpoint: an HTTP client for a running daemon,
+        // the `status` table and the `explain` text.
+        .target(
+            name: "BallastClient",
+            dependencies: [
+                "BallastCore", "BallastMetrics",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -111,7 +131,7 @@ let package = Package(
         .target(
             name: "BallastDaemon",
             dependencies: [
-                "BallastCore", "BallastPlugins", "BallastMetrics", "CBallastMalloc",
+                "BallastCore", "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -127,7 +147,8 @@ let package = Package(
         .executableTarget(
             name: "ballast",
             dependencies: [
-                "BallastCore", "BallastDaemon", "BallastBackends", "BallastSim", "BallastPlugins", "BallastMetrics",
+                "BallastCore", "BallastDaemon", "BallastBackends", "BallastSim", "BallastPlugins",
+                "BallastClient", "BallastLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +163,26 @@ let package = Package(
         .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt"]),
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins", "BallastDaemon"]),
-        .testTarget(name: "BallastMetricsTests", dependencies: ["BallastMetrics"]),
+        // Synthetic tick reports and a clock moved by hand, shared by the tests of the
+        // targets that render, log or print a tick.
+        .target(
+            name: "BallastTestFixtures",
+            dependencies: ["BallastCore", "BallastMetrics"],
+            path: "Tests/BallastTestFixtures"
+        ),
+        .testTarget(name: "BallastLoggingTests", dependencies: ["BallastLogging", "BallastTestFixtures"]),
+        .testTarget(
+            name: "BallastMetricsTests",
+            dependencies: ["BallastMetrics", "BallastClient", "BallastTestFixtures",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "BallastClientTests",
+            dependencies: ["BallastClient", "BallastTestFixtures",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
         // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.

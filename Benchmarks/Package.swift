@@ -20,7 +20,7 @@ let package = Package(
         benchmark("SimBenchmarks", ["BallastCore", "BallastSim"]),
         benchmark("SamplingBenchmarks", ["BallastCore", "BallastCgroups", "BallastLibvirt"]),
         benchmark("PluginBenchmarks", ["BallastCore", "BallastPlugins"]),
-        benchmark("MetricsBenchmarks", ["BallastCore", "BallastMetrics"]),
+        benchmark("MetricsBenchmarks", ["BallastCore", "BallastMetrics", "BallastClient"]),
     ]
 )
 

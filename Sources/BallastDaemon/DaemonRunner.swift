@@ -1,4 +1,5 @@
 import BallastCore
+import BallastLogging
 import BallastMetrics
 import BallastPlugins
 import Logging

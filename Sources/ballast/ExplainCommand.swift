@@ -1,5 +1,5 @@
 import ArgumentParser
-import BallastMetrics
+import BallastClient
 
 /// `ballast explain VM`: in words, why a VM has the size it has.
 struct ExplainCommand: AsyncParsableCommand {

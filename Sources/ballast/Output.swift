@@ -1,4 +1,4 @@
-import BallastMetrics
+import BallastLogging
 
 /// Writes a line to standard error (diagnostics never go to stdout, which may be piped).
 func printError(_ message: String) {

@@ -2,7 +2,7 @@ import ArgumentParser
 import BallastBackends
 import BallastCore
 import BallastDaemon
-import BallastMetrics
+import BallastLogging
 import BallastSim
 import Logging
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BallastCore
-import BallastMetrics
+import BallastLogging
 import BallastSim
 import FoundationEssentials
 #if canImport(Glibc)

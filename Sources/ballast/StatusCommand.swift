@@ -1,5 +1,5 @@
 import ArgumentParser
-import BallastMetrics
+import BallastClient
 
 /// `ballast status`: the daemon's VMs as a table, read from its `/v1/state` endpoint.
 struct StatusCommand: AsyncParsableCommand {
@@ -15,11 +15,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         if json {
-            let response = try await SimpleHTTPClient.request(url: url + "/v1/state")
-            guard response.status == 200 else {
-                throw HTTPClientError(description: "\(url)/v1/state answered \(response.status): \(response.bodyText)")
-            }
-            print(response.bodyText)
+            print(try await StateClient.fetchJSON(baseURL: url))
             return
         }
         let state = try await StateClient.fetch(baseURL: url)

@@ -18,15 +18,20 @@ enum ImportRules {
                            cLibraryMarker],
         "BallastPlugins": ["BallastCore", "CBallastSpawn", "Logging", "Dispatch", "FoundationEssentials",
                            cLibraryMarker],
-        "BallastMetrics": ["BallastCore", "NIOCore", "NIOPosix", "NIOHTTP1", "Logging", "FoundationEssentials",
-                           cLibraryMarker],
+        "BallastMetrics": ["BallastCore", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials", cLibraryMarker],
+        // Text and JSON logs and the decision log, for the daemon and the command line.
+        "BallastLogging": ["BallastCore", "Logging", "FoundationEssentials", cLibraryMarker],
+        // The command line's side of the endpoint: HTTP client, `status` table, `explain` text.
+        "BallastClient": ["BallastCore", "BallastMetrics", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials",
+                          cLibraryMarker],
         // The composition: which concrete backend `ballast run` builds.
         "BallastBackends": ["BallastCore", "BallastSim", "BallastLibvirt", "Logging"],
         // The daemon knows backends only through BallastCore's `Backend` protocol.
-        "BallastDaemon": ["BallastCore", "BallastPlugins", "BallastMetrics", "CBallastMalloc", "TOMLKit", "Logging",
-                          "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],
+        "BallastDaemon": ["BallastCore", "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
+                          "TOMLKit", "Logging", "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],
         "ballast": ["BallastCore", "BallastBackends", "BallastDaemon", "BallastSim", "BallastPlugins",
-                    "BallastMetrics", "ArgumentParser", "Logging", "FoundationEssentials", cLibraryMarker],
+                    "BallastClient", "BallastLogging", "ArgumentParser", "Logging", "FoundationEssentials",
+                    cLibraryMarker],
     ]
 
     /// Every module `target` may import, the standard library and the C library expanded.

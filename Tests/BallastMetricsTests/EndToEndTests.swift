@@ -1,3 +1,4 @@
+import BallastClient
 import BallastMetrics
 import Foundation
 import Testing
@@ -15,10 +16,10 @@ struct EndToEndTests {
         let state = try await daemon.waitForTicks(3)
         #expect(!state.vms.isEmpty)
 
-        let health = try await SimpleHTTPClient.request(url: daemon.baseURL + "/healthz")
+        let health = try await HTTPClient.request(url: daemon.baseURL + "/healthz")
         #expect(health.status == 200)
 
-        let metrics = try await SimpleHTTPClient.request(url: daemon.baseURL + "/metrics")
+        let metrics = try await HTTPClient.request(url: daemon.baseURL + "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"] == PrometheusRenderer.contentType)
         #expect(try PromTools.promtoolProblems(metrics.body) == nil)

@@ -1,5 +1,7 @@
+import BallastClient
 import BallastCore
 import BallastMetrics
+import BallastTestFixtures
 import Foundation
 import Testing
 
@@ -24,20 +26,19 @@ struct HTTPServerTests {
         return Running(server: server, state: state, clock: clock, port: port)
     }
 
-    private func raw(_ running: Running, _ request: String, timeout: Double = 10) async throws -> String {
-        let bytes = try await SimpleHTTPClient.exchange(host: "127.0.0.1", port: running.port,
-                                                        send: Array(request.utf8), timeout: timeout)
+    private func raw(_ running: Running, _ request: String, timeout: Duration = .seconds(10)) async throws -> String {
+        let bytes = try await RawExchange.send(Array(request.utf8), port: running.port, timeout: timeout)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func metricsAreServedInTextFormat004() async throws {
         let running = try await start()
         defer { Task { await running.server.stop() } }
-        let response = try await SimpleHTTPClient.request(url: running.base + "/metrics")
+        let response = try await HTTPClient.request(url: running.base + "/metrics")
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(try PromTools.promtoolProblems(response.body) == nil)
-        let head = try await SimpleHTTPClient.request("HEAD", url: running.base + "/metrics")
+        let head = try await HTTPClient.request("HEAD", url: running.base + "/metrics")
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
         #expect(Int(head.headers["content-length"] ?? "") == response.body.count)
@@ -46,15 +47,15 @@ struct HTTPServerTests {
     @Test func healthTurns503WhenTicksStall() async throws {
         let running = try await start()
         defer { Task { await running.server.stop() } }
-        let healthy = try await SimpleHTTPClient.request(url: running.base + "/healthz")
+        let healthy = try await HTTPClient.request(url: running.base + "/healthz")
         #expect(healthy.status == 200)
         #expect(healthy.bodyText == "ok\n")
         running.clock.advance(30)
-        let stalled = try await SimpleHTTPClient.request(url: running.base + "/healthz")
+        let stalled = try await HTTPClient.request(url: running.base + "/healthz")
         #expect(stalled.status == 503)
         #expect(stalled.bodyText.contains("last tick 30.0 s ago"))
         await running.state.record(report: Fixtures.report(tick: 2, count: 1), tickSeconds: 0.01, late: false)
-        #expect(try await SimpleHTTPClient.request(url: running.base + "/healthz").status == 200)
+        #expect(try await HTTPClient.request(url: running.base + "/healthz").status == 200)
     }
 
     @Test func stateDocumentDecodes() async throws {
@@ -68,12 +69,12 @@ struct HTTPServerTests {
     @Test func unknownPathsAre404AndOtherMethods405() async throws {
         let running = try await start()
         defer { Task { await running.server.stop() } }
-        #expect(try await SimpleHTTPClient.request(url: running.base + "/nope").status == 404)
-        let post = try await SimpleHTTPClient.request("POST", url: running.base + "/metrics")
+        #expect(try await HTTPClient.request(url: running.base + "/nope").status == 404)
+        let post = try await HTTPClient.request("POST", url: running.base + "/metrics")
         #expect(post.status == 405)
         #expect(post.headers["allow"] == "GET, HEAD")
-        #expect(try await SimpleHTTPClient.request("DELETE", url: running.base + "/v1/state").status == 405)
-        #expect(try await SimpleHTTPClient.request(url: running.base + "/metrics?x=1").status == 200)
+        #expect(try await HTTPClient.request("DELETE", url: running.base + "/v1/state").status == 405)
+        #expect(try await HTTPClient.request(url: running.base + "/metrics?x=1").status == 200)
     }
 
     @Test func bodiesAreRefusedWith413() async throws {
@@ -107,7 +108,7 @@ struct HTTPServerTests {
         let running = try await start(MetricsServerLimits(idleTimeout: 0.3))
         defer { Task { await running.server.stop() } }
         let started = ContinuousClock.now
-        let reply = try await raw(running, "GET /metrics HTTP/1.1\r\nHo", timeout: 60)
+        let reply = try await raw(running, "GET /metrics HTTP/1.1\r\nHo", timeout: .seconds(60))
         #expect(reply.isEmpty)
         #expect(ContinuousClock.now - started < .seconds(30), "the server, not the client's timeout, closed it")
     }
@@ -118,8 +119,7 @@ struct HTTPServerTests {
         let port = running.port
         let holders = (0..<3).map { _ in
             Task {
-                try await SimpleHTTPClient.exchange(host: "127.0.0.1", port: port,
-                                                    send: Array("GET /metrics HTTP/1.1\r\n".utf8), timeout: 60)
+                try await RawExchange.send(Array("GET /metrics HTTP/1.1\r\n".utf8), port: port, timeout: .seconds(60))
             }
         }
         for _ in 0..<200 where running.server.openConnections < 3 {
@@ -139,7 +139,7 @@ struct HTTPServerTests {
         for _ in 0..<200 where running.server.openConnections > 0 {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(try await SimpleHTTPClient.request(url: running.base + "/healthz").status == 200)
+        #expect(try await HTTPClient.request(url: running.base + "/healthz").status == 200)
     }
 
     @Test func refusesToStartOnABusyPort() async throws {

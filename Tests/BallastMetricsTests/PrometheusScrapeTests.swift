@@ -1,5 +1,6 @@
 import BallastCore
 import BallastMetrics
+import BallastTestFixtures
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import BallastCore
 @testable import BallastMetrics
+import BallastTestFixtures
 import Testing
 
 @Suite("Prometheus renderer")

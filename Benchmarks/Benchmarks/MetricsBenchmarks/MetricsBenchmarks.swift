@@ -1,3 +1,4 @@
+import BallastClient
 import BallastCore
 import BallastMetrics
 import Benchmark
@@ -27,7 +28,7 @@ let benchmarks: @Sendable () -> Void = {
         let url = "http://127.0.0.1:\(port)/metrics"
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(try? await SimpleHTTPClient.request(url: url))
+            blackHole(try? await HTTPClient.request(url: url))
         }
         benchmark.stopMeasurement()
         await server.stop()

@@ -1,5 +1,5 @@
 import BallastCore
-import BallastMetrics
+import BallastLogging
 import BallastPlugins
 
 /// Everything `ballast.toml` can say, validated. Built by `ConfigLoader`;

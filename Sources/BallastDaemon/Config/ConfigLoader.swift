@@ -1,5 +1,5 @@
 import BallastCore
-import BallastMetrics
+import BallastLogging
 import BallastPlugins
 import FoundationEssentials
 import TOMLKit

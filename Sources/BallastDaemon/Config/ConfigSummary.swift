@@ -1,5 +1,5 @@
 import BallastPlugins
-import BallastMetrics
+import BallastLogging
 import BallastCore
 
 /// A short human summary of a valid config, printed by `ballast config check`.

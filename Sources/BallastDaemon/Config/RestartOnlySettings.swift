@@ -1,4 +1,4 @@
-import BallastMetrics
+import BallastLogging
 
 /// The settings of `ballast.toml` that take effect only when the daemon starts:
 /// the endpoint's address, the log format and the libvirt connection are set up

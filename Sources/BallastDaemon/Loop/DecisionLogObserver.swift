@@ -1,5 +1,5 @@
 import BallastCore
-import BallastMetrics
+import BallastLogging
 import Logging
 
 /// Writes the decision log (one line per change, through BallastMetrics'

@@ -1,5 +1,5 @@
 import BallastCore
-import BallastMetrics
+import BallastLogging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import BallastClient
 import BallastMetrics
 import Foundation
 
@@ -52,7 +53,7 @@ final class DaemonProcess {
                 throw ToolFailure(description: "ballast run exited with \(process.terminationStatus): \(log())")
             }
             do {
-                let state = try await StateClient.fetch(baseURL: baseURL, timeout: 2)
+                let state = try await StateClient.fetch(baseURL: baseURL, timeout: .seconds(2))
                 if let tick = state.tick, tick >= ticks { return state }
                 last = "tick \(state.tick.map(String.init) ?? "none")"
             } catch {

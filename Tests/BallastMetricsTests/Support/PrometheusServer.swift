@@ -1,3 +1,4 @@
+import BallastClient
 import BallastMetrics
 import Foundation
 
@@ -40,7 +41,7 @@ final class PrometheusServer {
     /// Waits for `/-/ready`, so a query failure later means a scrape problem, not a slow start.
     private func waitUntilReady(log: URL) async throws {
         for _ in 0..<120 {
-            if let response = try? await SimpleHTTPClient.request(url: "http://127.0.0.1:\(port)/-/ready", timeout: 2),
+            if let response = try? await HTTPClient.request(url: "http://127.0.0.1:\(port)/-/ready", timeout: .seconds(2)),
                response.status == 200 {
                 return
             }
@@ -58,8 +59,8 @@ final class PrometheusServer {
         var lastError = "no answer"
         for _ in 0..<attempts {
             do {
-                let response = try await SimpleHTTPClient.request(
-                    url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: 5)
+                let response = try await HTTPClient.request(
+                    url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: .seconds(5))
                 let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
                 let data = json?["data"] as? [String: Any]
                 let result = data?["result"] as? [[String: Any]] ?? []

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 
 /// The table `ballast status` prints: one row per VM from `/v1/state`, with
 /// a header line about the host and health.
@@ -41,7 +42,7 @@ public enum StatusTable {
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = row.indices.map { column in
-                column == row.count - 1 ? row[column] : HumanFormat.pad(row[column], widths[column])
+                column == row.count - 1 ? row[column] : row[column].padded(toWidth: widths[column])
             }
             lines.append(cells.joined(separator: "  "))
         }

@@ -1,5 +1,7 @@
+import BallastClient
 import BallastCore
 import BallastMetrics
+import BallastTestFixtures
 import Testing
 
 @Suite("status and explain text")

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMetrics
 
 /// Why `ballast explain` cannot answer: the VM is not in the state document.
 public struct ExplainError: Error, CustomStringConvertible {

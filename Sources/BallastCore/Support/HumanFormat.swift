@@ -1,9 +1,9 @@
-import BallastCore
-
-/// Human formats for the CLI: cores, binary sizes, percentages, and names made
-/// safe for one table row.
-enum HumanFormat {
-    static func cores(_ millicores: Int) -> String {
+/// Human formats shared by `ballast status`/`explain` and the decision log, so a
+/// change reads the same in both: cores, binary sizes, percentages, and names made
+/// safe for one line.
+public enum HumanFormat {
+    /// Millicores as cores with two decimals: 1250 is "1.25".
+    public static func cores(_ millicores: Int) -> String {
         let sign = millicores < 0 ? "-" : ""
         let magnitude = millicores.magnitude
         let hundredths = (magnitude + 5) / 10
@@ -11,7 +11,8 @@ enum HumanFormat {
         return "\(sign)\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    static func bytes(_ value: UInt64) -> String {
+    /// Bytes in binary units: "512 B", "1.5 MiB", "2.00 GiB".
+    public static func bytes(_ value: UInt64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var scaled = Double(value)
         var unit = 0
@@ -24,17 +25,18 @@ enum HumanFormat {
         return "\(scaled.decimalText(places: unit >= 3 ? 2 : 1)) \(units[unit])"
     }
 
-    static func percent(_ fraction: Double) -> String {
+    /// A fraction as a whole percentage: 0.6 is "60 %".
+    public static func percent(_ fraction: Double) -> String {
         "\(Int((fraction * 100).rounded())) %"
     }
 
     /// A signal value: whole numbers for large raw quantities (bytes, millicores), three decimals for ratios.
-    static func signal(_ value: Double) -> String {
+    public static func signal(_ value: Double) -> String {
         value.magnitude >= 1000 ? value.decimalText(places: 0) : value.decimalText(places: 3)
     }
 
     /// A name with control characters shown as escapes, so one VM stays on one line.
-    static func oneLine(_ text: String) -> String {
+    public static func oneLine(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -53,7 +55,7 @@ enum HumanFormat {
     }
 
     /// The value of a change in the unit of its kind.
-    static func changeValue(kind: String, _ value: Int64) -> String {
+    public static func changeValue(kind: String, _ value: Int64) -> String {
         switch kind {
         case "memory": bytes(UInt64(max(0, value)))
         case "cpu_quota": "\(cores(Int(value))) cores"
@@ -61,9 +63,5 @@ enum HumanFormat {
         case "cpu_weight": "weight \(value)"
         default: "\(value)"
         }
-    }
-
-    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        text.padded(toWidth: width, alignRight: right)
     }
 }

@@ -3,32 +3,34 @@ import BallastMetrics
 import Synchronization
 
 /// A clock the test moves by hand, so health can be checked without sleeping.
-final class ManualClock: SecondsClock {
+public final class ManualClock: SecondsClock {
     private let seconds = Mutex<Double>(0)
 
-    func now() -> Double { seconds.withLock { $0 } }
+    public init() {}
 
-    func advance(_ delta: Double) {
+    public func now() -> Double { seconds.withLock { $0 } }
+
+    public func advance(_ delta: Double) {
         seconds.withLock { $0 += delta }
     }
 }
 
 /// Builds synthetic `TickReport`s: `count` balanced VMs with names from `names`
 /// (then "vm-N"), each with a demand, a governed change and one applied change.
-enum Fixtures {
-    static let awkwardNames = [
+public enum Fixtures {
+    public static let awkwardNames = [
         "web \"front\"",
         #"back\slash\"#,
         "multi\nline",
         "Ünïcødé-虚拟机-🚀",
     ]
 
-    static func uuid(_ index: Int) -> String {
+    public static func uuid(_ index: Int) -> String {
         let hex = String(index, radix: 16)
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - hex.count) + hex
     }
 
-    static func view(_ index: Int, name: String) -> VMView {
+    public static func view(_ index: Int, name: String) -> VMView {
         let spec = VMSpec(cpuShares: .standard, reservation: ResourceVector(cpu: 250, memory: .mebibytes(256)),
                           floor: ResourceVector(cpu: 100, memory: .mebibytes(512)),
                           ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(4)), maxVCPUs: 4)
@@ -42,7 +44,7 @@ enum Fixtures {
                       hasBalloonStats: true)
     }
 
-    static func report(tick: UInt64 = 1, count: Int, names: [String] = [], unbalanced: Int = 0,
+    public static func report(tick: UInt64 = 1, count: Int, names: [String] = [], unbalanced: Int = 0,
                        failedStage: Bool = false) -> TickReport {
         var views: [VMView] = []
         views.reserveCapacity(count)

@@ -1,4 +1,5 @@
-import BallastMetrics
+import BallastLogging
+import BallastTestFixtures
 import Foundation
 import Logging
 import Testing

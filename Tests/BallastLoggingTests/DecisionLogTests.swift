@@ -1,5 +1,6 @@
 import BallastCore
-import BallastMetrics
+import BallastLogging
+import BallastTestFixtures
 import Foundation
 import Logging
 import Synchronization
