@@ -12,7 +12,7 @@ public enum PrometheusRenderer {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     public static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
-        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1400)
+        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1500)
         renderDaemon(snapshot, into: &out)
         if let host = snapshot.host { renderHost(host, into: &out) }
         renderVMs(snapshot.vms, into: &out)
