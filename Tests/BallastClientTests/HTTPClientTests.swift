@@ -26,7 +26,9 @@ struct HTTPClientTests {
     }
 
     @Test func aRefusedConnectionNamesTheAddress() async throws {
-        let port = try await ScriptedServer.closedPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient.request(url: "http://127.0.0.1:\(port)/metrics")
         }

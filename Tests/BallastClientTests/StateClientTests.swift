@@ -7,7 +7,9 @@ import Testing
 @Suite("State client")
 struct StateClientTests {
     @Test func aDaemonThatIsNotRunningIsNamedWithWhatToDo() async throws {
-        let port = try await ScriptedServer.closedPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let error = await #expect(throws: StateClientError.self) {
             try await StateClient.fetch(baseURL: "http://127.0.0.1:\(port)")
         }

@@ -48,6 +48,38 @@ struct ObservabilityStateTests {
         #expect(events.backendErrors["sample"] == 1)
     }
 
+    @Test func pluginQuarantineIsSetByAQuarantineAndClearedByARestartOrAnAnswer() {
+        var tallies = EventTallies()
+        tallies.apply(.pluginRequest(plugin: "steady", method: "decide", outcome: "ok", seconds: 0.01))
+        tallies.apply(.pluginRequest(plugin: "flaky", method: "decide", outcome: "error: boom", seconds: 0.01))
+        tallies.apply(.pluginQuarantined(plugin: "flaky", reason: "5 failures within 300 s"))
+        tallies.apply(.pluginRequest(plugin: "flaky", method: "decide", outcome: "quarantined", seconds: 0))
+        #expect(tallies.pluginQuarantined == ["steady": false, "flaky": true])
+        tallies.apply(.pluginRestarted(plugin: "flaky", reason: "quarantine over, trying again"))
+        #expect(tallies.pluginQuarantined["flaky"] == false)
+        tallies.apply(.pluginQuarantined(plugin: "flaky", reason: "again"))
+        tallies.apply(.pluginRequest(plugin: "flaky", method: "decide", outcome: "partial", seconds: 0.01))
+        #expect(tallies.pluginQuarantined["flaky"] == false, "a plugin that answers is not in quarantine")
+    }
+
+    @Test func backendIsDownWhenATickCannotSampleItOrItReportsTheConnectionLost() async {
+        let state = ObservabilityState(interval: 2, clock: ManualClock())
+        #expect(await state.metricsSnapshot().backendUp == nil, "unknown before the first tick")
+        await state.record(report: Fixtures.report(count: 1), tickSeconds: 0.01, late: false)
+        #expect(await state.metricsSnapshot().backendUp == true, "a sampled backend is up without reporting it")
+        await state.markStalled("sample failed: connection refused")
+        #expect(await state.metricsSnapshot().backendUp == false)
+        await state.record(report: Fixtures.report(tick: 2, count: 1), tickSeconds: 0.01, late: false)
+        state.eventSink.record(.backendConnection(up: false, detail: "lost during apply"))
+        #expect(await state.metricsSnapshot().backendUp == false, "a reported loss wins over the last good sample")
+        state.eventSink.record(.backendConnection(up: true, detail: "connected again"))
+        #expect(await state.metricsSnapshot().backendUp == true)
+
+        let reportedOnly = ObservabilityState(interval: 2, clock: ManualClock())
+        reportedOnly.eventSink.record(.backendConnection(up: false, detail: "refused"))
+        #expect(await reportedOnly.metricsSnapshot().backendUp == false, "a loss before any tick counts")
+    }
+
     @Test func labelValuesAreBoundedSoProducersCannotExplodeTheScrape() async {
         let state = ObservabilityState(interval: 2, clock: ManualClock())
         for index in 0..<(EventTallies.maximumLabelValues + 50) {

@@ -60,6 +60,24 @@ struct RendererTests {
         #expect(samples.contains { $0.name == "ballast_stage_failures_total" && $0.labels["stage"] == "plugin:\"odd\"" })
     }
 
+    @Test func floorsQuarantinesAndBackendStateAreRendered() async throws {
+        let text = await rendered([Fixtures.report(count: 2, unbalanced: 1)], events: Self.events)
+        let samples = try PromTools.pythonParse(text)
+        let floors = samples.filter { $0.name == "ballast_vm_memory_floor_bytes" }
+        #expect(floors.map(\.labels["domain"]) == ["vm-0", "vm-1"], "balanced VMs only")
+        #expect(floors.allSatisfy { $0.value == Double(UInt64.mebibytes(512)) })
+        let quarantined = Dictionary(uniqueKeysWithValues: samples.filter { $0.name == "ballast_plugin_quarantined" }
+            .map { ($0.labels["plugin"] ?? "", $0.value) })
+        #expect(quarantined == ["cap \"gpu\"": 0, "flaky": 1])
+        #expect(samples.first { $0.name == "ballast_backend_up" }?.value == 1)
+        #expect(try PromTools.promtoolProblems(text) == nil)
+    }
+
+    @Test func backendUpIsAbsentUntilSomethingIsKnown() async {
+        let text = String(decoding: await rendered([]), as: UTF8.self)
+        #expect(!text.contains("ballast_backend_up"))
+    }
+
     @Test func everyFamilyHasHelpAndType() async {
         let text = String(decoding: await rendered([Fixtures.report(count: 2)], events: Self.events), as: UTF8.self)
         let families = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }

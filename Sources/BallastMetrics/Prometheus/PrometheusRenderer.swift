@@ -12,10 +12,11 @@ public enum PrometheusRenderer {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     public static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
-        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1400)
+        var out = PrometheusText(reservingCapacity: 4096 + snapshot.vms.count * 1500)
         renderDaemon(snapshot, into: &out)
         if let host = snapshot.host { renderHost(host, into: &out) }
         renderVMs(snapshot.vms, into: &out)
+        renderBackend(snapshot, into: &out)
         renderEvents(snapshot.events, into: &out)
         return out.bytes
     }
@@ -170,6 +171,15 @@ public enum PrometheusRenderer {
             out.appendInteger(allocation.memory)
             out.append("\n")
         }
+        header("ballast_vm_memory_floor_bytes", "gauge",
+               "Configured memory floor of a balanced VM (0: none); the governor never sets the balloon below it.",
+               into: &out)
+        for vm in vms {
+            guard let floor = vm.memoryFloor else { continue }
+            vmLine("ballast_vm_memory_floor_bytes", vm, into: &out)
+            out.appendInteger(floor)
+            out.append("\n")
+        }
         header("ballast_vm_estimate_confidence", "gauge", "Confidence of the demand estimate, 0 to 1.", into: &out)
         for vm in vms {
             guard let confidence = vm.confidence else { continue }
@@ -231,11 +241,16 @@ public enum PrometheusRenderer {
     /// `,outcome="..."} ` per outcome, in `ChangeCounts.outcomes` order.
     private static let changeOutcomeLabels: [[UInt8]] = ChangeCounts.outcomes.map { Array(",outcome=\"\($0)\"} ".utf8) }
 
-    private static func renderEvents(_ events: EventTallies, into out: inout PrometheusText) {
-        if let up = events.backendUp {
-            header("ballast_backend_up", "gauge", "1 while the backend connection is up.", into: &out)
+    private static func renderBackend(_ snapshot: MetricsSnapshot, into out: inout PrometheusText) {
+        if let up = snapshot.backendUp {
+            header("ballast_backend_up", "gauge",
+                   "1 while the backend answers (the last tick sampled it and no connection loss is reported).",
+                   into: &out)
             sample("ballast_backend_up", up ? 1 : 0, into: &out)
         }
+    }
+
+    private static func renderEvents(_ events: EventTallies, into out: inout PrometheusText) {
         labelledCounter("ballast_backend_errors_total", "Backend operations that failed, by operation.",
                         label: "operation", events.backendErrors, into: &out)
 
@@ -258,6 +273,13 @@ public enum PrometheusRenderer {
                         label: "plugin", events.pluginRestarts, into: &out)
         labelledCounter("ballast_plugin_quarantines_total", "Plugins put in quarantine after repeated failures.",
                         label: "plugin", events.pluginQuarantines, into: &out)
+        header("ballast_plugin_quarantined", "gauge",
+               "1 while a plugin is in quarantine (skipped every tick until its quarantine ends), else 0.", into: &out)
+        for (plugin, quarantined) in events.pluginQuarantined.sorted(by: { $0.key < $1.key }) {
+            out.append("ballast_plugin_quarantined{")
+            out.appendLabel("plugin", plugin)
+            out.append(quarantined ? "} 1\n" : "} 0\n")
+        }
     }
 
     private static func labelledCounter(_ name: StaticString, _ help: StaticString, label: StaticString,

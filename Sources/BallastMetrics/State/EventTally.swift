@@ -18,13 +18,16 @@ public struct PluginOutcomeKey: Sendable, Hashable, Comparable {
 
 /// The counters that `BalancerEvent`s feed, as a value: backend errors by
 /// operation, plugin requests by plugin and outcome, plugin latency, restarts
-/// and quarantines, and the backend connection state.
+/// and quarantines, which plugins are in quarantine, and the backend connection state.
 public struct EventTallies: Sendable, Hashable {
     public var backendErrors: [String: UInt64] = [:]
     public var pluginRequests: [PluginOutcomeKey: UInt64] = [:]
     public var pluginLatency: [String: Histogram] = [:]
     public var pluginRestarts: [String: UInt64] = [:]
     public var pluginQuarantines: [String: UInt64] = [:]
+    /// Every plugin heard from, and whether it is in quarantine now: set by a
+    /// quarantine, cleared by a restart (which follows every quarantine) or an answer.
+    public var pluginQuarantined: [String: Bool] = [:]
     /// `nil` until the backend reports its connection state.
     public var backendUp: Bool?
     public var lastBackendError: String?
@@ -46,10 +49,15 @@ public struct EventTallies: Sendable, Hashable {
                 pluginRequests[PluginOutcomeKey(plugin: "other", outcome: key.outcome), default: 0] += 1
             }
             pluginLatency[key.plugin, default: Histogram()].observe(seconds)
+            let answered = key.outcome == "ok" || key.outcome == "partial"
+            let state = Self.boundedKey(plugin, in: pluginQuarantined)
+            pluginQuarantined[state] = answered ? false : pluginQuarantined[state] ?? false
         case let .pluginRestarted(plugin, _):
             pluginRestarts[Self.boundedKey(plugin, in: pluginRestarts), default: 0] += 1
+            pluginQuarantined[Self.boundedKey(plugin, in: pluginQuarantined)] = false
         case let .pluginQuarantined(plugin, _):
             pluginQuarantines[Self.boundedKey(plugin, in: pluginQuarantines), default: 0] += 1
+            pluginQuarantined[Self.boundedKey(plugin, in: pluginQuarantined)] = true
         case .pluginLog:
             break
         case let .backendError(operation, message):

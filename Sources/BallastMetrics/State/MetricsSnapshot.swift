@@ -48,9 +48,12 @@ public struct MetricsSnapshot: Sendable {
     public var events: EventTallies
     public var host: HostSeries?
     public var vms: [VMSeries]
+    /// Whether the last tick sampled the backend; `nil` before the first tick.
+    public var backendSampled: Bool?
 
     public init(version: String, health: HealthStatus, ticks: UInt64, lateTicks: UInt64, tickDuration: Histogram,
-                stageFailures: [String: UInt64], events: EventTallies, host: HostSeries?, vms: [VMSeries]) {
+                stageFailures: [String: UInt64], events: EventTallies, host: HostSeries?, vms: [VMSeries],
+                backendSampled: Bool? = nil) {
         self.version = version
         self.health = health
         self.ticks = ticks
@@ -60,5 +63,13 @@ public struct MetricsSnapshot: Sendable {
         self.events = events
         self.host = host
         self.vms = vms
+        self.backendSampled = backendSampled
+    }
+
+    /// Whether the backend answers: down when the last tick could not sample it
+    /// or the backend reported its connection lost; `nil` while neither is known.
+    public var backendUp: Bool? {
+        if events.backendUp == nil, backendSampled == nil { return nil }
+        return (events.backendUp ?? true) && (backendSampled ?? true)
     }
 }

@@ -23,6 +23,8 @@ public actor ObservabilityState {
     private var history: [VMID: VMHistory] = [:]
     private var vmSeries: [VMSeries] = []
     private var host: HostSeries?
+    /// Whether the last tick sampled the backend (`nil` before the first one).
+    private var backendSampled: Bool?
 
     /// - Parameters:
     ///   - interval: the tick interval, seconds; health allows `policy.graceIntervals` of them between ticks.
@@ -47,6 +49,7 @@ public actor ObservabilityState {
         latest = report
         lastTickAt = clock.now()
         stallReason = nil
+        backendSampled = true
         ticks += 1
         if late { lateTicks += 1 }
         tickDuration.observe(tickSeconds)
@@ -58,10 +61,12 @@ public actor ObservabilityState {
         host = Self.hostSeries(report)
     }
 
-    /// Marks the daemon unhealthy until the next tick is recorded, e.g. when
-    /// the backend cannot be sampled at all.
+    /// Marks a tick that failed: the daemon is unhealthy, and the backend down
+    /// (a tick fails only when the backend cannot be sampled at all), until the
+    /// next tick is recorded.
     public func markStalled(_ reason: String) {
         stallReason = reason
+        backendSampled = false
     }
 
     /// Healthy while ticks arrive on time; otherwise why not.
@@ -91,7 +96,7 @@ public actor ObservabilityState {
     public func metricsSnapshot() -> MetricsSnapshot {
         MetricsSnapshot(version: BallastBuild.version, health: health(), ticks: ticks, lateTicks: lateTicks,
                         tickDuration: tickDuration, stageFailures: stageFailures, events: eventSink.current(),
-                        host: host, vms: vmSeries)
+                        host: host, vms: vmSeries, backendSampled: backendSampled)
     }
 
     /// The latest report as recorded, for tools that need all of it.
@@ -155,7 +160,7 @@ public actor ObservabilityState {
             guard let past = history[vm.id] else { continue }
             series.append(VMSeries(id: vm.id, name: vm.name, labels: past.labels, demand: vm.estimate.demand,
                                    allocation: final ?? vm.current, confidence: vm.estimate.confidence,
-                                   current: vm.current, changes: past.changes))
+                                   memoryFloor: vm.spec.floor.memory, current: vm.current, changes: past.changes))
         }
         for vm in report.unbalanced {
             guard let past = history[vm.id] else { continue }

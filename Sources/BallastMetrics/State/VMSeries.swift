@@ -77,18 +77,21 @@ public struct VMSeries: Sendable, Hashable {
     public var demand: ResourceVector?
     public var allocation: VMAllocation?
     public var confidence: Double?
+    /// The configured memory floor of a balanced VM (0: none); `nil` for VMs not balanced.
+    public var memoryFloor: UInt64?
     /// What is applied now (balloon size, vCPUs, weight, quota).
     public var current: VMAllocation
     public var changes: ChangeCounts
 
     public init(id: VMID, name: String, labels: [UInt8], demand: ResourceVector?, allocation: VMAllocation?,
-                confidence: Double?, current: VMAllocation, changes: ChangeCounts) {
+                confidence: Double?, memoryFloor: UInt64? = nil, current: VMAllocation, changes: ChangeCounts) {
         self.id = id
         self.name = name
         self.labels = labels
         self.demand = demand
         self.allocation = allocation
         self.confidence = confidence
+        self.memoryFloor = memoryFloor
         self.current = current
         self.changes = changes
     }

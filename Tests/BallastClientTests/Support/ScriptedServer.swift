@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -34,12 +37,42 @@ final class ScriptedServer: Sendable {
         try? await channel.close()
     }
 
-    /// A loopback port that was bound a moment ago and is closed now, so that
-    /// connecting to it is refused.
-    static func closedPort() async throws -> Int {
-        let server = try await ScriptedServer(reply: nil)
-        await server.stop()
-        return server.port
+}
+
+/// A loopback port bound but never listening: connecting to it is refused, and no
+/// other test (or server) can take the port while this value lives, as it could a
+/// port closed and handed back to the system.
+final class RefusingPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw PortError(what: "socket", code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        guard bound else {
+            let code = errno
+            close(descriptor)
+            throw PortError(what: "bind", code: code)
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+
+    struct PortError: Error {
+        var what: String
+        var code: Int32
     }
 }
 

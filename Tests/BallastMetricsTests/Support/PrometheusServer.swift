@@ -3,21 +3,23 @@ import BallastMetrics
 import Foundation
 
 /// A real Prometheus server (the Debian `prometheus` binary) in a temporary
-/// folder on a free loopback port, scraping one target every second.
+/// folder on a free loopback port, scraping one target every second and
+/// evaluating the given rule files every second.
 final class PrometheusServer {
     let port: Int
     private let process: Process
     private let folder: URL
 
-    init(scraping target: String) async throws {
+    init(scraping target: String, ruleFiles: [String] = []) async throws {
         port = try LoopbackPort.free()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-prom-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let rules = ruleFiles.isEmpty ? "" : "rule_files:\n" + ruleFiles.map { "  - '\($0)'\n" }.joined()
         let config = """
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
-        scrape_configs:
+        \(rules)scrape_configs:
           - job_name: ballast
             static_configs:
               - targets: ['\(target)']
@@ -55,15 +57,10 @@ final class PrometheusServer {
 
     /// Runs an instant query until it returns at least `minimum` series (or gives up after `attempts` seconds).
     func query(_ promQL: String, minimum: Int, attempts: Int = 120) async throws -> [[String: Any]] {
-        let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
         var lastError = "no answer"
         for _ in 0..<attempts {
             do {
-                let response = try await HTTPClient.request(
-                    url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: .seconds(5))
-                let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-                let data = json?["data"] as? [String: Any]
-                let result = data?["result"] as? [[String: Any]] ?? []
+                let result = try await instantQuery(promQL)
                 if result.count >= minimum { return result }
                 lastError = "\(result.count) series"
             } catch {
@@ -71,8 +68,26 @@ final class PrometheusServer {
             }
             try await Task.sleep(for: .seconds(1))
         }
+        throw ToolFailure(description: "Prometheus query \(promQL) gave \(lastError); its log ends: \(logTail())")
+    }
+
+    /// One instant query at the current time through Prometheus's HTTP API; a refused query throws with Prometheus's error.
+    func instantQuery(_ promQL: String) async throws -> [[String: Any]] {
+        let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
+        let response = try await HTTPClient.request(
+            url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: .seconds(5))
+        let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        guard json?["status"] as? String == "success" else {
+            throw ToolFailure(description: "Prometheus refused \(promQL): "
+                + "\(json?["error"] as? String ?? response.bodyText)")
+        }
+        let data = json?["data"] as? [String: Any]
+        return data?["result"] as? [[String: Any]] ?? []
+    }
+
+    func logTail() -> String {
         let log = (try? String(contentsOf: folder.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
-        throw ToolFailure(description: "Prometheus query \(promQL) gave \(lastError); its log ends: \(log.suffix(1500))")
+        return String(log.suffix(1500))
     }
 
     func stop() {
