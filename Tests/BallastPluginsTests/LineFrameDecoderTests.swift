@@ -52,7 +52,7 @@ struct LineFrameDecoderTests {
         #expect(readError == .fatal(.readFailed(plugin: "p", detail: "Input/output error (errno 5)")))
         #expect(PluginError.readFailed(plugin: "p", detail: "Input/output error (errno 5)").description
             == "plugin 'p': reading its stdout failed: Input/output error (errno 5); it is restarted (if this repeats, check the system log)")
-        #expect(PluginError.readFailed(plugin: "p", detail: "x").outcome == "read_error")
+        #expect(PluginError.readFailed(plugin: "p", detail: "x").outcome == "crashed")
         #expect(PluginError.partialLine(plugin: "p", bytes: 3, exit: "exited with status 0").outcome == "protocol_error")
     }
 }
