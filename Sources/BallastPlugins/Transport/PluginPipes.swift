@@ -26,12 +26,12 @@ enum PluginPipes {
     }
 
     /// Adopts the child's three pipe descriptors; returns the stdin channel. On
-    /// failure the descriptors not adopted are closed; adopted ones close when
-    /// the child's end does.
+    /// failure stdin and stderr are closed; an adopted stdout closes when the
+    /// child, which the caller kills, is gone.
     static func adopt(_ process: ChildProcess, for connection: PluginConnection,
                       maximumLineBytes: Int) async throws(AdoptionFailure) -> any Channel {
         var stdoutAdopted = false
-        var stdinAdopted = false
+        var input: (any Channel)?
         do {
             _ = try await NIOPipeBootstrap(group: group)
                 .channelInitializer { channel in
@@ -43,8 +43,8 @@ enum PluginPipes {
                 }
                 .takingOwnershipOfDescriptor(input: process.stdoutFD).get()
             stdoutAdopted = true
-            let input = try await NIOPipeBootstrap(group: group).takingOwnershipOfDescriptor(output: process.stdinFD).get()
-            stdinAdopted = true
+            let stdin = try await NIOPipeBootstrap(group: group).takingOwnershipOfDescriptor(output: process.stdinFD).get()
+            input = stdin
             _ = try await NIOPipeBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -54,10 +54,10 @@ enum PluginPipes {
                     }
                 }
                 .takingOwnershipOfDescriptor(input: process.stderrFD).get()
-            return input
+            return stdin
         } catch {
             if !stdoutAdopted { close(process.stdoutFD) }
-            if !stdinAdopted { close(process.stdinFD) }
+            if let input { input.close(promise: nil) } else { close(process.stdinFD) }
             close(process.stderrFD)
             throw AdoptionFailure(stdoutAdopted: stdoutAdopted, underlying: error)
         }
