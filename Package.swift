@@ -93,7 +93,12 @@ let package = Package(
         // Plugin protocol (NDJSON JSON-RPC 2.0) and the process supervisor.
         .target(
             name: "BallastPlugins",
-            dependencies: ["BallastCore", "CBallastSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BallastCore", "CBallastSpawn",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Log output for the daemon and the CLI: text or JSON lines on standard error,

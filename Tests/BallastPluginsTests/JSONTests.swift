@@ -64,18 +64,4 @@ struct JSONTests {
         snapshot.vms[1].estimate.confidence = .nan
         #expect(throws: UnencodableValue.self) { try MessageEncoder.decideParams(snapshot, previous: .keepCurrent(snapshot)) }
     }
-
-    @Test func framerSplitsLinesAndBoundsThem() throws {
-        var framer = LineFramer(maximumLineBytes: 8)
-        var lines: [[UInt8]] = []
-        let chunk: [UInt8] = Array("ab\ncd".utf8)
-        try chunk.withUnsafeBufferPointer { buffer in try framer.feed(buffer) { lines.append($0) } }
-        let rest: [UInt8] = Array("e\r\n".utf8)
-        try rest.withUnsafeBufferPointer { buffer in try framer.feed(buffer) { lines.append($0) } }
-        #expect(lines == [Array("ab".utf8), Array("cde".utf8)])
-        let long: [UInt8] = Array("123456789".utf8)
-        #expect(throws: LineFramer.Problem.oversized) {
-            try long.withUnsafeBufferPointer { buffer in try framer.feed(buffer) { _ in } }
-        }
-    }
 }

@@ -143,7 +143,12 @@ public struct ConformanceChecker: Sendable {
         }
         let connection = PluginConnection(pluginName: "check", process: process, maximumLineBytes: PluginProtocol.maximumLineBytes,
                                           stderrLinesPerSecond: 10, events: DiscardingEventSink())
-        connection.startReading()
+        do {
+            try await connection.open()
+        } catch {
+            report.violations.append("version negotiation: \(error)")
+            return
+        }
         let params = MessageEncoder.initializeParams(versions: [999], pluginName: "check", options: options,
                                                      deadlineMilliseconds: Int(deadline * 1000),
                                                      maximumLineBytes: PluginProtocol.maximumLineBytes)

@@ -3,18 +3,26 @@ import Synchronization
 /// Waits for a task's value for at most `seconds`, without cancelling the task
 /// when the time runs out: a plugin's start-up continues in the background
 /// while the tick moves on. (A task group cannot do this: it awaits its
-/// children, and `Task.value` ignores cancellation.)
+/// children, and `Task.value` ignores cancellation.) The timer is a task
+/// sleeping on the continuous clock, as a request's deadline is, cancelled as
+/// soon as the race is decided.
 enum DeadlineRace {
     static func value<T: Sendable>(of task: Task<T, any Error>, within seconds: Double) async throws -> T? {
         let gate = Gate<T>()
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
             gate.arm(continuation)
-            Task {
-                do { gate.finish(.success(try await task.value)) } catch { gate.finish(.failure(error)) }
+            timer = Task {
+                do {
+                    try await Task.sleep(for: .seconds(max(0, seconds)))
+                } catch {
+                    return
+                }
+                gate.finish(.success(nil))
             }
             Task {
-                try? await Task.sleep(for: .seconds(max(0, seconds)))
-                gate.finish(.success(nil))
+                do { gate.finish(.success(try await task.value)) } catch { gate.finish(.failure(error)) }
             }
         }
     }

@@ -11,10 +11,14 @@ public enum PluginError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(plugin: String, method: String, seconds: Double)
     /// The process exited or closed its stdout.
     case exited(plugin: String, detail: String)
-    /// Garbage, a wrong id, a message before the handshake, or a partial line.
+    /// Garbage (invalid UTF-8 included), a wrong id, or a message before the handshake.
     case protocolViolation(plugin: String, detail: String)
-    /// A line longer than the protocol's maximum.
+    /// A stdout line longer than the protocol's maximum.
     case oversizedLine(plugin: String, limit: Int)
+    /// Stdout ended `bytes` bytes into a line (no final newline); `exit` says how the process ended.
+    case partialLine(plugin: String, bytes: Int, exit: String)
+    /// Reading the plugin's stdout failed (`detail` holds the OS error text).
+    case readFailed(plugin: String, detail: String)
     /// No common protocol version.
     case incompatibleVersion(plugin: String, detail: String)
     /// The plugin answered with something that is not a valid result.
@@ -36,9 +40,10 @@ public enum PluginError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidConfiguration: "invalid_configuration"
         case .spawnFailed: "spawn_failed"
         case .timeout: "timeout"
-        case .exited: "crashed"
+        case .exited, .readFailed: "crashed"
         case .protocolViolation: "protocol_error"
         case .oversizedLine: "oversized"
+        case .partialLine: "protocol_error"
         case .incompatibleVersion: "incompatible"
         case .invalidAnswer: "invalid"
         case .remoteError: "error"
@@ -78,7 +83,11 @@ public enum PluginError: Error, Sendable, Hashable, CustomStringConvertible {
         case .protocolViolation(let plugin, let detail):
             "plugin '\(plugin)': protocol violation: \(detail); stdout must carry only JSON-RPC lines (log to stderr)"
         case .oversizedLine(let plugin, let limit):
-            "plugin '\(plugin)': wrote a line longer than \(limit) bytes, the protocol maximum; it is restarted"
+            "plugin '\(plugin)': wrote a stdout line longer than \(limit) bytes (max_line_bytes of its initialize request); it is restarted (keep each message under the limit)"
+        case .partialLine(let plugin, let bytes, let exit):
+            "plugin '\(plugin)': stdout ended inside a line (\(bytes) bytes without a newline), then the process \(exit); it is restarted (end every message with a newline and flush before exiting)"
+        case .readFailed(let plugin, let detail):
+            "plugin '\(plugin)': reading its stdout failed: \(detail); it is restarted (if this repeats, check the system log)"
         case .incompatibleVersion(let plugin, let detail):
             "plugin '\(plugin)': incompatible protocol version: \(detail); update the plugin or Ballast"
         case .invalidAnswer(let plugin, let method, let detail):

@@ -68,7 +68,7 @@ enum PluginLauncher {
         let connection = PluginConnection(pluginName: configuration.name, process: process,
                                           maximumLineBytes: configuration.maximumLineBytes,
                                           stderrLinesPerSecond: configuration.stderrLinesPerSecond, events: events)
-        connection.startReading()
+        try await connection.open()
         let offered = PluginProtocol.supportedVersions
         let params = MessageEncoder.initializeParams(
             versions: offered, pluginName: configuration.name, options: configuration.options,

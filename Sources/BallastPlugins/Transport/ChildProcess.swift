@@ -11,19 +11,20 @@ import Synchronization
 /// any children it started.
 ///
 /// Why posix_spawn and not Foundation `Process` or swift-subprocess: the
-/// supervisor needs raw pipe descriptors read on its own threads (never the
-/// cooperative pool), a fresh signal disposition (Ballast ignores SIGPIPE, the
-/// child must not inherit that), its own process group, and a kill that works
-/// while a request is outstanding. `Process` hides the descriptors behind
-/// FileHandle and offers no process group; swift-subprocess scopes the process
-/// to a closure, which does not fit a long-lived, supervised child. Dropping to
-/// another user goes through util-linux `setpriv` (see `PluginLauncher`).
+/// supervisor needs raw pipe descriptors to hand to NIO (`PluginPipes`), a
+/// fresh signal disposition (Ballast ignores SIGPIPE, the child must not
+/// inherit that), its own process group, and a kill that works while a request
+/// is outstanding. `Process` hides the descriptors behind FileHandle and offers
+/// no process group; swift-subprocess scopes the process to a closure, which
+/// does not fit a long-lived, supervised child. Dropping to another user goes
+/// through util-linux `setpriv` (see `PluginLauncher`).
 final class ChildProcess: Sendable {
     let pid: pid_t
     let stdinFD: Int32
     let stdoutFD: Int32
     let stderrFD: Int32
-    private let exitStatus = Mutex<Int32?>(nil)
+    /// How the child ended, once it has been reaped.
+    private let ending = Mutex<String?>(nil)
 
     private init(pid: pid_t, stdinFD: Int32, stdoutFD: Int32, stderrFD: Int32) {
         self.pid = pid
@@ -107,22 +108,53 @@ final class ChildProcess: Sendable {
 
     /// Kills the whole process group at once (SIGKILL); harmless after exit.
     func kill() {
-        guard exitStatus.withLock({ $0 }) == nil else { return }
+        guard !hasExited else { return }
         _ = Glibc.kill(-pid, SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
     }
 
-    /// Blocks the calling (dedicated) thread until the child exits and records how.
-    func reap() -> String {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return "exited (status unknown)" }
-        }
-        exitStatus.withLock { $0 = status }
-        return Self.describe(status)
+    var hasExited: Bool { ending.withLock { $0 } != nil }
+
+    /// How a wait for the child's exit ended.
+    struct Exit: Sendable {
+        /// "exited with status 3", "killed by signal 6".
+        var description: String
+        /// True when the child was still running `grace` after the wait began and Ballast killed it.
+        var killedAfterGrace: Bool
     }
 
-    var hasExited: Bool { exitStatus.withLock { $0 } != nil }
+    /// Waits for the child to exit and reaps it, without holding a thread: polls
+    /// `waitpid(WNOHANG)` with pauses growing from 1 ms to 50 ms. It is called
+    /// once stdout has ended, when the exit is normally a matter of microseconds;
+    /// a child still running `grace` later is killed. (Linux has no exit
+    /// notification that NIO's public API can watch, and a blocking `waitpid`
+    /// would need a thread per child again.)
+    func waitForExit(grace: Duration) async -> Exit {
+        let clock = ContinuousClock()
+        let killAt = clock.now + grace
+        var killed = false
+        var pause = Duration.milliseconds(1)
+        while true {
+            if let description = reapIfExited() { return Exit(description: description, killedAfterGrace: killed) }
+            if !killed, clock.now >= killAt {
+                killed = true
+                kill()
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
+        }
+    }
+
+    /// Reaps the child if it has exited; nil while it runs.
+    private func reapIfExited() -> String? {
+        if let known = ending.withLock({ $0 }) { return known }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == 0 || (result < 0 && errno == EINTR) { return nil }
+        let description = result < 0 ? "exited (status unknown: \(String(cString: strerror(errno))))" : Self.describe(status)
+        ending.withLock { $0 = description }
+        return description
+    }
 
     static func describe(_ status: Int32) -> String {
         let signal = status & 0x7F

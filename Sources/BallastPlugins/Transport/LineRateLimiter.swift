@@ -8,7 +8,7 @@ final class LineRateLimiter: Sendable {
     /// Longer stderr lines are cut to this many bytes.
     static let maximumLineBytes = 4096
     let linesPerSecond: Int
-    private let window = Mutex<(start: UInt64, forwarded: Int, suppressed: Int)>((0, 0, 0))
+    private let window = Mutex<(start: ContinuousClock.Instant?, forwarded: Int, suppressed: Int)>((nil, 0, 0))
 
     enum Verdict: Equatable {
         case forward(suppressedBefore: Int)
@@ -19,10 +19,10 @@ final class LineRateLimiter: Sendable {
         self.linesPerSecond = max(1, linesPerSecond)
     }
 
-    func admit(now: UInt64) -> Verdict {
+    func admit(now: ContinuousClock.Instant) -> Verdict {
         window.withLock { window in
             var suppressedBefore = 0
-            if now &- window.start >= 1_000_000_000 {
+            if window.start.map({ now - $0 >= .seconds(1) }) ?? true {
                 suppressedBefore = window.suppressed
                 window = (now, 0, 0)
             }
