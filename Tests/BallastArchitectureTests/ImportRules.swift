@@ -16,8 +16,8 @@ enum ImportRules {
         "BallastCgroups": ["BallastCore", "SystemPackage", cLibraryMarker],
         "BallastLibvirt": ["BallastCore", "BallastCgroups", "CLibvirt", "CLibXML2", "NIOPosix", "Logging",
                            cLibraryMarker],
-        "BallastPlugins": ["BallastCore", "CBallastSpawn", "Logging", "Dispatch", "FoundationEssentials",
-                           cLibraryMarker],
+        "BallastPlugins": ["BallastCore", "CBallastSpawn", "NIOCore", "NIOPosix", "Logging", "Dispatch",
+                           "FoundationEssentials", cLibraryMarker],
         "BallastMetrics": ["BallastCore", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials", cLibraryMarker],
         // Text and JSON logs and the decision log, for the daemon and the command line.
         "BallastLogging": ["BallastCore", "Logging", "FoundationEssentials", cLibraryMarker],
