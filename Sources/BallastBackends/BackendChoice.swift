@@ -9,6 +9,19 @@ public enum BackendChoice: Sendable, Hashable {
     case libvirt(uri: String)
     case simulator(SimulatorSource)
 
+    /// What the daemon announces: the kind and the URI (or what the simulator replays).
+    public var identity: BackendIdentity {
+        switch self {
+        case .libvirt(let uri):
+            return BackendIdentity(kind: .libvirt, uri: uri)
+        case .simulator(let source):
+            switch source.input {
+            case .scenario(let name): return BackendIdentity(kind: .sim, uri: "scenario:\(name)")
+            case .trace(let path, _, _): return BackendIdentity(kind: .sim, uri: "trace:\(path)")
+            }
+        }
+    }
+
     /// Builds the backend. Throws a message saying what to fix when the source cannot be used.
     public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
         switch self {

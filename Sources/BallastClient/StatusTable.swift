@@ -6,6 +6,10 @@ import BallastMetrics
 public enum StatusTable {
     public static func render(_ state: StateDocument) -> String {
         var lines: [String] = []
+        if let backend = state.backend {
+            lines.append(backend.simulated ? "\(BackendIdentity.simulatedBanner) (\(backend.uri))"
+                                           : "backend: \(backend.kind) \(backend.uri)")
+        }
         let health = state.health.healthy ? "healthy" : "UNHEALTHY: \(state.health.reason)"
         if let tick = state.tick, let host = state.host {
             lines.append("ballast \(state.version), tick \(tick), \(health)\(state.emergency ? ", EMERGENCY MODE" : "")")

@@ -55,9 +55,10 @@ public struct DaemonRunner: Sendable {
     /// and runs until stopped (or for the requested duration / once); returns the
     /// process exit code. Which backend is built is the caller's choice: the daemon
     /// knows backends only through the `Backend` protocol.
-    public func run(config: BallastConfig, makeBackend: BackendFactory) async -> Int32 {
+    public func run(config: BallastConfig, backend identity: BackendIdentity, makeBackend: BackendFactory) async -> Int32 {
+        announce(identity)
         MallocTuning.applyForDaemon(logger: logger)
-        let observability = makeObservability(config)
+        let observability = makeObservability(config, backend: identity)
         let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
         let backend: any Backend
         do {
@@ -127,7 +128,18 @@ public struct DaemonRunner: Sendable {
     }
 
     /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.
-    func makeObservability(_ config: BallastConfig) -> ObservabilityState {
-        ObservabilityState(interval: request.pacing.wallSeconds(config.balancer.interval))
+    func makeObservability(_ config: BallastConfig, backend: BackendIdentity) -> ObservabilityState {
+        ObservabilityState(interval: request.pacing.wallSeconds(config.balancer.interval), backend: backend)
+    }
+
+    /// The first log line says which hypervisor is balanced; a simulated one says so loudly.
+    private func announce(_ backend: BackendIdentity) {
+        let metadata: Logger.Metadata = ["backend": "\(backend.kind.rawValue)", "uri": "\(backend.uri)"]
+        if backend.isSimulated {
+            let advice = "run without --backend sim, --scenario and --trace to balance libvirt"
+            logger.warning("\(BackendIdentity.simulatedBanner); \(advice)", metadata: metadata)
+        } else {
+            logger.info("balancing libvirt guests", metadata: metadata)
+        }
     }
 }

@@ -6,24 +6,28 @@ import BallastLogging
 import BallastSim
 import Logging
 
-/// `ballast run`: the daemon. Balances a real host through libvirt
-/// (`--connect URI`) or a simulated one (`--backend sim`, the default when no
-/// hypervisor is named).
+/// `ballast run`: the daemon. Balances the real host through libvirt (the config's
+/// `connect`, or `--connect URI`) unless the simulator is asked for explicitly
+/// (`--backend sim`, `--scenario` or `--trace`): a daemon never falls back to
+/// invented VMs.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the balancer: against libvirt (--connect) or the built-in simulator (--backend sim).",
+        abstract: "Run the balancer: against libvirt (the default) or the built-in simulator (--backend sim).",
         discussion: """
             Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
             2 bad config or options; 3 --once and the backend could not be sampled. \
-            SIGHUP reloads --config (a bad file is rejected and the old config kept).
+            SIGHUP reloads --config (a bad file is rejected and the old config kept). \
+            Balances libvirt (the config's `connect`, default qemu:///system) unless --backend sim, \
+            --scenario or --trace asks for the simulator; an unreachable libvirt is retried, never replaced \
+            by the simulator.
             """)
 
     enum BackendKind: String, ExpressibleByArgument, CaseIterable {
         case sim, libvirt
     }
 
-    @Option(help: "sim or libvirt (default: libvirt when --connect is given, else sim).")
+    @Option(help: "libvirt or sim (default: sim when --scenario or --trace is given, else libvirt).")
     var backend: BackendKind?
 
     @Option(help: "libvirt URI (default: the config's `connect`, qemu:///system).")
@@ -81,9 +85,13 @@ struct RunCommand: AsyncParsableCommand {
         if resolvedBackend == .libvirt, scenario != nil || trace != nil {
             throw ValidationError("--scenario and --trace are for the simulator (--backend sim)")
         }
+        if resolvedBackend == .sim, connect != nil {
+            throw ValidationError("--connect names a libvirt URI; it cannot go with the simulator (--backend sim)")
+        }
     }
 
-    var resolvedBackend: BackendKind { backend ?? (connect == nil ? .sim : .libvirt) }
+    /// The simulator only when asked for; otherwise libvirt, as the config's `connect` says.
+    var resolvedBackend: BackendKind { backend ?? (scenario != nil || trace != nil ? .sim : .libvirt) }
 
     func run() async throws {
         let request = RunRequest(
@@ -109,7 +117,8 @@ struct RunCommand: AsyncParsableCommand {
             } ?? .scenario(scenario ?? "demo")
             choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval))
         }
-        let code = await DaemonRunner(request: request, logger: logger).run(config: loaded, makeBackend: choice.make)
+        let code = await DaemonRunner(request: request, logger: logger)
+            .run(config: loaded, backend: choice.identity, makeBackend: choice.make)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -16,8 +16,13 @@ struct EndToEndTests {
         let state = try await daemon.waitForTicks(3)
         #expect(!state.vms.isEmpty)
 
+        // The simulated host announces itself everywhere an operator looks.
         let health = try await HTTPClient.request(url: daemon.baseURL + "/healthz")
         #expect(health.status == 200)
+        #expect(health.bodyText == "ok (SIMULATED HOST: no real VM is touched)\n")
+        #expect(state.backend?.simulated == true && state.backend?.uri == "scenario:demo")
+        let firstLine = daemon.fullLog().split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains("SIMULATED HOST: no real VM is touched"), "first log line: \(firstLine)")
 
         let metrics = try await HTTPClient.request(url: daemon.baseURL + "/metrics")
         #expect(metrics.status == 200)
@@ -29,10 +34,13 @@ struct EndToEndTests {
             #expect(balloon?.labels["domain"] == vm.name, "VM \(vm.name) has no balloon series")
         }
         #expect((samples.first { $0.name == "ballast_ticks_total" }?.value ?? 0) >= 3)
+        let info = samples.first { $0.name == "ballast_backend_info" }
+        #expect(info?.labels == ["backend": "sim", "uri": "scenario:demo"] && info?.value == 1)
         #expect(samples.contains { $0.name == "ballast_host_cpu_capacity_cores" && $0.value > 0 })
 
         let status = try daemon.command(["status", "--url", daemon.baseURL])
         #expect(status.status == 0, "ballast status failed: \(status.stderr)")
+        #expect(status.stdout.hasPrefix("SIMULATED HOST: no real VM is touched (scenario:demo)\n"), "\(status.stdout)")
         for vm in state.vms {
             #expect(status.stdout.contains(vm.name))
         }

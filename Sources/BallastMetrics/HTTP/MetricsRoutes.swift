@@ -1,3 +1,4 @@
+import BallastCore
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
@@ -27,7 +28,9 @@ struct MetricsRoutes: Sendable {
                              body: ByteBuffer(bytes: PrometheusRenderer.render(snapshot)))
         case "/healthz":
             let health = await state.health()
-            return .text(health.healthy ? .ok : .serviceUnavailable, health.healthy ? "ok" : health.reason)
+            var text = health.healthy ? "ok" : health.reason
+            if state.backend?.isSimulated == true { text += " (\(BackendIdentity.simulatedBanner))" }
+            return .text(health.healthy ? .ok : .serviceUnavailable, text)
         case "/v1/state":
             let document = await state.stateDocument()
             let encoder = JSONEncoder()

@@ -242,6 +242,16 @@ public enum PrometheusRenderer {
     private static let changeOutcomeLabels: [[UInt8]] = ChangeCounts.outcomes.map { Array(",outcome=\"\($0)\"} ".utf8) }
 
     private static func renderBackend(_ snapshot: MetricsSnapshot, into out: inout PrometheusText) {
+        if let backend = snapshot.backend {
+            header("ballast_backend_info", "gauge",
+                   "Always 1: the balanced hypervisor (backend libvirt or sim; sim touches no real VM) and its URI.",
+                   into: &out)
+            out.append("ballast_backend_info{")
+            out.appendLabel("backend", backend.kind.rawValue)
+            out.append(",")
+            out.appendLabel("uri", backend.uri)
+            out.append("} 1\n")
+        }
         if let up = snapshot.backendUp {
             header("ballast_backend_up", "gauge",
                    "1 while the backend answers (the last tick sampled it and no connection loss is reported).",

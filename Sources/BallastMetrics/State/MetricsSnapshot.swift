@@ -50,10 +50,12 @@ public struct MetricsSnapshot: Sendable {
     public var vms: [VMSeries]
     /// Whether the last tick sampled the backend; `nil` before the first tick.
     public var backendSampled: Bool?
+    /// Which hypervisor is balanced (`ballast_backend_info`).
+    public var backend: BackendIdentity?
 
     public init(version: String, health: HealthStatus, ticks: UInt64, lateTicks: UInt64, tickDuration: Histogram,
                 stageFailures: [String: UInt64], events: EventTallies, host: HostSeries?, vms: [VMSeries],
-                backendSampled: Bool? = nil) {
+                backendSampled: Bool? = nil, backend: BackendIdentity? = nil) {
         self.version = version
         self.health = health
         self.ticks = ticks
@@ -64,6 +66,7 @@ public struct MetricsSnapshot: Sendable {
         self.host = host
         self.vms = vms
         self.backendSampled = backendSampled
+        self.backend = backend
     }
 
     /// Whether the backend answers: down when the last tick could not sample it

@@ -8,6 +8,8 @@ import BallastCore
 public actor ObservabilityState {
     /// Where plugins and backends report events; cheap and non-blocking.
     public nonisolated let eventSink: MetricsEventSink
+    /// The hypervisor being balanced, as announced.
+    public nonisolated let backend: BackendIdentity?
     /// The tick interval health is judged by; the daemon loop pushes a new one on reload.
     public private(set) var healthPolicy: HealthPolicy
     private let clock: any SecondsClock
@@ -29,9 +31,12 @@ public actor ObservabilityState {
     /// - Parameters:
     ///   - interval: the tick interval, seconds; health allows `policy.graceIntervals` of them between ticks.
     ///   - clock: monotonic seconds; tests pass a manual clock.
+    ///   - backend: which hypervisor is balanced, announced by `/healthz`, `/v1/state` and
+    ///     `ballast_backend_info`; `nil` only where no daemon runs (tests of other parts).
     public init(interval: Double, graceIntervals: Double = 3, clock: any SecondsClock = MonotonicSecondsClock(),
-                eventSink: MetricsEventSink = MetricsEventSink()) {
+                eventSink: MetricsEventSink = MetricsEventSink(), backend: BackendIdentity? = nil) {
         self.healthPolicy = HealthPolicy(interval: interval, graceIntervals: graceIntervals)
+        self.backend = backend
         self.clock = clock
         self.startedAt = clock.now()
         self.eventSink = eventSink
@@ -96,7 +101,7 @@ public actor ObservabilityState {
     public func metricsSnapshot() -> MetricsSnapshot {
         MetricsSnapshot(version: BallastBuild.version, health: health(), ticks: ticks, lateTicks: lateTicks,
                         tickDuration: tickDuration, stageFailures: stageFailures, events: eventSink.current(),
-                        host: host, vms: vmSeries, backendSampled: backendSampled)
+                        host: host, vms: vmSeries, backendSampled: backendSampled, backend: backend)
     }
 
     /// The latest report as recorded, for tools that need all of it.
@@ -104,13 +109,18 @@ public actor ObservabilityState {
 
     /// The `/v1/state` document.
     public func stateDocument() -> StateDocument {
-        guard let report = latest else {
-            return StateDocument(version: BallastBuild.version, health: health(),
-                                 intervalSeconds: healthPolicy.interval, tick: nil, time: nil, emergency: false,
-                                 host: nil, stages: [], vms: [])
+        var document: StateDocument
+        if let report = latest {
+            document = StateDocumentBuilder.build(report: report, host: host, health: health(),
+                                                  interval: healthPolicy.interval,
+                                                  lastChanges: history.mapValues(\.lastChange))
+        } else {
+            document = StateDocument(version: BallastBuild.version, health: health(),
+                                     intervalSeconds: healthPolicy.interval, tick: nil, time: nil, emergency: false,
+                                     host: nil, stages: [], vms: [])
         }
-        return StateDocumentBuilder.build(report: report, host: host, health: health(),
-                                          interval: healthPolicy.interval, lastChanges: history.mapValues(\.lastChange))
+        document.backend = backend.map(BackendDocument.init)
+        return document
     }
 
     private func updateHistory(_ report: TickReport) {

@@ -19,6 +19,8 @@ public struct StateDocument: Sendable, Hashable, Codable {
     public var host: HostDocument?
     public var stages: [StageOutcome]
     public var vms: [VMDocument]
+    /// Which hypervisor is balanced (added within schema 1: absent from older daemons).
+    public var backend: BackendDocument?
 
     public init(schema: Int = StateDocument.currentSchema, version: String, health: HealthStatus,
                 intervalSeconds: Double, tick: UInt64?, time: Double?, emergency: Bool, host: HostDocument?,
@@ -33,6 +35,20 @@ public struct StateDocument: Sendable, Hashable, Codable {
         self.host = host
         self.stages = stages
         self.vms = vms
+    }
+}
+
+/// The balanced hypervisor on the wire: `simulated` is true for the built-in
+/// simulator, whose VMs are invented and never real.
+public struct BackendDocument: Sendable, Hashable, Codable {
+    public var kind: String
+    public var uri: String
+    public var simulated: Bool
+
+    public init(_ identity: BackendIdentity) {
+        kind = identity.kind.rawValue
+        uri = identity.uri
+        simulated = identity.isSimulated
     }
 }
 

@@ -79,11 +79,17 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
+    /// The end of the daemon's output, for failure messages.
     func log() -> String {
-        String((try? String(contentsOf: logURL, encoding: .utf8))?.suffix(3000) ?? "")
+        String(fullLog().suffix(3000))
     }
 
-    private static func locateBinary() throws -> String {
+    /// Everything the daemon wrote so far.
+    func fullLog() -> String {
+        (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+    }
+
+    static func locateBinary() throws -> String {
         var candidates: [String] = []
         if let override = ProcessInfo.processInfo.environment["BALLAST_BIN"] { candidates.append(override) }
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
