@@ -113,14 +113,20 @@ struct HTTPServerTests {
         #expect(running.server.openConnections == 0)
     }
 
-    @Test func aKeptAliveConnectionIsClosedWhenIdle() async throws {
-        let running = try await start(MetricsServerLimits(headerTimeout: 60, idleTimeout: 0.3))
-        defer { Task { await running.server.stop() } }
+    /// A connection that has had one `/healthz` answered and is kept alive.
+    private func keptAlive(_ running: Running) async throws -> RawConnection {
         let client = try RawConnection(port: running.port)
         try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         let answer = try await RawConnection.offPool { client.read(timeout: 10) { $0.hasSuffix("\r\n\r\nok\n") } }
         #expect(answer.hasPrefix("HTTP/1.1 200"))
         #expect(answer.contains("Connection: keep-alive"))
+        return client
+    }
+
+    @Test func aKeptAliveConnectionIsClosedWhenIdle() async throws {
+        let running = try await start(MetricsServerLimits(headerTimeout: 60, idleTimeout: 0.3))
+        defer { Task { await running.server.stop() } }
+        let client = try await keptAlive(running)
         let closed = try await RawConnection.offPool { client.closedByPeer(within: 30) }
         #expect(closed, "an idle kept-alive connection is closed at the 0.3 s idle timeout")
     }
@@ -128,10 +134,7 @@ struct HTTPServerTests {
     @Test func aRequestStartedOnAKeptAliveConnectionGetsOnlyTheHeaderDeadline() async throws {
         let running = try await start(MetricsServerLimits(headerTimeout: 0.3, idleTimeout: 60))
         defer { Task { await running.server.stop() } }
-        let client = try RawConnection(port: running.port)
-        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        let answer = try await RawConnection.offPool { client.read(timeout: 10) { $0.hasSuffix("\r\n\r\nok\n") } }
-        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        let client = try await keptAlive(running)
         try client.send("GET /healthz HTTP/1.1\r\nHo")
         let closed = try await RawConnection.offPool { client.closedByPeer(within: 30) }
         #expect(closed, "a second head dribbled on a kept-alive connection is cut off at the header deadline")

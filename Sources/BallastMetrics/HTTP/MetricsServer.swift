@@ -46,7 +46,9 @@ public actor MetricsServer {
         let decoderLimits = Self.decoderLimits(limits)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            // A burst of connections waits in the kernel's queue (capped by net.core.somaxconn)
+            // instead of overflowing it into one-second SYN retries, a health check's among them.
+            .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
