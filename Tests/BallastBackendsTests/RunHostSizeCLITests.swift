@@ -10,12 +10,9 @@ import Testing
         return root.appendingPathComponent(".build/debug/ballast").path
     }
 
-    /// Runs `ballast` on a thread of its own (waiting for it never holds one of the few
-    /// threads Swift concurrency shares with the other suites); returns status and output.
+    /// Runs `ballast` on a thread of its own; returns status and output.
     static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try runBlocking(arguments) }) }.start()
-        }
+        try await OwnThread.run { try runBlocking(arguments) }
     }
 
     private static func runBlocking(_ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -30,17 +30,17 @@ struct TraceHostSizeTests {
         #expect(TraceHostSize.fixed(given).host(for: traces(100, gibibytes: 8)) == given)
     }
 
-    @Test func theSummaryNamesTheHostAndItsOvercommit() throws {
-        let prepared = try SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 40), tick: 300,
-                                           hostSize: .overcommit(4, cpus: nil)).prepare()
+    @Test func theSummaryNamesTheHostAndItsOvercommit() async throws {
+        let sized = SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 40), tick: 300,
+                                    hostSize: .overcommit(4, cpus: nil))
+        let unsized = SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 40), tick: 300)
+        let (prepared, plain) = try await OwnThread.run { (try sized.prepare(), try unsized.prepare()) }
         #expect(prepared.vms == 40)
         #expect(prepared.summary.contains("40 VMs of trace \(TracePaths.gcd)"))
         #expect(prepared.summary.contains("\(prepared.host.cpus) cores"))
         #expect(prepared.summary.contains("memory overcommit 4.0"))
         #expect(prepared.summary.contains("--overcommit"))
-        let unsized = try SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 40), tick: 300)
-            .prepare()
-        #expect(unsized.host == HostConfig())
-        #expect(unsized.summary.contains("size it for the trace with --overcommit"))
+        #expect(plain.host == HostConfig())
+        #expect(plain.summary.contains("size it for the trace with --overcommit"))
     }
 }

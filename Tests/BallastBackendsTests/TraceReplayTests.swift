@@ -9,8 +9,9 @@ import Testing
 struct TraceReplayTests {
     @Test func aManyVMTraceAtOvercommit4KeepsChangingAfterTheFirstTicks() async throws {
         let tick = 2.0
-        let prepared = try SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 500), tick: tick,
-                                           hostSize: .overcommit(4, cpus: nil)).prepare()
+        let source = SimulatorSource(input: .trace(path: TracePaths.gcd, format: .gcd, vms: 500), tick: tick,
+                                     hostSize: .overcommit(4, cpus: nil))
+        let prepared = try await OwnThread.run { try source.prepare() }
         #expect(prepared.vms == 500)
         var core = TickCore(settings: BalancerSettings(interval: tick))
         var changesPerTick: [Int] = []
@@ -18,6 +19,7 @@ struct TraceReplayTests {
             let decided = core.decide(try await prepared.backend.sample())
             changesPerTick.append(decided.decision.changes.count)
             _ = await prepared.backend.apply(decided.decision.changes)
+            await Task.yield()
         }
         let later = changesPerTick.dropFirst(3)
         #expect(later.filter { $0 > 0 }.count >= 5, "ticks 4 to 10 keep changing allocations: \(changesPerTick)")

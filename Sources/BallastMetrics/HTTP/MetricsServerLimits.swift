@@ -15,7 +15,7 @@ public struct MetricsServerLimits: Sendable, Hashable {
     public var idleTimeout: Double
 
     public init(maxHeaderBytes: Int = 8192, maxURIBytes: Int = 2048, maxConnections: Int = 64,
-                headerTimeout: Double = 3, idleTimeout: Double = 10) {
+                headerTimeout: Double = 5, idleTimeout: Double = 10) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxURIBytes = maxURIBytes
         self.maxConnections = maxConnections

@@ -47,7 +47,7 @@ final class RawConnection: Sendable {
         let end = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !done(String(decoding: received, as: UTF8.self)), waitReadable(until: end) {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let count = receive(into: &buffer)
             if count <= 0 { break }
             received += buffer[..<count]
         }
@@ -60,10 +60,18 @@ final class RawConnection: Sendable {
         let end = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while waitReadable(until: end) {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { return true }
+            if receive(into: &buffer) <= 0 { return true }
         }
         return false
+    }
+
+    /// One `recv`, retried when a signal interrupts it: bytes read, 0 at end of stream, -1 on error.
+    private func receive(into buffer: inout [UInt8]) -> Int {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            return count
+        }
     }
 
     func close() {
@@ -78,6 +86,9 @@ final class RawConnection: Sendable {
         let remaining = end.timeIntervalSinceNow
         guard remaining > 0 else { return false }
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, Int32(min(remaining * 1000, 60_000)).advanced(by: 1)) > 0
+        let ready = poll(&entry, 1, Int32(min(remaining * 1000, 60_000)).advanced(by: 1))
+        // A signal (SIGCHLD from the child processes other suites run) interrupts poll: wait on.
+        if ready < 0 && errno == EINTR { return waitReadable(until: end) }
+        return ready > 0
     }
 }
