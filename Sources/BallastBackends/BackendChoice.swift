@@ -22,13 +22,16 @@ public enum BackendChoice: Sendable, Hashable {
         }
     }
 
-    /// Builds the backend. Throws a message saying what to fix when the source cannot be used.
+    /// Builds the backend (for the simulator, logging the host it simulates). Throws a
+    /// message saying what to fix when the source cannot be used.
     public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
         switch self {
         case .libvirt(let uri):
             return LibvirtBackend(uri: uri, events: events, logger: logger)
         case .simulator(let source):
-            return try source.makeBackend()
+            let prepared = try source.prepare()
+            logger.info("\(prepared.summary)")
+            return prepared.backend
         }
     }
 }

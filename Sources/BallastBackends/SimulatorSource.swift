@@ -2,8 +2,8 @@ import BallastCore
 import BallastSim
 
 /// What the simulator backend replays for `ballast run --backend sim`: a named
-/// generated scenario (on its own host) or a trace file or folder (on a host
-/// of stated size). Simulated time advances by `tick` seconds per sample.
+/// generated scenario (on its own host) or a trace file or folder (on one host
+/// sized by `TraceHostSize`). Simulated time advances by `tick` seconds per sample.
 public struct SimulatorSource: Sendable, Hashable {
     public enum Input: Sendable, Hashable {
         case scenario(String)
@@ -14,29 +14,68 @@ public struct SimulatorSource: Sendable, Hashable {
     public var seed: UInt64
     public var tick: Double
     /// Host for trace replays (scenarios bring their own).
-    public var host: HostConfig
+    public var hostSize: TraceHostSize
 
-    public init(input: Input, seed: UInt64 = 1, tick: Double, host: HostConfig = HostConfig()) {
+    public init(input: Input, seed: UInt64 = 1, tick: Double, hostSize: TraceHostSize = .fixed(HostConfig())) {
         self.input = input
         self.seed = seed
         self.tick = tick
-        self.host = host
+        self.hostSize = hostSize
     }
 
     /// Builds the simulated backend; throws a message naming the bad scenario or trace.
-    public func makeBackend() throws -> SimulatedBackend {
+    public func prepare() throws -> PreparedSimulator {
         switch input {
         case .scenario(let name):
             let scenario = try NamedScenarios.named(name, seed: seed)
-            return SimulatedBackend(traces: scenario.traces(seed: seed), host: scenario.host, tick: tick)
+            let traces = scenario.traces(seed: seed)
+            return PreparedSimulator(traces: traces, host: scenario.host, tick: tick,
+                                     origin: "scenario \(name)", sizing: "the scenario's host")
         case .trace(let path, let format, let vms):
             guard let resolved = format ?? TraceFormat.detect(path: path) else {
                 throw SimulatorSourceError(
                     "cannot tell the trace format of \(path) from its first line; pass --format gcd|planetlab|gwa|csv")
             }
             let report = try TraceLoader(format: resolved, seed: seed).load(path: path, limit: vms, seed: seed)
-            return SimulatedBackend(traces: report.traces, host: host, tick: tick)
+            let sizing: String
+            switch hostSize {
+            case .fixed(let host) where host == HostConfig():
+                sizing = "the default size; size it for the trace with --overcommit or --host-cpus/--host-memory"
+            case .fixed: sizing = "sized by --host-cpus/--host-memory"
+            case .overcommit: sizing = "memory sized by --overcommit"
+            }
+            return PreparedSimulator(traces: report.traces, host: hostSize.host(for: report.traces), tick: tick,
+                                     origin: "trace \(path)", sizing: sizing)
         }
+    }
+}
+
+/// A simulated backend ready to run, and the line that says what it simulates
+/// (the daemon logs it first, so an operator sees the host's size).
+public struct PreparedSimulator: Sendable {
+    public let backend: SimulatedBackend
+    public let host: HostConfig
+    public let vms: Int
+    /// E.g. "simulated host: 500 VMs of trace T (6080 GiB configured) on one host of 380 cores,
+    /// 1520 GiB (memory overcommit 4.0); memory sized by --overcommit".
+    public let summary: String
+
+    init(traces: [VMTrace], host: HostConfig, tick: Double, origin: String, sizing: String) {
+        backend = SimulatedBackend(traces: traces, host: host, tick: tick)
+        self.host = host
+        vms = traces.count
+        let gibibyte = Double(ByteUnits.gibibyte)
+        let configured = Double(traces.reduce(UInt64(0)) { $0 + $1.memory }) / gibibyte
+        let physical = Double(host.memory) / gibibyte
+        let ratio = physical > 0 ? configured / physical : 0
+        summary = "simulated host: \(traces.count) VMs of \(origin) (\(Int(configured.rounded())) GiB configured) "
+            + "on one host of \(host.cpus) cores, \(Int(physical.rounded())) GiB (memory overcommit "
+            + "\(Self.tenths(ratio))); \(sizing)"
+    }
+
+    private static func tenths(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }
 

@@ -63,6 +63,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Simulator: use a seeded subset of this many VMs of the trace.")
     var vms: Int?
 
+    @Option(help: "Simulator, with --trace: one host holding every VM, its memory the VMs' configured memory / this ratio (as simulate --overcommit fills a host), its cores scaled alike unless --host-cpus.")
+    var overcommit: Double?
+
+    @Option(name: .customLong("host-cpus"), help: "Simulator, with --trace: cores of the simulated host (default 64, or scaled by --overcommit).")
+    var hostCPUs: Int?
+
+    @Option(name: .customLong("host-memory"), help: "Simulator, with --trace: physical memory of the simulated host, e.g. 1TiB (default 256GiB).")
+    var hostMemory: String?
+
     @Option(help: "Simulator: seed for sizes and scenarios.")
     var seed: UInt64 = 1
 
@@ -88,6 +97,43 @@ struct RunCommand: AsyncParsableCommand {
         if resolvedBackend == .sim, connect != nil {
             throw ValidationError("--connect names a libvirt URI; it cannot go with the simulator (--backend sim)")
         }
+        try validateHostSize()
+    }
+
+    /// `--overcommit`, `--host-cpus` and `--host-memory` size the host a trace is replayed on.
+    private func validateHostSize() throws {
+        let given = [("--overcommit", overcommit != nil), ("--host-cpus", hostCPUs != nil),
+                     ("--host-memory", hostMemory != nil)].filter(\.1).map(\.0)
+        guard !given.isEmpty else { return }
+        if trace == nil {
+            throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "sizes" : "size") the simulated "
+                + "host a trace is replayed on; "
+                + "give --trace PATH (a scenario brings its own host, and libvirt's host is real)")
+        }
+        if let overcommit, !(overcommit > 0 && overcommit.isFinite) {
+            throw ValidationError("--overcommit must be a positive ratio, got \(overcommit)")
+        }
+        if let hostCPUs, hostCPUs < 1 { throw ValidationError("--host-cpus must be at least 1, got \(hostCPUs)") }
+        if let hostMemory {
+            do {
+                _ = try ArgumentValues.byteSize(hostMemory)
+            } catch {
+                throw ValidationError("--host-memory: \(error.description)")
+            }
+        }
+        if overcommit != nil, hostMemory != nil {
+            throw ValidationError("--overcommit sizes the host's memory from the trace; give --overcommit or "
+                + "--host-memory, not both")
+        }
+    }
+
+    /// The host a trace is replayed on (validated above).
+    private func traceHostSize() throws -> TraceHostSize {
+        if let overcommit { return .overcommit(overcommit, cpus: hostCPUs) }
+        var host = HostConfig()
+        if let hostCPUs { host.cpus = hostCPUs }
+        if let hostMemory { host.memory = try ArgumentValues.byteSize(hostMemory) }
+        return .fixed(host)
     }
 
     /// The simulator only when asked for; otherwise libvirt, as the config's `connect` says.
@@ -115,7 +161,8 @@ struct RunCommand: AsyncParsableCommand {
             let input: SimulatorSource.Input = trace.map {
                 .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)
             } ?? .scenario(scenario ?? "demo")
-            choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval))
+            choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval,
+                                                hostSize: try traceHostSize()))
         }
         let code = await DaemonRunner(request: request, logger: logger)
             .run(config: loaded, backend: choice.identity, makeBackend: choice.make)

@@ -2,42 +2,60 @@ import NIOCore
 import NIOHTTP1
 
 /// Serves one connection: checks each request against the limits (method,
-/// header size, no body), answers from `MetricsRoutes`, and closes the
-/// connection when the client is too slow to send a request or sits idle.
+/// header size, no body), answers from `MetricsRoutes`, closes the connection
+/// when the client is too slow to send a request head or sits idle too long, and
+/// tells the `ConnectionLimiter` while a request is in progress (such a connection
+/// is never shed to admit another).
 final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// Where the connection is between requests, which decides its deadline.
+    private enum Phase {
+        /// Accepted, or bytes of a next request arrived: the head is due within `headerTimeout`.
+        case awaitingHead
+        /// Kept alive after an answer, no byte of a next request yet: `idleTimeout` applies.
+        case idle
+        /// A request head arrived: no deadline, and the connection may not be shed.
+        case serving
+    }
+
     private let routes: MetricsRoutes
     private let limits: MetricsServerLimits
+    private let limiter: ConnectionLimiter
+    private let connectionID: UInt64
+    private var phase = Phase.awaitingHead
     private var request: HTTPRequestHead?
     /// Set once the current request has been refused; the rest of it is ignored.
     private var refused = false
     private var deadline: Scheduled<Void>?
+    private var deadlineAt: NIODeadline?
     /// The client half-closed: answer what is in flight, then close.
     private var inputClosed = false
 
-    init(routes: MetricsRoutes, limits: MetricsServerLimits) {
+    init(routes: MetricsRoutes, limits: MetricsServerLimits, limiter: ConnectionLimiter, connectionID: UInt64) {
         self.routes = routes
         self.limits = limits
+        self.limiter = limiter
+        self.connectionID = connectionID
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armDeadline(context: context)
+        armDeadline(in: limits.headerTimeout, context: context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        cancelDeadline()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case let .head(head):
-            deadline?.cancel()
-            deadline = nil
+            cancelDeadline()
+            phase = .serving
+            limiter.requestStarted(connectionID)
             request = head
             refused = false
             if let refusal = refusal(for: head) {
@@ -71,6 +89,13 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RequestBytesSignal.BytesArrived {
+            if phase == .idle {
+                phase = .awaitingHead
+                armDeadline(in: limits.headerTimeout, context: context)
+            }
+            return
+        }
         if let event = event as? ChannelEvent, event == .inputClosed {
             inputClosed = true
             if request == nil { context.close(promise: nil) }
@@ -129,20 +154,37 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if head.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(reply.body))), promise: nil)
         }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close {
-            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            armDeadline(context: context)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+            return
+        }
+        // Idle from here: writing the end may hand over a pipelined request at once.
+        phase = .idle
+        armDeadline(in: limits.idleTimeout, context: context)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            // A pipelined request may be in progress by now; it reports its own end.
+            if self.phase != .serving { self.limiter.requestFinished(self.connectionID) }
         }
     }
 
-    /// Closes the connection unless a request head arrives within the idle timeout.
-    private func armDeadline(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        let timeout = TimeAmount.nanoseconds(Int64(limits.idleTimeout * 1e9))
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+    /// Closes the connection unless a request head arrives within `seconds`; never
+    /// moves an armed deadline later (a request started late in the idle time gets
+    /// no more than the idle time left).
+    private func armDeadline(in seconds: Double, context: ChannelHandlerContext) {
+        var due = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
+        if phase == .awaitingHead, let armed = deadlineAt, armed < due { due = armed }
+        cancelDeadline()
+        deadlineAt = due
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
             context.close(promise: nil)
         }
+    }
+
+    private func cancelDeadline() {
+        deadline?.cancel()
+        deadline = nil
+        deadlineAt = nil
     }
 }

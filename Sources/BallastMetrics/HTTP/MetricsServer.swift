@@ -9,7 +9,9 @@ public struct MetricsServerError: Error, CustomStringConvertible {
 
 /// The HTTP endpoint: `GET /metrics` (Prometheus text 0.0.4), `GET /healthz`
 /// and `GET /v1/state` (JSON). Loopback by default; bounded in header size,
-/// connections and idle time; answers from snapshots of `ObservabilityState`,
+/// connections, time to send a request head and idle time, and at the connection
+/// bound the idle connection of longest standing makes room for a new one, so idle
+/// clients cannot starve `/healthz`; answers from snapshots of `ObservabilityState`,
 /// so no client can hold up a tick. It runs on its own one-thread event loop
 /// (NIO's shared group would start a thread per core: 64 stacks on a 64-core host).
 public actor MetricsServer {
@@ -37,29 +39,34 @@ public actor MetricsServer {
     @discardableResult
     public func start() async throws -> Int {
         if let channel, let bound = channel.localAddress?.port { return bound }
+        try FileDescriptorRoom.ensure(connections: limits.maxConnections)
         let routes = MetricsRoutes(state: state)
         let limits = self.limits
         let limiter = self.limiter
         let decoderLimits = Self.decoderLimits(limits)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            // A burst of connections waits in the kernel's queue (capped by net.core.somaxconn)
+            // instead of overflowing it into one-second SYN retries, a health check's among them.
+            .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                guard limiter.acquire() else {
+                guard case let .admitted(id) = limiter.admit(close: { channel.close(promise: nil) }) else {
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { _ in limiter.release() }
+                channel.closeFuture.whenComplete { _ in limiter.release(id) }
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(RequestBytesSignal())
                     try sync.addHandler(HTTPResponseEncoder())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
                         limitConfiguration: decoderLimits)))
                     try sync.addHandler(HTTPServerPipelineHandler())
-                    try sync.addHandler(MetricsHTTPHandler(routes: routes, limits: limits))
+                    try sync.addHandler(MetricsHTTPHandler(routes: routes, limits: limits, limiter: limiter,
+                                                           connectionID: id))
                 }
             }
         do {
@@ -96,4 +103,7 @@ public actor MetricsServer {
 
     /// Connections open right now (for tests and diagnostics).
     public nonisolated var openConnections: Int { limiter.current }
+
+    /// Idle connections closed so far to admit new ones at the connection bound.
+    public nonisolated var shedConnections: Int { limiter.shedTotal }
 }

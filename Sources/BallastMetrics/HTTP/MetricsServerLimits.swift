@@ -5,17 +5,21 @@ public struct MetricsServerLimits: Sendable, Hashable {
     public var maxHeaderBytes: Int
     /// Largest request target, bytes; longer gets 414.
     public var maxURIBytes: Int
-    /// Open connections at most; further ones are closed on accept.
+    /// Open connections at most. At the bound the connection idle longest is closed
+    /// to admit a new one; a new one is refused only when every open one is serving a request.
     public var maxConnections: Int
-    /// Seconds a connection may take to deliver a request head, and may sit idle
-    /// between requests, before it is closed.
+    /// Seconds a connection may take to deliver a complete request head, counted from
+    /// its accept, or from the first byte of a later request on a kept-alive connection.
+    public var headerTimeout: Double
+    /// Seconds a kept-alive connection may sit idle between requests before it is closed.
     public var idleTimeout: Double
 
     public init(maxHeaderBytes: Int = 8192, maxURIBytes: Int = 2048, maxConnections: Int = 64,
-                idleTimeout: Double = 10) {
+                headerTimeout: Double = 5, idleTimeout: Double = 10) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxURIBytes = maxURIBytes
         self.maxConnections = maxConnections
+        self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
     }
 }
