@@ -105,7 +105,7 @@ import Testing
         #expect(inspection.problems.contains { $0.hasPrefix("console: ") && $0.contains("Expected number") },
                 "\(inspection.problems)")
         #expect(inspection.problems.contains { $0.hasPrefix("the screenshot is blank") }, "\(inspection.problems)")
-        #expect(inspection.problems.filter { $0.contains("coloured pixels in the screenshot") }.count == 10,
+        #expect(inspection.problems.filter { $0.contains("coloured pixels in its plot area") }.count == 10,
                 "\(inspection.problems)")
     }
 }

@@ -35,85 +35,108 @@ struct LineChart: Sendable {
     /// Pixels the plot area spans horizontally.
     static var plotWidth: Double { width - left - right }
 
+    /// Where the plot area lies in the chart, and how axis values map into it.
+    private struct Plot {
+        let top: Double
+        let bottom: Double
+        let xAxis: ChartAxis
+        let yAxis: ChartAxis
+        var left: Double { LineChart.left }
+        var right: Double { LineChart.left + LineChart.plotWidth }
+
+        func x(_ value: Double) -> Double { xAxis.position(value, start: left, length: right - left) }
+        func y(_ value: Double) -> Double { yAxis.position(value, start: top, length: bottom - top, reversed: true) }
+    }
+
     func svg() -> String {
         let legend = legendLayout()
         let top = Self.legendTop + Double(legend.rows) * Self.legendRow + 6
-        let plotHeight = Self.height - top - Self.bottom
-        let plotRight = Self.left + Self.plotWidth
-        let plotBottom = top + plotHeight
-        func x(_ value: Double) -> Double { xAxis.position(value, start: Self.left, length: Self.plotWidth) }
-        func y(_ value: Double) -> Double { yAxis.position(value, start: top, length: plotHeight, reversed: true) }
-
+        let plot = Plot(top: top, bottom: Self.height - Self.bottom, xAxis: xAxis, yAxis: yAxis)
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\""
             + " width=\"\(Int(Self.width))\" height=\"\(Int(Self.height))\" role=\"img\" font-family=\"sans-serif\">"
         svg += "<title>\(MarkupText.escaped(title))</title>"
         svg += "<text class=\"chart-title\" x=\"\(Self.left)\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#222\">"
             + "\(MarkupText.escaped(title))</text>"
-        svg += legend.markup
-
-        svg += "<g class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\">"
-        for tick in yAxis.ticks { svg += "<line x1=\"\(n(Self.left))\" y1=\"\(n(y(tick.value)))\" x2=\"\(n(plotRight))\" y2=\"\(n(y(tick.value)))\"/>" }
-        for tick in xAxis.ticks { svg += "<line x1=\"\(n(x(tick.value)))\" y1=\"\(n(top))\" x2=\"\(n(x(tick.value)))\" y2=\"\(n(plotBottom))\"/>" }
-        svg += "</g>"
-
-        svg += "<g class=\"y-axis\" font-size=\"11\" fill=\"#444\" text-anchor=\"end\">"
-        for tick in yAxis.ticks {
-            let position = n(y(tick.value))
-            svg += "<line class=\"tick\" x1=\"\(n(Self.left - 4))\" y1=\"\(position)\" x2=\"\(n(Self.left))\" y2=\"\(position)\" stroke=\"#888\"/>"
-            svg += "<text class=\"tick-label\" x=\"\(n(Self.left - 7))\" y=\"\(position)\" dy=\"0.35em\">\(MarkupText.escaped(tick.label))</text>"
-        }
-        svg += "</g>"
-        svg += "<g class=\"x-axis\" font-size=\"11\" fill=\"#444\" text-anchor=\"middle\">"
-        for tick in xAxis.ticks {
-            let position = n(x(tick.value))
-            svg += "<line class=\"tick\" x1=\"\(position)\" y1=\"\(n(plotBottom))\" x2=\"\(position)\" y2=\"\(n(plotBottom + 4))\" stroke=\"#888\"/>"
-            svg += "<text class=\"tick-label\" x=\"\(position)\" y=\"\(n(plotBottom + 16))\">\(MarkupText.escaped(tick.label))</text>"
-        }
-        svg += "<text class=\"axis-title\" x=\"\(n(Self.left + Self.plotWidth / 2))\" y=\"\(n(Self.height - 6))\" fill=\"#666\">"
-            + "\(MarkupText.escaped(xAxis.title))</text>"
-        svg += "</g>"
-        svg += "<path d=\"M\(n(Self.left)) \(n(top))V\(n(plotBottom))H\(n(plotRight))\" fill=\"none\" stroke=\"#888\"/>"
-
+        svg += legend.markup + gridAndAxes(plot)
         for threshold in thresholds {
-            let level = n(y(threshold.value))
-            svg += "<line class=\"threshold\" x1=\"\(n(Self.left))\" y1=\"\(level)\" x2=\"\(n(plotRight))\" y2=\"\(level)\""
+            let level = n(plot.y(threshold.value))
+            svg += "<line class=\"threshold\" x1=\"\(n(plot.left))\" y1=\"\(level)\" x2=\"\(n(plot.right))\" y2=\"\(level)\""
                 + " stroke=\"#c00000\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\"/>"
         }
+        svg += lines(plot)
+        // Threshold labels last, with a white halo, so no line crosses them unreadably.
+        for threshold in thresholds {
+            svg += "<text class=\"threshold-label\" x=\"\(n(plot.right - 4))\" y=\"\(n(plot.y(threshold.value)))\" dy=\"-5\""
+                + " font-size=\"11\" fill=\"#c00000\" text-anchor=\"end\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">"
+                + "\(MarkupText.escaped(threshold.label))</text>"
+        }
+        return svg + "</svg>"
+    }
 
-        let lines = series.filter { !$0.style.filled }
-        var lineIndex = 0
+    /// Grid lines at every tick, tick marks and labels on both axes, the time
+    /// (or overcommit) axis title, and the axis lines.
+    private func gridAndAxes(_ plot: Plot) -> String {
+        var svg = "<g class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\">"
+        for tick in yAxis.ticks { svg += line(plot.left, plot.y(tick.value), plot.right, plot.y(tick.value)) }
+        for tick in xAxis.ticks { svg += line(plot.x(tick.value), plot.top, plot.x(tick.value), plot.bottom) }
+        svg += "</g><g class=\"y-axis\" font-size=\"11\" fill=\"#444\" text-anchor=\"end\">"
+        for tick in yAxis.ticks {
+            let level = plot.y(tick.value)
+            svg += axisTick(plot.left - 4, level, plot.left, level, label: tick.label, at: (plot.left - 7, level), dy: "0.35em")
+        }
+        svg += "</g><g class=\"x-axis\" font-size=\"11\" fill=\"#444\" text-anchor=\"middle\">"
+        for tick in xAxis.ticks {
+            let position = plot.x(tick.value)
+            svg += axisTick(position, plot.bottom, position, plot.bottom + 4, label: tick.label, at: (position, plot.bottom + 16))
+        }
+        svg += "<text class=\"axis-title\" x=\"\(n((plot.left + plot.right) / 2))\" y=\"\(n(Self.height - 6))\" fill=\"#666\">"
+            + "\(MarkupText.escaped(xAxis.title))</text></g>"
+        return svg + "<path class=\"plot-frame\" d=\"M\(n(plot.left)) \(n(plot.top))V\(n(plot.bottom))H\(n(plot.right))\" fill=\"none\" stroke=\"#888\"/>"
+    }
+
+    /// Every series in order: demand as a shaded area, policies as lines, widest first.
+    private func lines(_ plot: Plot) -> String {
+        var svg = ""
+        let count = series.filter { !$0.style.filled }.count
+        var drawn = 0
         for line in series {
-            let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (x: n(x($0.x)), y: n(y($0.y))) }
-            guard !points.isEmpty else { continue }
-            let kept = Self.withoutFlatRuns(points)
-            let label = "<title>\(MarkupText.escaped(line.label))</title>"
+            let points = Self.withoutFlatRuns(line.points.filter { $0.x.isFinite && $0.y.isFinite }
+                .map { (x: n(plot.x($0.x)), y: n(plot.y($0.y))) })
+            guard let first = points.first, let last = points.last else { continue }
+            let path = points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
+            svg += "<g class=\"series\"><title>\(MarkupText.escaped(line.label))</title>"
             if line.style.filled {
-                let outline = kept.map { "\($0.x),\($0.y)" }.joined(separator: " ")
-                let baseline = n(y(max(yAxis.lower, 0)))
-                svg += "<g class=\"series\">\(label)<polygon points=\"\(kept[0].x),\(baseline) \(outline) \(kept[kept.count - 1].x),\(baseline)\""
-                    + " fill=\"\(line.style.color)\" fill-opacity=\"0.13\" stroke=\"none\"/>"
-                    + "<polyline points=\"\(outline)\" fill=\"none\" stroke=\"\(line.style.color)\" stroke-width=\"1\" stroke-opacity=\"0.8\"/></g>"
+                let baseline = n(plot.y(max(yAxis.lower, 0)))
+                svg += "<polygon points=\"\(first.x),\(baseline) \(path) \(last.x),\(baseline)\" fill=\"\(line.style.color)\""
+                    + " fill-opacity=\"0.13\" stroke=\"none\"/><polyline points=\"\(path)\" fill=\"none\" stroke=\"\(line.style.color)\""
+                    + " stroke-width=\"1\" stroke-opacity=\"0.8\"/></g>"
                 continue
             }
-            let width = Self.lineWidth(drawn: lineIndex, of: lines.count)
-            lineIndex += 1
-            svg += "<g class=\"series\">\(label)<polyline points=\"\(kept.map { "\($0.x),\($0.y)" }.joined(separator: " "))\""
-                + " fill=\"none\" stroke=\"\(line.style.color)\" stroke-width=\"\(width)\" stroke-opacity=\"0.9\""
-                + " stroke-linejoin=\"round\"" + (line.style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(line.style.color)\""
+                + " stroke-width=\"\(Self.lineWidth(drawn: drawn, of: count))\" stroke-opacity=\"0.9\" stroke-linejoin=\"round\""
+                + (line.style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+            drawn += 1
             if line.markers {
-                for point in kept {
+                for point in points {
                     svg += "<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3.2\" fill=\"\(line.style.color)\" stroke=\"#fff\" stroke-width=\"0.8\"/>"
                 }
             }
             svg += "</g>"
         }
-        // Threshold labels last, with a white halo, so no line crosses them unreadably.
-        for threshold in thresholds {
-            svg += "<text class=\"threshold-label\" x=\"\(n(plotRight - 4))\" y=\"\(n(y(threshold.value)))\" dy=\"-5\" font-size=\"11\""
-                + " fill=\"#c00000\" text-anchor=\"end\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">"
-                + "\(MarkupText.escaped(threshold.label))</text>"
-        }
-        return svg + "</svg>"
+        return svg
+    }
+
+    /// A `<line/>` from (x1, y1) to (x2, y2); `attributes` start with a space.
+    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, attributes: String = "") -> String {
+        "<line\(attributes) x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\"/>"
+    }
+
+    /// A tick mark from (x1, y1) to (x2, y2) and its label at `label`.
+    private func axisTick(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
+                          label text: String, at label: (x: Double, y: Double), dy: String? = nil) -> String {
+        line(x1, y1, x2, y2, attributes: " class=\"tick\" stroke=\"#888\"")
+            + "<text class=\"tick-label\" x=\"\(n(label.x))\" y=\"\(n(label.y))\"" + (dy.map { " dy=\"\($0)\"" } ?? "")
+            + ">\(MarkupText.escaped(text))</text>"
     }
 
     /// Lines drawn earlier are wider: 1.4 px for the top line, 0.7 px more per line beneath it.

@@ -44,7 +44,9 @@ struct ReportInspection {
             if chart.series < 2 || chart.legendItems != chart.series {
                 problems.append("\(name): \(chart.series) series, \(chart.legendItems) legend entries")
             }
-            if chart.width < 400 || chart.height < 200 { problems.append("\(name): drawn \(chart.width) x \(chart.height) px") }
+            if chart.width < 400 || chart.height < 200 || chart.plot.width < 300 || chart.plot.height < 150 {
+                problems.append("\(name): drawn \(chart.width) x \(chart.height) px, plot area \(chart.plot.width) x \(chart.plot.height)")
+            }
         }
 
         let height = min(max(Int(probe.scrollHeight.rounded(.up)), 600), 16_000)
@@ -62,11 +64,13 @@ struct ReportInspection {
                 problems.append("the screenshot is blank: \(ink) of \(pixels.width * pixels.height) pixels differ from the background")
             }
             for (index, chart) in probe.charts.enumerated() {
-                let xs = Int(chart.left)..<Int(chart.left + chart.width)
-                let ys = Int(chart.top)..<Int(chart.top + chart.height)
+                // Inside the axes only: the legend's swatches are coloured even when no line is drawn.
+                let xs = Int(chart.plot.left.rounded(.up))..<Int(chart.plot.left + chart.plot.width)
+                let ys = Int(chart.plot.top.rounded(.up))..<Int(chart.plot.top + chart.plot.height)
                 let coloured = pixels.count(in: xs, ys, where: isColoured)
-                if coloured < 150 {
-                    problems.append("chart \(index + 1) '\(chart.title)' shows \(coloured) coloured pixels in the screenshot: no line drawn")
+                if coloured < 300 {
+                    problems.append("chart \(index + 1) '\(chart.title)' shows \(coloured) coloured pixels in its plot area "
+                                    + "in the screenshot: no line drawn")
                 }
             }
         } else {

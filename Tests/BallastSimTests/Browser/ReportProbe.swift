@@ -7,12 +7,21 @@ import Foundation
 /// whether the page scrolls sideways, where each chart is drawn and how big,
 /// and how long parsing and laying out the whole page took.
 struct ReportProbe: Decodable {
+    struct Box: Decodable {
+        var top: Double
+        var left: Double
+        var width: Double
+        var height: Double
+    }
+
     struct Chart: Decodable {
         var title: String
         var top: Double
         var left: Double
         var width: Double
         var height: Double
+        /// The plot area (inside the axes), page coordinates.
+        var plot: Box
         var xTicks: Int
         var yTicks: Int
         var gridLines: Int
@@ -38,8 +47,11 @@ struct ReportProbe: Decodable {
       var charts = Array.prototype.map.call(document.querySelectorAll("svg.chart"), function (svg) {
         var box = svg.getBoundingClientRect();
         var title = svg.querySelector(".chart-title");
+        var frame = svg.querySelector(".plot-frame");
+        var plot = frame ? frame.getBoundingClientRect() : {top: 0, left: 0, width: 0, height: 0};
         return {title: title ? title.textContent : "", top: box.top + window.scrollY, left: box.left,
           width: box.width, height: box.height,
+          plot: {top: plot.top + window.scrollY, left: plot.left, width: plot.width, height: plot.height},
           xTicks: svg.querySelectorAll(".x-axis .tick-label").length,
           yTicks: svg.querySelectorAll(".y-axis .tick-label").length,
           gridLines: svg.querySelectorAll(".grid line").length,
