@@ -103,6 +103,16 @@ import Testing
         #expect(html.contains("&lt;trace&gt; &amp; &quot;dir&quot;: 8 VMs"))
     }
 
+    @Test func longVMNamesAreShortenedToFitTheirTitle() async throws {
+        let long = String(repeating: "very-long-vm-name-", count: 4)
+        let html = HTMLReport.render(try await Self.demoOutcome(names: (0..<8).map { "\(long)\($0)" }))
+        let titles = Self.charts(html).compactMap { chart in
+            chart.range(of: "<title>VM ").map { chart[$0.upperBound...].prefix { $0 != ":" } }
+        }
+        #expect(titles.count == 6)
+        for title in titles { #expect(title.count == 40 && title.hasSuffix("…"), "\(title)") }
+    }
+
     @Test func sweepIsChartedWithOneLinePerPolicyAndTheLimit() async throws {
         let outcome = try await Self.demoOutcome()
         let sweep = OvercommitSweep.Result(points: [

@@ -67,7 +67,9 @@ enum ReportCharts {
         let gib = Double(1 << 30)
         let names = result.policies.first?.traced.map(\.name) ?? []
         var charts: [LineChart] = []
-        for (index, name) in names.enumerated() {
+        for (index, fullName) in names.enumerated() {
+            // A title wider than the chart would be cut off mid-word by the SVG's edge.
+            let name = fullName.count > 40 ? fullName.prefix(39) + "…" : fullName
             func lines(demand: (VMSeries) -> [Double], allocation: (VMSeries) -> [Double]) -> [TickLine] {
                 guard let first = result.policies.first, index < first.traced.count else { return [] }
                 return [TickLine(label: "demand", style: .demand, values: demand(first.traced[index]))]
