@@ -4,12 +4,13 @@
 #   scripts/install-deps.sh          build + demo needs
 #   scripts/install-deps.sh --test   also what the test suites need (promtool,
 #                                    Prometheus, libvirtd + QEMU + a kernel for
-#                                    real guests, Python test packages)
+#                                    real guests, headless Chromium for the
+#                                    simulator's HTML report, Python test packages)
 set -euo pipefail
 packages=(pkg-config libvirt-dev libxml2-dev libjson-c-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(prometheus libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-             qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip)
+             qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

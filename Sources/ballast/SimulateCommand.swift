@@ -124,7 +124,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 print()
                 print(ComparisonTable.render(sweep, policies: options.policies))
             }
-            try writeReport(atTop)
+            try writeReport(atTop, sweep: sweep)
             return
         }
         let result = await Comparison.run(traces: traces, options: options) { done, total in
@@ -139,10 +139,13 @@ struct SimulateCommand: AsyncParsableCommand {
         try writeReport(result)
     }
 
-    private func writeReport(_ result: ComparisonOutcome) throws {
+    private func writeReport(_ result: ComparisonOutcome, sweep: OvercommitSweep.Result? = nil) throws {
         guard let report else { return }
+        let source = scenario.map { "scenario \($0)" } ?? trace.map { path in
+            path.split(separator: "/").last.map(String.init) ?? path
+        }
         do {
-            try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
+            try HTMLReport.render(result, sweep: sweep, source: source).write(toFile: report, atomically: true, encoding: .utf8)
         } catch {
             throw ValidationError("cannot write the report to '\(report)': \(error)")
         }

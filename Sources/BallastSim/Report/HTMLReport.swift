@@ -1,99 +1,77 @@
 import BallastCore
-import FoundationEssentials
 
-/// A self-contained HTML page with inline SVG plots of a comparison: memory
-/// and CPU shortfall and memory slack over time per policy, and demand vs
-/// allocation of a few VMs under each policy. No scripts, no external files.
+/// The page `ballast simulate --report FILE` writes: one self-contained HTML
+/// file (inline CSS and SVG, no script, nothing fetched) that reads offline in
+/// any browser. The scores as a table, then charts over simulated time summed
+/// over every VM (so the page stays the same size at 1,600 VMs as at 8), the
+/// density sweep when one was run, and demand against allocation for the
+/// first few VMs of the first host.
 public enum HTMLReport {
-    static let colors: [PolicyKind: String] = [
-        .ballast: "#1f77b4", .static: "#7f7f7f", .mom: "#ff7f0e", .proxmox: "#2ca02c", .oracle: "#d62728",
-    ]
-
-    public static func render(_ result: ComparisonOutcome) -> String {
-        var body = "<h1>Ballast simulation</h1>\n<pre>\(escape(ComparisonTable.render(result)))</pre>\n"
-        let hours = result.tick / 3600
-        func ratioSeries(_ pick: (TickSeries) -> ([Double], [Double])) -> [(String, String, [Double])] {
-            result.policies.compactMap { policy in
-                guard let series = policy.series else { return nil }
-                let (numerator, denominator) = pick(series)
-                let values = zip(numerator, denominator).map { $1 > 0 ? 100 * $0 / $1 : 0 }
-                return (policy.policy.rawValue, colors[policy.policy] ?? "#000", values)
+    /// `source` names what was simulated (a trace directory, a scenario); `sweep`
+    /// adds the density chart and grid, with `sweepLimit` the memory shortfall
+    /// a policy may not exceed (`OvercommitSweep.run`'s limit).
+    public static func render(_ result: ComparisonOutcome, sweep: OvercommitSweep.Result? = nil,
+                              sweepLimit: Double = 0.01, source: String? = nil) -> String {
+        var body = "<header><h1>Ballast simulation report</h1><p class=\"meta\">\(MarkupText.escaped(summaryLine(result, source: source)))</p></header>\n"
+        body += "<section><h2>Scores</h2>\n" + ReportTables.scores(result)
+        body += "<p class=\"note\">Over all ticks, VMs and hosts. Shortfall: unmet demand / demand. Slack: allocated but unused. "
+            + "Fairness: 1 when every VM got at least its fair share under contention. Best attainable value in bold; "
+            + "the oracle knows the true demand and is a bound, not a policy. Hover a header for its definition.</p></section>\n"
+        body += section("Over time, all VMs", charts: ReportCharts.aggregate(result))
+        if let sweep {
+            let policies = result.policies.map(\.policy)
+            body += "<section><h2>Density sweep</h2>\n<div class=\"charts\">"
+            if let chart = ReportCharts.sweep(sweep, policies: policies, limit: sweepLimit) {
+                body += "<figure>\(chart.svg())</figure>\n"
             }
+            body += "<div class=\"sweep-table\">" + ReportTables.sweep(sweep, policies: policies, limit: sweepLimit)
+                + "<p class=\"note\">Memory shortfall at each overcommit; a policy leaves the sweep at its first point above "
+                + "\(MarkupText.escaped((100 * sweepLimit).significantText(digits: 1))) %. Density: the highest passing overcommit.</p></div>"
+            body += "</div></section>\n"
         }
-        body += chart(title: "Memory shortfall (% of demand)", hoursPerPoint: hours,
-                      lines: ratioSeries { ($0.memoryUnmet, $0.memoryDemand) })
-        body += chart(title: "CPU shortfall (% of demand)", hoursPerPoint: hours,
-                      lines: ratioSeries { ($0.cpuUnmet, $0.cpuDemand) })
-        body += chart(title: "Memory slack (% of allocated memory unused)", hoursPerPoint: hours,
-                      lines: ratioSeries { ($0.memoryIdle, $0.memoryAllocated) })
-        let gib = Double(1 << 30)
-        let names = result.policies.first?.traced.map(\.name) ?? []
-        for (vmIndex, name) in names.enumerated() {
-            var lines: [(String, String, [Double])] = []
-            if let first = result.policies.first, vmIndex < first.traced.count {
-                lines.append(("demand", "#000000", first.traced[vmIndex].memoryDemand.map { $0 / gib }))
-            }
-            for policy in result.policies where vmIndex < policy.traced.count {
-                lines.append((policy.policy.rawValue, colors[policy.policy] ?? "#000",
-                              policy.traced[vmIndex].memoryAllocation.map { $0 / gib }))
-            }
-            body += chart(title: "VM \(escape(name)): memory demand vs balloon target (GiB)", hoursPerPoint: hours, lines: lines)
-            var cpuLines: [(String, String, [Double])] = []
-            if let first = result.policies.first, vmIndex < first.traced.count {
-                cpuLines.append(("demand", "#000000", first.traced[vmIndex].cpuDemand.map { $0 / 1000 }))
-            }
-            for policy in result.policies where vmIndex < policy.traced.count {
-                cpuLines.append((policy.policy.rawValue, colors[policy.policy] ?? "#000",
-                                 policy.traced[vmIndex].cpuAllocation.map { $0 / 1000 }))
-            }
-            body += chart(title: "VM \(escape(name)): CPU demand vs entitlement (cores)", hoursPerPoint: hours, lines: cpuLines)
-        }
+        body += section("Sample VMs of the first host", charts: ReportCharts.tracedVMs(result))
         return """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>Ballast simulation</title>
-        <style>body{font-family:sans-serif;margin:2em;max-width:1000px}pre{background:#f6f6f6;padding:1em;overflow-x:auto}
-        svg{background:#fff;border:1px solid #ddd;margin-bottom:1.5em}</style></head>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Ballast simulation report</title>
+        <style>\(style)</style></head>
         <body>
-        \(body)
-        </body></html>
+        \(body)</body></html>
+
         """
     }
 
-    /// One line chart, downsampled to at most 600 points per line.
-    static func chart(title: String, hoursPerPoint: Double, lines: [(String, String, [Double])]) -> String {
-        let width = 960.0, height = 260.0, left = 50.0, right = 130.0, top = 30.0, bottom = 30.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let count = lines.map(\.2.count).max() ?? 0
-        guard count > 1 else { return "" }
-        let maximum = max(lines.flatMap(\.2).max() ?? 0, 1e-9) * 1.05
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\">"
-        svg += "<text x=\"\(left)\" y=\"18\" font-size=\"14\">\(escape(title))</text>"
-        svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"#999\"/>"
-        svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"#999\"/>"
-        svg += "<text x=\"\(left - 5)\" y=\"\(top + 4)\" font-size=\"10\" text-anchor=\"end\">\(maximum.significantText(digits: 3))</text>"
-        svg += "<text x=\"\(left - 5)\" y=\"\(top + plotHeight)\" font-size=\"10\" text-anchor=\"end\">0</text>"
-        svg += "<text x=\"\(left + plotWidth)\" y=\"\(height - 8)\" font-size=\"10\" text-anchor=\"end\">"
-            + "\((Double(count - 1) * hoursPerPoint).decimalText(places: 1)) h</text>"
-        let stride = max(1, count / 600)
-        for (position, (label, color, values)) in lines.enumerated() {
-            var points: [String] = []
-            var index = 0
-            while index < values.count {
-                let x = left + plotWidth * Double(index) / Double(count - 1)
-                let y = top + plotHeight * (1 - values[index] / maximum)
-                points.append(x.decimalText(places: 1) + "," + y.decimalText(places: 1))
-                index += stride
-            }
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.2\" points=\"\(points.joined(separator: " "))\"/>"
-            let legendY = top + 14 * Double(position)
-            svg += "<rect x=\"\(left + plotWidth + 10)\" y=\"\(legendY)\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-            svg += "<text x=\"\(left + plotWidth + 25)\" y=\"\(legendY + 9)\" font-size=\"11\">\(escape(label))</text>"
-        }
-        return svg + "</svg>\n"
+    /// "google-2011-gcd: 1600 VMs on 24 hosts, 8611 ticks of 10 s (23.9 h), ..."
+    static func summaryLine(_ result: ComparisonOutcome, source: String?) -> String {
+        let hours = Double(max(result.ticks - 1, 0)) * result.tick / 3600
+        return (source.map { "\($0): " } ?? "")
+            + "\(result.vms) VMs on \(result.hosts) host(s), \(result.ticks) ticks of \(result.tick.significantText(digits: 2)) s "
+            + "(\(hours.decimalText(places: 1)) h simulated), memory overcommit \(result.overcommit.decimalText(places: 2)), "
+            + "CPU model \(result.cpuModel.rawValue), simulated in \(result.seconds.decimalText(places: 1)) s"
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
-            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
+    private static func section(_ title: String, charts: [LineChart]) -> String {
+        guard !charts.isEmpty else { return "" }
+        return "<section><h2>\(MarkupText.escaped(title))</h2>\n<div class=\"charts\">\n"
+            + charts.map { "<figure>\($0.svg())</figure>\n" }.joined() + "</div></section>\n"
     }
+
+    private static let style = """
+    body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0 auto;padding:1.2em 1.5em;\
+    max-width:1240px;color:#222;background:#fafafa;line-height:1.4}
+    h1{font-size:1.6em;margin:0 0 .2em}h2{font-size:1.2em;margin:1.4em 0 .5em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+    .meta{color:#555;margin:0}.note{color:#666;font-size:.85em;margin:.5em 0}
+    .table-box{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:4px}
+    table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
+    th,td{padding:5px 7px;text-align:right;white-space:nowrap}
+    thead th{background:#f0f2f5;font-weight:600;color:#333;border-bottom:1px solid #ccd;white-space:normal;vertical-align:bottom}
+    thead th.group{text-align:center;border-left:1px solid #dde}
+    th.name{text-align:left}tbody tr:nth-child(even){background:#f8f9fb}tbody tr:hover{background:#eef4fb}
+    td.best{font-weight:700;color:#0b4f8a}tr.bound{color:#777;font-style:italic}.note{font-style:normal}
+    td.over{color:#b00000}td.gone{color:#bbb}tfoot td,tfoot th{font-weight:700;border-top:1px solid #ccd}
+    .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:14px}
+    figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:4px;padding:4px}
+    svg.chart{display:block;width:100%;height:auto}
+    .sweep-table table{width:auto;min-width:60%}
+    """
 }
