@@ -34,19 +34,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("balancer tick 1000 VMs (prepare + propose + govern)") { benchmark in
-        var state = BalancerState(settings: BalancerSettings(interval: 10))
-        let stage = FairShareStage()
-        var workspace = FairShareStage.Workspace()
-        var host = CoreWorkload.host(1_000)
-        _ = state.prepare(host)
-        for _ in benchmark.scaledIterations {
-            benchmark.stopMeasurement()
-            CoreWorkload.advance(&host)
-            benchmark.startMeasurement()
-            let snapshot = state.prepare(host)
-            let decision = state.govern(snapshot, proposal: stage.propose(snapshot, reusing: &workspace))
-            blackHole(decision)
+    for count in [1_000, 10_000] {
+        Benchmark("balancer tick \(count) VMs (TickCore.decide: prepare + allocate + govern)") { benchmark in
+            var core = TickCore(settings: BalancerSettings(interval: 10))
+            var host = CoreWorkload.host(count)
+            _ = core.decide(host)
+            for _ in benchmark.scaledIterations {
+                benchmark.stopMeasurement()
+                CoreWorkload.advance(&host)
+                benchmark.startMeasurement()
+                blackHole(core.decide(host).decision)
+            }
         }
     }
 }

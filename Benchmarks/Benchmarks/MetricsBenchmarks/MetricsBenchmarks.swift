@@ -97,7 +97,7 @@ enum MetricsFixture {
                                     guestCapacity: ResourceVector(cpu: 126_000, memory: .gibibytes(1000)), vms: views)
         let governed = views.map { GovernedVM(id: $0.id, proposed: $0.current, final: $0.current, clamps: []) }
         let applied = views.prefix(count / 10).map {
-            AppliedChange(change: Change(vm: $0.id, vmName: $0.name, kind: .memory, from: 2048, to: 1900,
+            AppliedChange(change: Change(vm: $0.id, vmName: $0.name, .memory(from: 2048, to: 1900),
                                          reason: "shrink"), outcome: .applied)
         }
         return TickReport(snapshot: snapshot, unbalanced: [], proposal: .keepCurrent(snapshot), stages: [],
