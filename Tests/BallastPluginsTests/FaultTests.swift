@@ -8,8 +8,10 @@ import Testing
 /// outcome is reported as an event, and the process is restarted or quarantined.
 @Suite("fault suite: misbehaving plugins", .serialized)
 struct FaultTests {
-    /// Generous scheduling margin on a shared 2-core machine (latency numbers live in Benchmarks/).
-    static let margin = 1.5
+    /// Generous scheduling margin on a shared 2-core machine, where the other suites keep
+    /// Swift's cooperative threads busy while these run (a deadline task wakes on one;
+    /// 1.79 s was seen for a 0.2 s deadline at load 7); latency numbers live in Benchmarks/.
+    static let margin = 2.5
     let snapshot = SyntheticSnapshot.make(vms: 8)
 
     /// Runs one decide and returns the error (if any) and how long it took.

@@ -72,10 +72,19 @@ final class PrometheusServer {
     }
 
     /// One instant query at the current time through Prometheus's HTTP API; a refused query throws with Prometheus's error.
+    private static func get(_ url: String, attempts: Int) async throws -> HTTPResponse {
+        for _ in 1..<attempts {
+            if let response = try? await HTTPClient.request(url: url, timeout: .seconds(10)) { return response }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return try await HTTPClient.request(url: url, timeout: .seconds(10))
+    }
+
+    /// A connection Prometheus drops under load is tried again (three times in all);
+    /// a query it refuses is not.
     func instantQuery(_ promQL: String) async throws -> [[String: Any]] {
         let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promQL
-        let response = try await HTTPClient.request(
-            url: "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", timeout: .seconds(5))
+        let response = try await Self.get("http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)", attempts: 3)
         let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         guard json?["status"] as? String == "success" else {
             throw ToolFailure(description: "Prometheus refused \(promQL): "
