@@ -1,0 +1,58 @@
+import CCallgrind
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `main` of an instruction counter: `COUNTER list` prints the workloads'
+/// names; `COUNTER NAME STEPS` builds that workload, switches callgrind's
+/// instrumentation on, runs two warm-up steps, then STEPS steps, each bracketed
+/// by zeroing callgrind's counters and dumping them ("step" dumps, every thread
+/// included). instruction-counts.py runs it under
+/// `valgrind --tool=callgrind --instr-atstart=no` and reads the dumps; outside
+/// valgrind the requests do nothing and it just runs.
+///
+/// `main` is synchronous and runs the workload on the main thread
+/// (`InlineExecutor`): under valgrind 3.19 an `async` main crashes in libdispatch's
+/// `sigsuspend`, and libdispatch's thread pool never starts a worker.
+public enum InstructionCountDriver {
+    public static func main(_ workloads: sending [CountedWorkload]) -> Int32 {
+        InlineExecutor().run { await run(workloads, arguments: CommandLine.arguments) }
+    }
+
+    static func run(_ workloads: [CountedWorkload], arguments: [String]) async -> Int32 {
+        let usage = "usage: \(arguments.first ?? "counter") list | NAME STEPS"
+        guard arguments.count >= 2 else { return fail(usage) }
+        if arguments[1] == "list" {
+            for workload in workloads { print(workload.name) }
+            return 0
+        }
+        guard let workload = workloads.first(where: { $0.name == arguments[1] }) else {
+            return fail("no workload named \(arguments[1]); `\(arguments[0]) list` names them")
+        }
+        guard arguments.count == 3, let steps = Int(arguments[2]), steps > 0 else { return fail(usage) }
+        do {
+            let (prepare, step) = try await workload.make()
+            ballast_callgrind_start_instrumentation()
+            for _ in 0..<2 {
+                try await prepare()
+                try await step()
+            }
+            for _ in 0..<steps {
+                try await prepare()
+                ballast_callgrind_zero()
+                try await step()
+                ballast_callgrind_dump("step")
+            }
+            return 0
+        } catch {
+            return fail("\(workload.name) failed: \(error)")
+        }
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        var line = message + "\n"
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        return 64
+    }
+}
