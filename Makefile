@@ -17,22 +17,12 @@ test-deps:
 build: deps
 	swift build
 
-# The binary to deploy (.build/release/ballast): Swift runtime linked statically,
-# packed relocations, and every function in its own section so that the linker can
-# pack the code the daemon runs at the front (scripts/release/hot-text.ld; Package.swift
-# and docs/observability.md say why: 25 MiB resident instead of 42). The flags reach
-# the dependencies too, which is why they are here and not in Package.swift.
-# RELEASE_EXTRA: more flags (scripts/release/profile-hot-text.sh asks for a link map).
-RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
-	-Xcc -ffunction-sections -Xcxx -ffunction-sections
-# SwiftPM neither recompiles when only -X flags change nor relinks when only the linker
-# script changes: a flags stamp wipes the release objects when the flags differ, and the
-# executable is always relinked (seconds).
+# The binary to deploy (.build/release/ballast): the Swift runtime linked statically
+# (it must reach the compiler too, so the flag is here and not in Package.swift) and the
+# link flags of Package.swift's releaseDaemonLinkFlags; docs/observability.md, "Ballast's
+# own memory", gives the measured reasons.
 release: deps
-	@stamp=.build/release-flags; [ "$$(cat $$stamp 2>/dev/null)" = "$(RELEASE_FLAGS)" ] \
-	  || { rm -rf .build/$$(uname -m)-unknown-linux-gnu/release; mkdir -p .build; echo "$(RELEASE_FLAGS)" > $$stamp; }
-	rm -f .build/$$(uname -m)-unknown-linux-gnu/release/ballast
-	swift build $(RELEASE_FLAGS) --product ballast $(RELEASE_EXTRA)
+	swift build -c release --static-swift-stdlib --product ballast
 
 plugins: deps
 	$(MAKE) -s -C plugins/c

@@ -10,25 +10,16 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// How the release `ballast` is linked on Linux, to keep the daemon's resident
-/// memory small (docs/observability.md, "Ballast's own memory"): relative
-/// relocations packed (DT_RELR: the loader no longer reads 2 MB of them; needs
-/// glibc 2.36, as in Debian 12), only the symbols that shared libraries need
-/// exported, and the code `ballast run` executes packed at the front of .text
-/// (scripts/release/hot-text.ld, generated from a profile; the kernel maps whole
-/// page-cache folios around each function touched, so scattered hot code costs
-/// megabytes). GNU ld, because gold cannot pack relocations. `make release` adds
-/// `--static-swift-stdlib` and function sections (they must reach the compiler and
-/// the dependencies too, so they are not here). `BALLAST_HOT_TEXT=off` links without
-/// the script: scripts/release/profile-hot-text.sh profiles such a build, because
-/// valgrind cannot place code in the packed section.
-let hotTextLinkFlags = Context.environment["BALLAST_HOT_TEXT"] == "off"
-    ? [] : ["-Xlinker", "-T", "-Xlinker", Context.packageDirectory + "/scripts/release/hot-text.ld"]
+/// How the release `ballast` is linked on Linux, to keep the daemon's private memory
+/// small (docs/observability.md, "Ballast's own memory"; numbers to be measured):
+/// relative relocations packed (DT_RELR; needs glibc 2.36, as in Debian 12) and only
+/// the symbols that shared libraries need exported. GNU ld, because gold cannot pack
+/// relocations. `make release` adds `--static-swift-stdlib`.
 let releaseDaemonLinkFlags = [
     "-use-ld=bfd",
     "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     "-Xlinker", "--no-export-dynamic",
-] + hotTextLinkFlags
+]
 
 let package = Package(
     name: "Ballast",
