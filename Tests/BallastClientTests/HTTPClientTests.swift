@@ -9,7 +9,7 @@ struct HTTPClientTests {
         let server = try await ScriptedServer(
             reply: "HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-Part: a\r\nx-part: b\r\n\r\nhello")
         defer { Task { await server.stop() } }
-        let response = try await HTTPClient.request(url: server.url + "/v1/state?x=1")
+        let response = try await HTTPClient.request(url: server.url + "/v1/state?x=1", timeout: .seconds(30))
         #expect(response.status == 201)
         #expect(response.headers["x-part"] == "a, b")
         #expect(response.bodyText == "hello")
@@ -22,7 +22,7 @@ struct HTTPClientTests {
     @Test func aBodyWithoutLengthRunsToTheClose() async throws {
         let server = try await ScriptedServer(reply: "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nto the end")
         defer { Task { await server.stop() } }
-        #expect(try await HTTPClient.request(url: server.url).bodyText == "to the end")
+        #expect(try await HTTPClient.request(url: server.url, timeout: .seconds(30)).bodyText == "to the end")
     }
 
     @Test func aRefusedConnectionNamesTheAddress() async throws {
@@ -52,7 +52,7 @@ struct HTTPClientTests {
             reply: "HTTP/1.1 200 OK\r\n\(framing)\r\n\r\n" + String(repeating: "x", count: 1000))
         defer { Task { await server.stop() } }
         let error = await #expect(throws: HTTPClientError.self) {
-            try await HTTPClient.request(url: server.url, maxResponseBytes: 100)
+            try await HTTPClient.request(url: server.url, timeout: .seconds(30), maxResponseBytes: 100)
         }
         #expect(caseName(error) == "responseTooLarge")
     }
@@ -63,7 +63,7 @@ struct HTTPClientTests {
     func brokenResponsesAreNamed(reply: String, expected: String) async throws {
         let server = try await ScriptedServer(reply: reply)
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient.request(url: server.url) }
+        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient.request(url: server.url, timeout: .seconds(30)) }
         #expect(caseName(error) == expected, "\(String(describing: error))")
     }
 

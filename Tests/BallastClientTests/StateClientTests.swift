@@ -23,14 +23,14 @@ struct StateClientTests {
         let server = try await ScriptedServer(
             reply: "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 13\r\n\r\nno tick yet\r\n")
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: StateClientError.self) { try await StateClient.fetchJSON(baseURL: server.url) }
+        let error = await #expect(throws: StateClientError.self) { try await StateClient.fetchJSON(baseURL: server.url, timeout: .seconds(30)) }
         #expect(error.map { "\($0)" } == "\(server.url)/v1/state answered 503: no tick yet\r\n")
     }
 
     @Test func aBodyThatIsNotAStateDocumentSaysSo() async throws {
         let server = try await ScriptedServer(reply: "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"a\":1}")
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: StateClientError.self) { try await StateClient.fetch(baseURL: server.url) }
+        let error = await #expect(throws: StateClientError.self) { try await StateClient.fetch(baseURL: server.url, timeout: .seconds(30)) }
         #expect(caseName(error) == "unreadableDocument")
         #expect(error.map { "\($0)" }?.contains("same version") == true)
     }
@@ -43,9 +43,9 @@ struct StateClientTests {
         let port = try await server.start()
         defer { Task { await server.stop() } }
         let base = "http://127.0.0.1:\(port)//"
-        let document = try await StateClient.fetch(baseURL: base)
+        let document = try await StateClient.fetch(baseURL: base, timeout: .seconds(30))
         #expect(document.vms.map(\.name) == Array(Fixtures.awkwardNames.prefix(3)))
-        let json = try await StateClient.fetchJSON(baseURL: base)
+        let json = try await StateClient.fetchJSON(baseURL: base, timeout: .seconds(30))
         #expect(json.hasPrefix("{") && json.contains("\"vms\""))
     }
 }

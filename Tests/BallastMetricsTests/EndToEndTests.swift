@@ -17,14 +17,14 @@ struct EndToEndTests {
         #expect(!state.vms.isEmpty)
 
         // The simulated host announces itself everywhere an operator looks.
-        let health = try await HTTPClient.request(url: daemon.baseURL + "/healthz")
+        let health = try await HTTPClient.request(url: daemon.baseURL + "/healthz", timeout: .seconds(30))
         #expect(health.status == 200)
         #expect(health.bodyText == "ok (SIMULATED HOST: no real VM is touched)\n")
         #expect(state.backend?.simulated == true && state.backend?.uri == "scenario:demo")
         let firstLine = daemon.fullLog().split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.contains("SIMULATED HOST: no real VM is touched"), "first log line: \(firstLine)")
 
-        let metrics = try await HTTPClient.request(url: daemon.baseURL + "/metrics")
+        let metrics = try await HTTPClient.request(url: daemon.baseURL + "/metrics", timeout: .seconds(30))
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"] == PrometheusRenderer.contentType)
         #expect(try PromTools.promtoolProblems(metrics.body) == nil)
