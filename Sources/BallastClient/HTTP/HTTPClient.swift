@@ -65,8 +65,9 @@ private struct Exchange: Sendable {
         return try await channel.executeThenClose { inbound, outbound in
             var reader = ResponseReader(url: url, maxBytes: maxResponseBytes)
             do {
-                try await outbound.write(.head(head))
-                try await outbound.write(.end(nil))
+                // Head and end in one write: a server that answers on the head and closes
+                // (as `Connection: close` asks) must not find the end still to be sent.
+                try await outbound.write(contentsOf: [.head(head), .end(nil)])
                 for try await part in inbound {
                     if let response = try reader.read(part) { return response }
                 }

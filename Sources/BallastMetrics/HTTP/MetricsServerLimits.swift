@@ -10,7 +10,7 @@ public struct MetricsServerLimits: Sendable, Hashable {
     public var maxConnections: Int
     /// Seconds a connection may take to deliver a complete request head, counted from
     /// its accept, or from the first byte of a later request on a kept-alive connection.
-    /// 30 s: a client delayed by a busy machine (its async side starved for seconds) is
+    /// 10 s: twice the CLI client's own timeout, so a client delayed by a busy machine is
     /// not cut off; shedding at `maxConnections`, not this deadline, keeps `/healthz`
     /// answered under a flood of idle connections.
     public var headerTimeout: Double
@@ -18,7 +18,7 @@ public struct MetricsServerLimits: Sendable, Hashable {
     public var idleTimeout: Double
 
     public init(maxHeaderBytes: Int = 8192, maxURIBytes: Int = 2048, maxConnections: Int = 64,
-                headerTimeout: Double = 30, idleTimeout: Double = 10) {
+                headerTimeout: Double = 10, idleTimeout: Double = 10) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxURIBytes = maxURIBytes
         self.maxConnections = maxConnections
