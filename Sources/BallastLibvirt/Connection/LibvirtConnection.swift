@@ -12,14 +12,17 @@ import NIOPosix
 /// `connectionLost` error; it is idempotent while the connection is alive).
 public final class LibvirtConnection: Sendable {
     public let uri: String
+    /// Whether the connection is opened read-only (`ballast doctor`'s permission probe).
+    public let readOnly: Bool
     /// One thread, so every job runs on it in the order submitted.
     private let thread: NIOThreadPool
     /// Touched only by jobs on `thread`.
     private let state: ThreadConfined<ConnectionState>
 
-    public init(uri: String = "qemu:///system") {
+    public init(uri: String = "qemu:///system", readOnly: Bool = false) {
         self.uri = uri
-        self.state = ThreadConfined(ConnectionState(uri: uri))
+        self.readOnly = readOnly
+        self.state = ThreadConfined(ConnectionState(uri: uri, readOnly: readOnly))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
@@ -58,7 +61,7 @@ public final class LibvirtConnection: Sendable {
 
     // MARK: connection
 
-    /// Opens the connection (read-write) if it is not open and alive.
+    /// Opens the connection (read-write unless `readOnly`) if it is not open and alive.
     public func connect() async throws(LibvirtError) {
         try await perform("connect") { state throws(LibvirtError) in try state.open() }
     }
