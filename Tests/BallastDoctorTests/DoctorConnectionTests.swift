@@ -16,6 +16,17 @@ struct DoctorConnectionTests {
         #expect(report.findings.allSatisfy { if case .host = $0.scope { true } else { false } })
     }
 
+    @Test func aLibvirtdThatNeverAnswersIsABlockerAfterTheTimeoutNotAHang() async throws {
+        let silent = try SilentSocket()
+        defer { silent.close() }
+        let uri = "qemu+unix:///system?socket=\(silent.path)"
+        let report = await Doctor(options: DoctorOptions(uri: uri, connectTimeout: 2, fileSystem: HostFixtures.v2Host)).run()
+        #expect(report.exitCode == 2)
+        let connection = report.findings.only("host.libvirt")
+        #expect(connection?.found == "no answer from \(uri) within 2 s")
+        #expect(connection?.fix?.contains("libvirtd is not hung") == true)
+    }
+
     @Test func theTestDriversDomainIsCheckedOverAReadWriteConnection() async {
         let report = await Doctor(options: DoctorOptions(uri: "test:///default", statsWait: 0,
                                                          fileSystem: HostFixtures.v2Host)).run()

@@ -48,6 +48,16 @@ struct DomainCheckTests {
         #expect(driver.found.contains("cannot tell"))
     }
 
+    @Test func withoutAPeriodTheDriversReportAtLoadShowsItIsThere() throws {
+        var sample = DomainXMLSample()
+        sample.balloon = "<memballoon model='virtio' autodeflate='on' freePageReporting='on'/>"
+        let findings = DomainChecks.findings(try sample.runningFacts(reporting: true))
+        let driver = try #require(findings.only("domain.balloon-driver"))
+        #expect(driver.severity == .ok)
+        #expect(driver.found.contains("not refreshed without a period"))
+        #expect(findings.filter { $0.severity != .ok }.map(\.check) == ["domain.stats-period"])
+    }
+
     @Test func aZeroPeriodCountsAsNoPeriod() throws {
         var sample = DomainXMLSample()
         sample.balloon = "<memballoon model='virtio' autodeflate='on' freePageReporting='on'><stats period='0'/></memballoon>"

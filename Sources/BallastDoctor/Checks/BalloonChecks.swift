@@ -60,7 +60,10 @@ enum BalloonChecks {
         if let stats = facts.stats, stats.hasGuestMemoryStats {
             let usable = stats.balloon.usable.map { "usable \(HumanFormat.bytes($0)) of " } ?? ""
             let available = stats.balloon.available.map { HumanFormat.bytes($0) } ?? "?"
-            return .ok(check, facts.scope, "the guest's balloon driver reports memory statistics (\(usable)\(available))")
+            // Without a period the driver still sends one report when it loads, never refreshed.
+            let refreshed = (period ?? 0) > 0 ? "" : "; one report when it loaded, not refreshed without a period"
+            return .ok(check, facts.scope,
+                       "the guest's balloon driver reports memory statistics (\(usable)\(available)\(refreshed))")
         }
         guard let period, period > 0 else {
             return Finding(

@@ -31,8 +31,14 @@ public enum DomainChecks {
         case nil:
             return nil
         case .success(let group):
-            let paths = Set(group.directories.values).sorted().joined(separator: ", ")
-            return .ok("domain.cgroup", facts.scope, "cgroup \(group.version == .v2 ? "v2" : "v1") at \(paths)")
+            switch group.version {
+            case .v2:
+                let directory = group.directory(for: "memory") ?? group.relativePath
+                return .ok("domain.cgroup", facts.scope, "cgroup v2 at \(directory)")
+            case .v1:
+                let controllers = group.directories.keys.sorted().joined(separator: ", ")
+                return .ok("domain.cgroup", facts.scope, "cgroup v1 \(group.relativePath) under \(controllers)")
+            }
         case .failure(let error):
             return Finding(check: "domain.cgroup", scope: facts.scope, severity: .warning, found: "\(error)",
                            why: "without the domain's cgroup Ballast cannot see its CPU throttling, run-queue delay or pressure",

@@ -16,7 +16,7 @@ struct DoctorConfig {
         let check = "host.config"
         guard let path else {
             return DoctorConfig(config: BallastConfig(),
-                                finding: .ok(check, .host, "no --config: Ballast's defaults checked (connect \(BallastConfig.defaultConnect))"))
+                                finding: .ok(check, .host, "no --config: checked against Ballast's defaults"))
         }
         do {
             return DoctorConfig(config: try ConfigLoader.load(path: path), finding: .ok(check, .host, "\(path) is valid"))
