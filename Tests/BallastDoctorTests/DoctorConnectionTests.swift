@@ -27,6 +27,14 @@ struct DoctorConnectionTests {
         #expect(connection?.fix?.contains("libvirtd is not hung") == true)
     }
 
+    @Test func readOnlyWithoutReadWriteIsAPermissionBlocker() {
+        let finding = ConnectionCheck.finding(uri: "qemu:///system",
+                                              outcome: .readOnlyOnly(readWriteError: "authentication unavailable"))
+        #expect(finding.severity == .blocker)
+        #expect(finding.found.contains("read-only") && finding.found.contains("authentication unavailable"))
+        #expect(finding.fix?.contains("usermod -aG libvirt") == true)
+    }
+
     @Test func theTestDriversDomainIsCheckedOverAReadWriteConnection() async {
         let report = await Doctor(options: DoctorOptions(uri: "test:///default", statsWait: 0,
                                                          fileSystem: HostFixtures.v2Host)).run()

@@ -81,23 +81,26 @@ enum BalloonChecks {
     }
 
     static func autodeflate(_ facts: DomainFacts, _ on: Bool) -> Finding {
-        let check = "domain.deflate-on-oom"
-        if on { return .ok(check, facts.scope, "deflate-on-OOM on (autodeflate='on')") }
-        return Finding(
-            check: check, scope: facts.scope, severity: .warning, found: "deflate-on-OOM off (no autodeflate='on')",
-            why: "if a guest fills its memory faster than Ballast grows it, the guest's OOM killer runs instead of "
-                + "the balloon giving memory back",
-            fix: "virsh edit \(facts.name): <memballoon model='virtio' autodeflate='on'> (takes effect at the next start)")
+        balloonAttribute(facts, on: on, check: "domain.deflate-on-oom", label: "deflate-on-OOM", attribute: "autodeflate",
+                         why: "if a guest fills its memory faster than Ballast grows it, the guest's OOM killer runs "
+                             + "instead of the balloon giving memory back",
+                         needs: "")
     }
 
     static func freePageReporting(_ facts: DomainFacts, _ on: Bool) -> Finding {
-        let check = "domain.free-page-reporting"
-        if on { return .ok(check, facts.scope, "free page reporting on (freePageReporting='on')") }
+        balloonAttribute(facts, on: on, check: "domain.free-page-reporting", label: "free page reporting",
+                         attribute: "freePageReporting",
+                         why: "memory the guest frees stays resident on the host until Ballast shrinks the balloon; "
+                             + "with reporting it goes back at once and the host's free memory is true",
+                         needs: "QEMU 5.1+, libvirt 6.9+, guest Linux 5.8+; ")
+    }
+
+    /// An on/off attribute of `<memballoon>`: ok when on, else a warning with the XML to set.
+    private static func balloonAttribute(_ facts: DomainFacts, on: Bool, check: String, label: String, attribute: String,
+                                         why: String, needs: String) -> Finding {
+        if on { return .ok(check, facts.scope, "\(label) on (\(attribute)='on')") }
         return Finding(
-            check: check, scope: facts.scope, severity: .warning, found: "free page reporting off (no freePageReporting='on')",
-            why: "memory the guest frees stays resident on the host until Ballast shrinks the balloon; with reporting "
-                + "it goes back at once and the host's free memory is true",
-            fix: "virsh edit \(facts.name): <memballoon model='virtio' freePageReporting='on'> (QEMU 5.1+, libvirt 6.9+, "
-                + "guest Linux 5.8+; takes effect at the next start)")
+            check: check, scope: facts.scope, severity: .warning, found: "\(label) off (no \(attribute)='on')", why: why,
+            fix: "virsh edit \(facts.name): <memballoon model='virtio' \(attribute)='on'> (\(needs)takes effect at the next start)")
     }
 }

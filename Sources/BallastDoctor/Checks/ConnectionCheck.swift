@@ -20,30 +20,27 @@ public enum ConnectionCheck {
         check that this user may open it (run as root, or add the user to the libvirt group)
         """
 
+    static let reachWhy = "Ballast reads every guest and makes every change through libvirtd"
+
     public static func finding(uri: String, outcome: Outcome) -> Finding {
         switch outcome {
         case .readWrite:
             return .ok(check, .host, "libvirtd answers at \(uri); read-write connection works")
         case .readOnlyOnly(let error):
-            return Finding(
-                check: check, scope: .host, severity: .blocker,
-                found: "libvirtd answers at \(uri) read-only, but a read-write connection is refused: \(error)",
-                why: "Ballast changes balloons, vCPUs and CPU weights, which needs a read-write connection",
-                fix: "run Ballast (and this check) as root, or add its user to the libvirt group "
-                    + "(usermod -aG libvirt USER) or allow it in polkit (org.libvirt.unix.manage)")
+            return blocker(found: "libvirtd answers at \(uri) read-only, but a read-write connection is refused: \(error)",
+                           why: "Ballast changes balloons, vCPUs and CPU weights, which needs a read-write connection",
+                           fix: "run Ballast (and this check) as root, or add its user to the libvirt group "
+                               + "(usermod -aG libvirt USER) or allow it in polkit (org.libvirt.unix.manage)")
         case .unreachable(let error):
-            return Finding(
-                check: check, scope: .host, severity: .blocker,
-                found: "cannot connect to \(uri): \(error)",
-                why: "Ballast reads every guest and makes every change through libvirtd",
-                fix: reachFix)
+            return blocker(found: "cannot connect to \(uri): \(error)", why: reachWhy, fix: reachFix)
         case .timedOut(let seconds):
-            return Finding(
-                check: check, scope: .host, severity: .blocker,
-                found: "no answer from \(uri) within \(Int(seconds)) s",
-                why: "Ballast reads every guest and makes every change through libvirtd",
-                fix: "check that libvirtd is not hung (systemctl status libvirtd) and that the URI's host answers; "
-                    + reachFix)
+            return blocker(found: "no answer from \(uri) within \(Int(seconds)) s", why: reachWhy,
+                           fix: "check that libvirtd is not hung (systemctl status libvirtd) and that the URI's host "
+                               + "answers; " + reachFix)
         }
+    }
+
+    private static func blocker(found: String, why: String, fix: String) -> Finding {
+        Finding(check: check, scope: .host, severity: .blocker, found: found, why: why, fix: fix)
     }
 }

@@ -12,16 +12,14 @@ import NIOPosix
 /// `connectionLost` error; it is idempotent while the connection is alive).
 public final class LibvirtConnection: Sendable {
     public let uri: String
-    /// Whether the connection is opened read-only (`ballast doctor`'s permission probe).
-    public let readOnly: Bool
     /// One thread, so every job runs on it in the order submitted.
     private let thread: NIOThreadPool
     /// Touched only by jobs on `thread`.
     private let state: ThreadConfined<ConnectionState>
 
+    /// `readOnly` opens with `virConnectOpenReadOnly` (`ballast doctor`'s permission probe).
     public init(uri: String = "qemu:///system", readOnly: Bool = false) {
         self.uri = uri
-        self.readOnly = readOnly
         self.state = ThreadConfined(ConnectionState(uri: uri, readOnly: readOnly))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
