@@ -116,6 +116,15 @@ struct DomainCheckTests {
         #expect(passthrough.fix?.contains("opt_out = true") == true)
     }
 
+    @Test func hugePagesAreABlockerWithTheOptOut() throws {
+        var sample = DomainXMLSample()
+        sample.memoryBacking = "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>"
+        let hugePages = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.huge-pages"))
+        #expect(hugePages.severity == .blocker)
+        #expect(hugePages.fix?.contains("<opt-out/>") == true)
+        #expect(DomainChecks.findings(try DomainXMLSample().runningFacts()).only("domain.huge-pages") == nil)
+    }
+
     @Test func anOptedOutDomainIsReportedAsSuchAndNotCheckedFurther() throws {
         var sample = DomainXMLSample()
         sample.balloon = ""

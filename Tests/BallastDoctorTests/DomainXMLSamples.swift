@@ -17,6 +17,7 @@ struct DomainXMLSample {
     var vcpu = "<vcpu placement='static' current='1'>2</vcpu>"
     var hostdev = ""
     var metadata = ""
+    var memoryBacking = ""
 
     var xml: String {
         """
@@ -26,6 +27,7 @@ struct DomainXMLSample {
           <metadata>\(metadata)</metadata>
           <memory unit='KiB'>393216</memory>
           <currentMemory unit='KiB'>393216</currentMemory>
+          \(memoryBacking)
           \(vcpu)
           <devices>
             <serial type='pty'><target port='0'/></serial>

@@ -1,8 +1,9 @@
 import BallastCore
 import BallastLibvirt
 
-/// The memory checks of a domain: the balloon device, passthrough devices, the statistics
-/// period, the guest driver's reports, deflate-on-OOM and free page reporting.
+/// The memory checks of a domain: passthrough devices and huge pages (no ballooning
+/// possible), the balloon device, the statistics period, the guest driver's reports,
+/// deflate-on-OOM and free page reporting.
 enum BalloonChecks {
     static let recommendedBalloonXML = """
         <memballoon model='virtio' autodeflate='on' freePageReporting='on'>
@@ -11,7 +12,7 @@ enum BalloonChecks {
         """
 
     static func findings(_ facts: DomainFacts, _ definition: DomainDefinition) -> [Finding] {
-        var findings = [passthrough(facts, definition.devices)].compactMap { $0 }
+        var findings = [passthrough(facts, definition.devices), hugePages(facts, definition)].compactMap { $0 }
         guard definition.hasBalloon else {
             findings.insert(Finding(
                 check: "domain.balloon-device", scope: facts.scope, severity: .blocker,
@@ -37,8 +38,23 @@ enum BalloonChecks {
             found: "passthrough device\(devices.hostDevices.count == 1 ? "" : "s"): \(devices.hostDevices.joined(separator: ", "))",
             why: "a guest with a <hostdev> has all its memory pinned for device DMA: the balloon cannot return any of it, "
                 + "so no ballooning is possible",
-            fix: "let Ballast leave it alone: virsh metadata \(facts.name) --uri \(BallastMetadata.namespace) --key ballast "
-                + "--set '<policy><opt-out/></policy>' --live --config (or [vm.\"\(facts.name)\"] opt_out = true in the config)")
+            fix: optOutFix(facts))
+    }
+
+    static func hugePages(_ facts: DomainFacts, _ definition: DomainDefinition) -> Finding? {
+        guard definition.hugePages else { return nil }
+        return Finding(
+            check: "domain.huge-pages", scope: facts.scope, severity: .blocker,
+            found: "guest memory backed by huge pages (<memoryBacking><hugepages/>)",
+            why: "huge pages are reserved on the host in advance: what the balloon takes from the guest is not "
+                + "returned to the host, so ballooning gains nothing",
+            fix: optOutFix(facts) + ", or remove <hugepages/> from <memoryBacking> (virsh edit \(facts.name); next start)")
+    }
+
+    /// The two ways to make Ballast leave a domain alone.
+    static func optOutFix(_ facts: DomainFacts) -> String {
+        "let Ballast leave it alone: virsh metadata \(facts.name) --uri \(BallastMetadata.namespace) --key ballast "
+            + "--set '<policy><opt-out/></policy>' --live --config (or [vm.\"\(facts.name)\"] opt_out = true in the config)"
     }
 
     static func statsPeriod(_ facts: DomainFacts, _ period: Int?) -> Finding {

@@ -20,6 +20,9 @@ public struct DomainDefinition: Sendable, Hashable {
     public var balloonModel: String?
     /// The balloon device's settings beyond its model (`DomainDevices`).
     public var devices: DomainDevices
+    /// `<memoryBacking><hugepages>`: guest memory in preallocated huge pages, which a
+    /// balloon does not return to the host.
+    public var hugePages = false
     /// Ballast's own `<metadata>` element, when present.
     public var metadata: BallastMetadata?
 

@@ -50,6 +50,7 @@ public enum DomainXMLParser {
         if let guarantee = root.child("memtune")?.child("min_guarantee") {
             definition.minGuarantee = size(guarantee, field: "<memtune><min_guarantee>", warn: warn)
         }
+        definition.hugePages = root.child("memoryBacking")?.child("hugepages") != nil
         if let devices = root.child("devices") {
             definition.balloonModel = devices.child("memballoon").map { $0.attribute("model") ?? "" }
             definition.devices = DomainDevices.parse(devices, warn: warn)
