@@ -54,6 +54,17 @@ struct DoctorConnectionTests {
         #expect(report.findings(forDomain: "test").isEmpty)
     }
 
+    @Test func aDomainTheConfigOptsOutIsReportedAsSuchTheLastMatchingTableDeciding() async throws {
+        let config = "[vm.\"t*\"]\nopt_out = false\n\n[vm.\"te*\"]\nopt_out = true\n"
+        let tree = try ScratchTree(["/ballast.toml": config])
+        defer { tree.remove() }
+        let report = await Doctor(options: DoctorOptions(uri: "test:///default", configPath: tree.root + "/ballast.toml",
+                                                         statsWait: 0, fileSystem: HostFixtures.v2Host)).run()
+        let test = report.findings(forDomain: "test")
+        #expect(test.map(\.check) == ["domain.opt-out"])
+        #expect(test.first?.found.contains(#"[vm."te*"] opt_out = true"#) == true)
+    }
+
     @Test func aBadConfigIsABlockerAndTheRestIsStillChecked() async throws {
         let tree = try ScratchTree(["/ballast.toml": "interval = \"soon\"\n"])
         defer { tree.remove() }
