@@ -12,7 +12,7 @@ struct DomainGatherer {
 
     func findings() async -> [Finding] {
         let listed: [DomainSummary]
-        var stats: [String: DomainStats]
+        let stats: [String: DomainStats]
         do {
             listed = try await connection.listDomains()
             stats = try await statistics()
@@ -26,13 +26,7 @@ struct DomainGatherer {
             .sorted { $0.name < $1.name }
         var facts: [DomainFacts] = []
         for domain in chosen { facts.append(await gather(domain, stats: stats[domain.uuid])) }
-        if facts.contains(where: awaitsFirstStatistics), options.statsWait > 0 {
-            try? await Task.sleep(for: .seconds(options.statsWait))
-            if let again = try? await statistics() {
-                stats = again
-                for index in facts.indices where facts[index].running { facts[index].stats = stats[facts[index].uuid] }
-            }
-        }
+        facts = await withFirstStatistics(facts)
         if facts.isEmpty, options.domains.isEmpty {
             findings.append(.ok("host.domains", .host, "no domains defined at \(connection.uri): nothing to check per domain"))
         }
@@ -52,6 +46,19 @@ struct DomainGatherer {
                     found: "no domain named '\(name)' at \(connection.uri)",
                     why: "--domain names a domain that is not there to check",
                     fix: "list the domains with virsh -c \(connection.uri) list --all")
+        }
+    }
+
+    /// The facts with the statistics read again after `statsWait`, when a guest has not
+    /// reported yet (just started); as they were otherwise.
+    private func withFirstStatistics(_ facts: [DomainFacts]) async -> [DomainFacts] {
+        guard options.statsWait > 0, facts.contains(where: awaitsFirstStatistics) else { return facts }
+        try? await Task.sleep(for: .seconds(options.statsWait))
+        guard let stats = try? await statistics() else { return facts }
+        return facts.map { fact in
+            var fact = fact
+            if fact.running { fact.stats = stats[fact.uuid] }
+            return fact
         }
     }
 
