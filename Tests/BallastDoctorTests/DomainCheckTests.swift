@@ -5,6 +5,13 @@ import Testing
 /// Each domain check on parsed domain XML: a fit guest passes every one; each broken
 /// part yields its own finding, with its severity and a fix naming the domain.
 struct DomainCheckTests {
+    /// The one finding of `check` on a running guest whose sample `edit` broke.
+    func finding(_ check: String, reporting: Bool = true, _ edit: (inout DomainXMLSample) -> Void) throws -> Finding {
+        var sample = DomainXMLSample()
+        edit(&sample)
+        return try #require(DomainChecks.findings(try sample.runningFacts(reporting: reporting)).only(check))
+    }
+
     @Test func aFitGuestPassesEveryCheck() throws {
         let findings = DomainChecks.findings(try DomainXMLSample().runningFacts())
         #expect(findings.allSatisfy { $0.severity == .ok }, "\(findings)")
@@ -59,9 +66,9 @@ struct DomainCheckTests {
     }
 
     @Test func aZeroPeriodCountsAsNoPeriod() throws {
-        var sample = DomainXMLSample()
-        sample.balloon = "<memballoon model='virtio' autodeflate='on' freePageReporting='on'><stats period='0'/></memballoon>"
-        let period = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.stats-period"))
+        let period = try finding("domain.stats-period") {
+            $0.balloon = "<memballoon model='virtio' autodeflate='on' freePageReporting='on'><stats period='0'/></memballoon>"
+        }
         #expect(period.severity == .warning)
         #expect(period.found.contains("period 0"))
     }
@@ -78,26 +85,22 @@ struct DomainCheckTests {
     }
 
     @Test func noAgentChannelIsAWarningWithTheChannelXML() throws {
-        var sample = DomainXMLSample()
-        sample.agentChannel = ""
-        let agent = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.guest-agent"))
+        let agent = try finding("domain.guest-agent") { $0.agentChannel = "" }
         #expect(agent.severity == .warning)
         #expect(agent.found == "no guest agent channel")
         #expect(agent.fix?.contains("<target type='virtio' name='org.qemu.guest_agent.0'/>") == true)
     }
 
     @Test func aChannelWithoutAnAgentListeningIsAWarningToStartTheAgent() throws {
-        var sample = DomainXMLSample()
-        sample.agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/></channel>"
-        let agent = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.guest-agent"))
+        let agent = try finding("domain.guest-agent") {
+            $0.agentChannel = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/></channel>"
+        }
         #expect(agent.severity == .warning)
         #expect(agent.fix?.contains("qemu-guest-agent") == true)
     }
 
     @Test func vcpusAtTheirMaximumCannotBeRaised() throws {
-        var sample = DomainXMLSample()
-        sample.vcpu = "<vcpu placement='static'>2</vcpu>"
-        let maximum = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.vcpu-maximum"))
+        let maximum = try finding("domain.vcpu-maximum") { $0.vcpu = "<vcpu placement='static'>2</vcpu>" }
         #expect(maximum.severity == .warning)
         #expect(maximum.found == "2 vCPUs of maximum 2")
         #expect(maximum.fix?.contains("virsh setvcpus guest 4 --maximum --config") == true)
@@ -117,9 +120,9 @@ struct DomainCheckTests {
     }
 
     @Test func hugePagesAreABlockerWithTheOptOut() throws {
-        var sample = DomainXMLSample()
-        sample.memoryBacking = "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>"
-        let hugePages = try #require(DomainChecks.findings(try sample.runningFacts()).only("domain.huge-pages"))
+        let hugePages = try finding("domain.huge-pages") {
+            $0.memoryBacking = "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>"
+        }
         #expect(hugePages.severity == .blocker)
         #expect(hugePages.fix?.contains("<opt-out/>") == true)
         #expect(DomainChecks.findings(try DomainXMLSample().runningFacts()).only("domain.huge-pages") == nil)
