@@ -9,5 +9,5 @@ struct Ballast: AsyncParsableCommand {
         commandName: "ballast",
         abstract: "A host-local VM resource balancer.",
         subcommands: [RunCommand.self, SimulateCommand.self, ConfigCommand.self, PluginCommand.self,
-                      StatusCommand.self, ExplainCommand.self])
+                      StatusCommand.self, ExplainCommand.self, DoctorCommand.self])
 }
