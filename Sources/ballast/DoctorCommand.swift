@@ -15,7 +15,7 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: "libvirt URI (default: the config's `connect`, qemu:///system).")
     var connect: String?
 
-    @Option(help: "TOML config file whose host reserve and per-VM opt-outs are checked.")
+    @Option(help: "TOML config file whose host reserve and per-VM opt-outs are checked (default: /etc/ballast/ballast.toml if it exists).")
     var config: String?
 
     @Option(help: "Check only this domain (by name); repeat for several. Default: every domain.")

@@ -1,9 +1,16 @@
 import BallastCore
 import BallastDaemon
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The config `ballast doctor` checks against: the file's when `--config` names one
-/// (a finding either way), Ballast's defaults otherwise.
+/// The config `ballast doctor` checks against: the file `--config` names, else the
+/// packaged one (/etc/ballast/ballast.toml) when it exists (a finding either way),
+/// Ballast's defaults otherwise.
 struct DoctorConfig {
+    /// Where the Debian package installs the config, and where the unit reads it.
+    static let installedPath = "/etc/ballast/ballast.toml"
+
     var config: BallastConfig
     var finding: Finding
 
@@ -12,11 +19,13 @@ struct DoctorConfig {
     /// `[host] reserve_cpu_millicores` and `reserve_memory`.
     var hostReserve: ResourceVector { config.balancer.hostReserve }
 
-    static func load(path: String?) -> DoctorConfig {
+    static func load(path requested: String?) -> DoctorConfig {
         let check = "host.config"
-        guard let path else {
-            return DoctorConfig(config: BallastConfig(),
-                                finding: .ok(check, .host, "no --config: checked against Ballast's defaults"))
+        let installed = access(installedPath, F_OK) == 0 ? installedPath : nil
+        guard let path = requested ?? installed else {
+            return DoctorConfig(config: BallastConfig(), finding: .ok(check, .host, """
+                no --config and no \(installedPath): checked against Ballast's defaults
+                """))
         }
         do {
             return DoctorConfig(config: try ConfigLoader.load(path: path), finding: .ok(check, .host, "\(path) is valid"))
