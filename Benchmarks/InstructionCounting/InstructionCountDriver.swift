@@ -1,0 +1,68 @@
+import CCallgrind
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `main` of an instruction counter: `COUNTER list` prints the workloads'
+/// names; `COUNTER NAME STEPS` builds that workload, switches callgrind's
+/// instrumentation on, runs two warm-up steps, then STEPS steps, each bracketed
+/// by zeroing callgrind's counters and dumping them ("step" dumps, every thread
+/// included). instruction-counts.py runs it under
+/// `valgrind --tool=callgrind --instr-atstart=no` and reads the dumps; outside
+/// valgrind the requests do nothing and it just runs.
+///
+/// `main` is synchronous and runs the workload on the main thread
+/// (`InlineExecutor`): under valgrind 3.19 an `async` main crashes in libdispatch's
+/// `sigsuspend`, and libdispatch's thread pool never starts a worker.
+public enum InstructionCountDriver {
+    public static func main(_ workloads: sending [CountedWorkload]) -> Int32 {
+        InlineExecutor().run { await run(workloads, arguments: CommandLine.arguments) }
+    }
+
+    static func run(_ workloads: [CountedWorkload], arguments: [String]) async -> Int32 {
+        let usage = "usage: \(arguments.first ?? "counter") list | NAME STEPS | time NAME STEPS"
+        guard arguments.count >= 2 else { return fail(usage) }
+        if arguments[1] == "list" {
+            for workload in workloads { print(workload.name) }
+            return 0
+        }
+        let timed = arguments[1] == "time"
+        let operands = arguments.dropFirst(timed ? 2 : 1)
+        guard operands.count == 2, let name = operands.first, let steps = operands.last.flatMap({ Int($0) }),
+              steps > 0 else { return fail(usage) }
+        guard let workload = workloads.first(where: { $0.name == name }) else {
+            return fail("no workload named \(name); `\(arguments[0]) list` names them")
+        }
+        do {
+            let (prepare, step) = try await workload.make()
+            ballast_callgrind_start_instrumentation()
+            for _ in 0..<2 {
+                try await prepare()
+                try await step()
+            }
+            let clock = ContinuousClock()
+            for _ in 0..<steps {
+                try await prepare()
+                // The clock is read outside the counted part (the requests are no-ops outside valgrind).
+                let start = clock.now
+                ballast_callgrind_zero()
+                try await step()
+                ballast_callgrind_dump("step")
+                let elapsed = clock.now - start
+                if timed {
+                    print(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                }
+            }
+            return 0
+        } catch {
+            return fail("\(workload.name) failed: \(error)")
+        }
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        var line = message + "\n"
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        return 64
+    }
+}
