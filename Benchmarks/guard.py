@@ -57,30 +57,35 @@ def run(command, **options):
     return subprocess.run(command, cwd=HERE, env=dict(os.environ, **ENVIRONMENT), text=True, **options)
 
 
-def package_benchmark(operation, target):
-    """Runs package-benchmark's `thresholds OPERATION` on one target's guarded benchmarks, malloc
-    counts only, its output passed through; returns its exit status and output.
-
-    swift-package 6.3.1 itself crashes now and then (SIGSEGV in libdispatch's event loop while it
-    plans a build the plugin asked for): in 3 runs of 6 with two `--target`s, in 1 of about 12 with
-    one, at load average 6 to 12. So one target per run, and a run killed by a signal is repeated.
+def swift(arguments, quiet=False):
+    """Runs `swift ARGUMENTS` here, its output passed through unless `quiet`; returns its exit
+    status and output. A run killed by a signal is repeated: swift-build and swift-package 6.3.1
+    crash now and then (SIGSEGV in libdispatch's event loop: in 3 runs of 6 of package-benchmark
+    with two `--target`s, about 1 in 12 with one, once in a plain `swift build`; load average 5 to 12).
     """
-    command = ['swift', 'package', '--disable-sandbox']
-    if operation == 'update':
-        command.append('--allow-writing-to-package-directory')
-    command += ['benchmark', 'thresholds', operation, '--target', target, '--filter', GUARD_FILTER,
-                '--metric', 'mallocCountTotal', '--no-progress']
     for attempt in range(1, ATTEMPTS + 1):
-        process = subprocess.Popen(command, cwd=HERE, env=dict(os.environ, **ENVIRONMENT), text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1)
+        process = subprocess.Popen(['swift'] + arguments, cwd=HERE, env=dict(os.environ, **ENVIRONMENT),
+                                   text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1)
         output = []
         for line in process.stdout:
-            print(line, end='', flush=True)
+            if not quiet:
+                print(line, end='', flush=True)
             output.append(line)
         status = process.wait()
         if 0 <= status < 128 or attempt == ATTEMPTS:
             return status, ''.join(output)
-        print(f'guard: swift package was killed by a signal (status {status}): running it again', flush=True)
+        print(f'guard: swift {arguments[0]} was killed by a signal (status {status}): running it again', flush=True)
+
+
+def package_benchmark(operation, target):
+    """package-benchmark's `thresholds OPERATION` on one target's guarded benchmarks, malloc counts
+    only (one target per run: swift-package crashes more often with several)."""
+    arguments = ['package', '--disable-sandbox']
+    if operation == 'update':
+        arguments.append('--allow-writing-to-package-directory')
+    arguments += ['benchmark', 'thresholds', operation, '--target', target, '--filter', GUARD_FILTER,
+                  '--metric', 'mallocCountTotal', '--no-progress']
+    return swift(arguments)
 
 
 def check_mallocs(targets):
@@ -118,15 +123,23 @@ def update_mallocs(targets):
             raise GuardError(f'package-benchmark thresholds update on {target} exited with status {status}')
 
 
+# As package-benchmark's plugin builds (it passes --disable-sandbox on to the compiler): the same
+# build, not a second one of every module.
+BUILD = ['build', '-c', 'release', '--disable-sandbox']
+
+
 def build_counters(counters):
     for counter in counters:
-        if run(['swift', 'build', '-c', 'release', '--disable-sandbox', '--product', counter]).returncode != 0:
+        if swift(BUILD + ['--product', counter])[0] != 0:
             raise GuardError(f'building {counter} failed (output above)')
 
 
 def counter_binary(counter, work):
     """A copy without debug information: valgrind 3.19 cannot read this toolchain's DWARF 5."""
-    built = run(['swift', 'build', '-c', 'release', '--disable-sandbox', '--show-bin-path'], capture_output=True).stdout.strip()
+    status, built = swift(BUILD + ['--show-bin-path'], quiet=True)
+    if status != 0:
+        raise GuardError(f'swift build --show-bin-path failed:\n{built}')
+    built = built.strip().splitlines()[-1]
     stripped = os.path.join(work, counter)
     if run(['strip', '--strip-debug', '-o', stripped, os.path.join(built, counter)]).returncode != 0:
         raise GuardError(f'strip --strip-debug of {counter} failed')
