@@ -1,8 +1,9 @@
 import Synchronization
 
 /// Runs every job of one task tree on the calling thread, actors' jobs included
-/// (they follow the task's executor preference): the counters never start
-/// libdispatch's thread pool, which does not start its worker threads under valgrind 3.19.
+/// (a default actor runs on its caller's task executor preference), so that an
+/// instruction counter never starts libdispatch's thread pool. A job enqueued
+/// anywhere else (a main-actor closure) would never run: that stops the counter.
 final class InlineExecutor: TaskExecutor {
     private let jobs = Mutex<[UnownedJob]>([])
 

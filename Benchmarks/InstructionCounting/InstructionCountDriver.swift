@@ -8,13 +8,14 @@ import Glibc
 /// names; `COUNTER NAME STEPS` builds that workload, switches callgrind's
 /// instrumentation on, runs two warm-up steps, then STEPS steps, each bracketed
 /// by zeroing callgrind's counters and dumping them ("step" dumps, every thread
-/// included). instruction-counts.py runs it under
+/// included). guard.py runs it under
 /// `valgrind --tool=callgrind --instr-atstart=no` and reads the dumps; outside
 /// valgrind the requests do nothing and it just runs.
 ///
 /// `main` is synchronous and runs the workload on the main thread
-/// (`InlineExecutor`): under valgrind 3.19 an `async` main crashes in libdispatch's
-/// `sigsuspend`, and libdispatch's thread pool never starts a worker.
+/// (`InlineExecutor`): with an `async` main, valgrind 3.19 itself crashed (SIGSEGV
+/// while the main thread sat in libdispatch's `sigsuspend`), and one thread keeps
+/// the counts free of how other threads happen to be scheduled.
 public enum InstructionCountDriver {
     public static func main(_ workloads: sending [CountedWorkload]) -> Int32 {
         InlineExecutor().run { await run(workloads, arguments: CommandLine.arguments) }
