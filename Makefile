@@ -70,8 +70,9 @@ bench: deps
 # The performance guards (docs/benchmarks.md): malloc counts (package-benchmark) and
 # instruction counts (callgrind) per step of the `guard-` benchmarks, against the
 # thresholds committed in Benchmarks/Thresholds/; neither depends on how busy the
-# machine is. The cheap check (part of `make test`) leaves out the /metrics render,
-# whose benchmark needs SwiftNIO's release build.
+# machine is. The cheap check (part of `make test`) holds the tick and the allocator,
+# which need BallastCore alone; the full one adds the engine actor's tick, the plugin
+# encoder and the /metrics render (the daemon's libraries and SwiftNIO, in release).
 bench-check: deps bench-deps
 	python3 Benchmarks/guard.py check
 

@@ -10,7 +10,9 @@ import Glibc
 /// by zeroing callgrind's counters and dumping them ("step" dumps, every thread
 /// included). guard.py runs it under
 /// `valgrind --tool=callgrind --instr-atstart=no` and reads the dumps; outside
-/// valgrind the requests do nothing and it just runs.
+/// valgrind the requests do nothing and it just runs. `COUNTER time NAME STEPS`
+/// runs the same steps and prints each one's wall time in nanoseconds, a line each
+/// (side-by-side.py compares two builds with it, outside valgrind).
 ///
 /// `main` is synchronous and runs the workload on the main thread
 /// (`InlineExecutor`): with an `async` main, valgrind 3.19 itself crashed (SIGSEGV
