@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Two builds of one counted workload side by side, in one run: wall time per step
-(median of every step of ROUNDS rounds, the two builds taking turns so that both see
-the same load) and instructions per step (callgrind, as guard.py counts them).
+"""Two builds of one counted workload side by side, in one run: wall time and the
+thread's CPU time per step (medians of every step of ROUNDS rounds, the two builds
+taking turns so that both see the same load) and instructions per step (callgrind,
+as guard.py counts them).
 
 usage: side-by-side.py WORKLOAD BASE_COUNTER CURRENT_COUNTER [--rounds N] [--steps N]
 
@@ -13,8 +14,9 @@ DaemonInstructionCounts, docs/benchmarks.md), e.g. for the 10,000-VM engine tick
         /work/wt-base/Benchmarks/.build/release/InstructionCounts \\
         Benchmarks/.build/release/DaemonInstructionCounts
 
-Wall times on a shared machine are noisy: compare the medians and their ratio from
-the same run, never numbers from two runs.
+Wall times on a shared machine are noisy (a busy machine stretches them by the
+share of a core the process gets; CPU time much less): compare the medians and their
+ratio from the same run, never numbers from two runs.
 """
 import argparse
 import os
@@ -31,7 +33,7 @@ def wall_steps(binary, workload, steps):
     result = guard.run([binary, 'time', workload, str(steps)], capture_output=True)
     if result.returncode != 0:
         raise guard.GuardError(f'{binary} time {workload} exited with {result.returncode}:\n{result.stderr}')
-    return [int(line) for line in result.stdout.split()]
+    return [tuple(int(field) for field in line.split()) for line in result.stdout.splitlines()]
 
 
 def instructions(binary, workload, work, label):
@@ -60,13 +62,15 @@ def main():
     except guard.GuardError as error:
         print(f'side-by-side: ERROR: {error}', file=sys.stderr)
         return 2
-    medians = {label: statistics.median(values) / 1e6 for label, values in walls.items()}
-    print(f'{arguments.workload}: {arguments.rounds} rounds of {arguments.steps} steps each, builds taking turns')
-    print('| build | median wall time per step | instructions per step |')
-    print('| --- | --- | --- |')
+    wall = {label: statistics.median(step[0] for step in steps) / 1e6 for label, steps in walls.items()}
+    cpu = {label: statistics.median(step[1] for step in steps) / 1e6 for label, steps in walls.items()}
+    print(f'{arguments.workload}: {arguments.rounds} rounds of {arguments.steps} steps each, builds taking turns; '
+          f'load average {os.getloadavg()[0]:.1f} at the end')
+    print('| build | median wall time per step | median CPU time per step | instructions per step |')
+    print('| --- | --- | --- | --- |')
     for label in builds:
-        print(f'| {label} ({builds[label]}) | {medians[label]:.2f} ms | {counts[label] / 1e6:.1f} M |')
-    print(f'| current / base | {medians["current"] / medians["base"]:.2f} | '
+        print(f'| {label} ({builds[label]}) | {wall[label]:.2f} ms | {cpu[label]:.2f} ms | {counts[label] / 1e6:.1f} M |')
+    print(f'| current / base | {wall["current"] / wall["base"]:.2f} | {cpu["current"] / cpu["base"]:.2f} | '
           f'{counts["current"] / counts["base"]:.2f} |')
     return 0
 
