@@ -4,20 +4,23 @@ thresholds in Thresholds/, or records new thresholds (docs/benchmarks.md).
 
 usage: guard.py check|update [--cheap]
 
-Two measures, both the same on a busy machine as on an idle one:
-- malloc counts per step of the `guard-` benchmarks (package-benchmark's
-  `thresholds check`, p90 against Thresholds/TARGET.guard-NAME.p90.json, within
-  GuardedBenchmark.mallocTolerance);
-- instructions per step of the same paths, counted by callgrind (this machine's
-  kind has no hardware counters, so package-benchmark's `.instructions` reports
-  nothing) in the InstructionCounts and DaemonInstructionCounts executables, against Thresholds/instructions.json
-  within INSTRUCTION_TOLERANCE.
+Counts that are the same on a busy machine as on an idle one, per step of each
+guarded path:
+- instructions and allocations (calls to malloc and its kin), counted by callgrind
+  (this machine's kind has no hardware counters, so package-benchmark's
+  `.instructions` reports nothing) in the InstructionCounts and
+  DaemonInstructionCounts executables, against Thresholds/instructions.json within
+  INSTRUCTION_TOLERANCE and Thresholds/mallocs.json with none more allowed;
+- malloc counts of the `guard-` benchmarks (package-benchmark's `thresholds
+  check`, p90 against Thresholds/TARGET.guard-NAME.p90.json, within
+  GuardedBenchmark.mallocTolerance), the full check only.
 
---cheap checks only what needs BallastCore alone (the tick and the allocator:
-CoreBenchmarks and InstructionCounts), so it builds neither SwiftNIO nor the
-daemon's libraries: `make test` runs the cheap check. Exit status: 0 when every
-guard holds (improvements beyond the tolerance are reported, and pass), 1 when
-one does not, 2 on errors.
+--cheap counts only the paths that need BallastCore alone (the tick and the
+allocator, InstructionCounts) and leaves out package-benchmark, so that it builds
+neither package-benchmark's tools, nor SwiftNIO, nor the daemon's libraries:
+`make test` runs the cheap check. Exit status: 0 when every guard holds
+(improvements beyond the tolerance are reported, and pass), 1 when one does not,
+2 on errors.
 """
 import argparse
 import glob
@@ -31,6 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 THRESHOLDS = os.path.join(HERE, 'Thresholds')
 INSTRUCTIONS_FILE = os.path.join(THRESHOLDS, 'instructions.json')
+MALLOCS_FILE = os.path.join(THRESHOLDS, 'mallocs.json')
 # The daemon's glibc allocator settings (Sources/BallastDaemon/MallocTuning.swift), and
 # Swift's hashing seeded the same in every run (set iteration order, table growth).
 ENVIRONMENT = {
@@ -42,8 +46,8 @@ ENVIRONMENT = {
 # all from run to run; glibc's string and memory routines differ between CPU models.
 INSTRUCTION_TOLERANCE = 0.02
 COUNTED_STEPS = 3
-CHEAP = {'targets': ['CoreBenchmarks'], 'counters': ['InstructionCounts']}
-FULL = {'targets': CHEAP['targets'] + ['EngineBenchmarks', 'PluginBenchmarks', 'MetricsBenchmarks'],
+CHEAP = {'targets': [], 'counters': ['InstructionCounts']}
+FULL = {'targets': ['CoreBenchmarks', 'EngineBenchmarks', 'PluginBenchmarks', 'MetricsBenchmarks'],
         'counters': CHEAP['counters'] + ['DaemonInstructionCounts']}
 GUARD_FILTER = 'guard-.*'
 ATTEMPTS = 5
@@ -146,25 +150,51 @@ def counter_binary(counter, work):
     return stripped
 
 
+# The C library's allocation entry points: calls to them are what a malloc count counts.
+ALLOCATION_FUNCTIONS = {'malloc', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc', 'memalign'}
+
+
+def allocation_calls(lines):
+    """Calls to ALLOCATION_FUNCTIONS in one callgrind dump (its call lines: `cfn=(ID) NAME` names
+    the callee, the name given once and the ID alone after that; `calls=N ...` follows)."""
+    names = {}
+    callee = None
+    total = 0
+    for line in lines:
+        if line.startswith(('fn=(', 'cfn=(')):
+            identifier, _, name = line.split('=', 1)[1].partition(' ')
+            if name:
+                names[identifier] = name
+            if line.startswith('cfn='):
+                callee = names.get(identifier)
+        elif line.startswith('calls=') and callee in ALLOCATION_FUNCTIONS:
+            total += int(line.split()[0][len('calls='):])
+    return total
+
+
 def count(binary, workload, work):
-    """Median instructions of COUNTED_STEPS steps of `workload`, every thread included."""
+    """Median instructions and median allocations of COUNTED_STEPS steps of `workload`, every
+    thread included, from one run under callgrind."""
     out = os.path.join(work, workload + '.callgrind')
     result = run(['valgrind', '--tool=callgrind', '--instr-atstart=no', f'--callgrind-out-file={out}',
                   binary, workload, str(COUNTED_STEPS)], capture_output=True)
     if result.returncode != 0:
         raise GuardError(f'{workload} under callgrind exited with {result.returncode}:\n{result.stderr[-3000:]}')
-    steps = []
+    instructions = []
+    mallocs = []
     for dump in sorted(glob.glob(out + '.*')):
         with open(dump) as handle:
             lines = handle.read().splitlines()
         if 'desc: Trigger: Client Request: step' in lines:
-            steps += [int(line.split()[1]) for line in lines if line.startswith('summary:')]
-    if len(steps) != COUNTED_STEPS:
-        raise GuardError(f'{workload}: expected {COUNTED_STEPS} step dumps from callgrind, found {len(steps)}')
-    return int(statistics.median(steps))
+            instructions += [int(line.split()[1]) for line in lines if line.startswith('summary:')]
+            mallocs.append(allocation_calls(lines))
+    if len(instructions) != COUNTED_STEPS:
+        raise GuardError(f'{workload}: expected {COUNTED_STEPS} step dumps from callgrind, found {len(instructions)}')
+    return int(statistics.median(instructions)), int(statistics.median(mallocs))
 
 
 def count_all(counters):
+    """{workload: {'instructions': N, 'mallocs': N}} per step, for every workload of `counters`."""
     build_counters(counters)
     counts = {}
     with tempfile.TemporaryDirectory(prefix='ballast-guard-') as work:
@@ -172,68 +202,76 @@ def count_all(counters):
             binary = counter_binary(counter, work)
             names = run([binary, 'list'], capture_output=True, check=True).stdout.split()
             for name in names:
-                counts[name] = count(binary, name, work)
-                print(f'guard: {name}: {counts[name]:,} instructions per step', flush=True)
+                instructions, mallocs = count(binary, name, work)
+                counts[name] = {'instructions': instructions, 'mallocs': mallocs}
+                print(f'guard: {name}: {instructions:,} instructions and {mallocs:,} allocations per step', flush=True)
     return counts
 
 
-def read_instruction_thresholds():
+def read_thresholds(path):
     try:
-        with open(INSTRUCTIONS_FILE) as handle:
+        with open(path) as handle:
             return json.load(handle)
     except FileNotFoundError:
         return {}
 
 
-def check_instructions(counters):
-    print(f'guard: instructions per step (callgrind) against {os.path.relpath(INSTRUCTIONS_FILE)}, '
-          f'tolerance {INSTRUCTION_TOLERANCE:.0%}', flush=True)
-    thresholds = read_instruction_thresholds()
+def check_counts(counters):
+    """True when every counted workload's instructions and allocations per step hold."""
+    print(f'guard: instructions (tolerance {INSTRUCTION_TOLERANCE:.0%}) and allocations (none more) per step, '
+          f'counted by callgrind, against {os.path.relpath(INSTRUCTIONS_FILE)} and {os.path.relpath(MALLOCS_FILE)}',
+          flush=True)
+    limits = {'instructions': (read_thresholds(INSTRUCTIONS_FILE), INSTRUCTIONS_FILE, INSTRUCTION_TOLERANCE),
+              'mallocs': (read_thresholds(MALLOCS_FILE), MALLOCS_FILE, 0)}
     held = True
     for name, measured in count_all(counters).items():
-        threshold = thresholds.get(name)
-        if threshold is None:
-            print(f'guard: FAILED: instructions {name}: no threshold in {INSTRUCTIONS_FILE}; '
-                  '`make bench-update-thresholds` records one', file=sys.stderr)
-            held = False
-            continue
-        change = measured / threshold - 1
-        if change > INSTRUCTION_TOLERANCE:
-            print(f'guard: FAILED: instructions {name}: {measured:,} per step against a threshold of '
-                  f'{threshold:,} ({change:+.1%}, {INSTRUCTION_TOLERANCE:.0%} allowed)', file=sys.stderr)
-            held = False
-        elif change < -INSTRUCTION_TOLERANCE:
-            print(f'guard: instructions {name}: {measured:,} per step, {change:+.1%} below the threshold '
-                  f'{threshold:,}: pass; `make bench-update-thresholds` records the gain.')
+        for metric, (thresholds, path, tolerance) in limits.items():
+            threshold = thresholds.get(name)
+            value = measured[metric]
+            if threshold is None:
+                print(f'guard: FAILED: {metric} {name}: no threshold in {os.path.relpath(path)}; '
+                      '`make bench-update-thresholds` records one', file=sys.stderr)
+                held = False
+            elif value > threshold * (1 + tolerance):
+                change = f'{value / threshold - 1:+.1%}' if threshold else f'+{value}'
+                print(f'guard: FAILED: {metric} {name}: {value:,} per step against a threshold of {threshold:,} '
+                      f'({change}, {tolerance:.0%} allowed)', file=sys.stderr)
+                held = False
+            elif value < threshold * (1 - tolerance):
+                print(f'guard: {metric} {name}: {value:,} per step, below the threshold {threshold:,}: pass; '
+                      '`make bench-update-thresholds` records the gain.')
     if held:
-        print('guard: instruction counts hold.')
+        print('guard: instruction and allocation counts hold.')
     return held
 
 
-def update_instructions(counters):
-    thresholds = read_instruction_thresholds()
-    thresholds.update(count_all(counters))
+def update_counts(counters):
+    counts = count_all(counters)
     os.makedirs(THRESHOLDS, exist_ok=True)
-    with open(INSTRUCTIONS_FILE, 'w') as handle:
-        json.dump(thresholds, handle, indent=2, sort_keys=True)
-        handle.write('\n')
-    print(f'guard: wrote {os.path.relpath(INSTRUCTIONS_FILE)}')
+    for metric, path in (('instructions', INSTRUCTIONS_FILE), ('mallocs', MALLOCS_FILE)):
+        thresholds = read_thresholds(path)
+        thresholds.update({name: measured[metric] for name, measured in counts.items()})
+        with open(path, 'w') as handle:
+            json.dump(thresholds, handle, indent=2, sort_keys=True)
+            handle.write('\n')
+        print(f'guard: wrote {os.path.relpath(path)}')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('operation', choices=['check', 'update'])
-    parser.add_argument('--cheap', action='store_true', help='only what needs BallastCore alone')
+    parser.add_argument('--cheap', action='store_true',
+                        help='only the callgrind counts of what needs BallastCore alone')
     arguments = parser.parse_args()
     subset = CHEAP if arguments.cheap else FULL
     try:
         if arguments.operation == 'update':
             update_mallocs(subset['targets'])
-            update_instructions(subset['counters'])
+            update_counts(subset['counters'])
             return 0
         mallocs_hold = check_mallocs(subset['targets'])
-        instructions_hold = check_instructions(subset['counters'])
-        return 0 if mallocs_hold and instructions_hold else 1
+        counts_hold = check_counts(subset['counters'])
+        return 0 if mallocs_hold and counts_hold else 1
     except (GuardError, subprocess.CalledProcessError) as error:
         print(f'guard: ERROR: {error}', file=sys.stderr)
         return 2

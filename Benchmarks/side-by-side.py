@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Two builds of one counted workload side by side, in one run: wall time and the
 thread's CPU time per step (medians of every step of ROUNDS rounds, the two builds
-taking turns so that both see the same load) and instructions per step (callgrind,
-as guard.py counts them).
+taking turns so that both see the same load), and instructions and allocations per
+step (callgrind, as guard.py counts them).
 
 usage: side-by-side.py WORKLOAD BASE_COUNTER CURRENT_COUNTER [--rounds N] [--steps N]
 
@@ -36,7 +36,7 @@ def wall_steps(binary, workload, steps):
     return [tuple(int(field) for field in line.split()) for line in result.stdout.splitlines()]
 
 
-def instructions(binary, workload, work, label):
+def counts(binary, workload, work, label):
     stripped = os.path.join(work, label)
     if guard.run(['strip', '--strip-debug', '-o', stripped, binary]).returncode != 0:
         raise guard.GuardError(f'strip --strip-debug of {binary} failed')
@@ -58,7 +58,7 @@ def main():
             for label, binary in builds.items():
                 walls[label] += wall_steps(binary, arguments.workload, arguments.steps)
         with tempfile.TemporaryDirectory(prefix='ballast-side-by-side-') as work:
-            counts = {label: instructions(binary, arguments.workload, work, label) for label, binary in builds.items()}
+            counted = {label: counts(binary, arguments.workload, work, label) for label, binary in builds.items()}
     except guard.GuardError as error:
         print(f'side-by-side: ERROR: {error}', file=sys.stderr)
         return 2
@@ -66,12 +66,15 @@ def main():
     cpu = {label: statistics.median(step[1] for step in steps) / 1e6 for label, steps in walls.items()}
     print(f'{arguments.workload}: {arguments.rounds} rounds of {arguments.steps} steps each, builds taking turns; '
           f'load average {os.getloadavg()[0]:.1f} at the end')
-    print('| build | median wall time per step | median CPU time per step | instructions per step |')
-    print('| --- | --- | --- | --- |')
+    print('| build | median wall time per step | median CPU time per step | instructions per step '
+          '| allocations per step |')
+    print('| --- | --- | --- | --- | --- |')
     for label in builds:
-        print(f'| {label} ({builds[label]}) | {wall[label]:.2f} ms | {cpu[label]:.2f} ms | {counts[label] / 1e6:.1f} M |')
+        instructions, mallocs = counted[label]
+        print(f'| {label} ({builds[label]}) | {wall[label]:.2f} ms | {cpu[label]:.2f} ms | {instructions / 1e6:.1f} M '
+              f'| {mallocs:,} |')
     print(f'| current / base | {wall["current"] / wall["base"]:.2f} | {cpu["current"] / cpu["base"]:.2f} | '
-          f'{counts["current"] / counts["base"]:.2f} |')
+          f'{counted["current"][0] / counted["base"][0]:.2f} | {counted["current"][1] / counted["base"][1]:.2f} |')
     return 0
 
 
