@@ -26,8 +26,9 @@ grep -Eq '^dry_run = true( |$)' contrib/ballast.toml \
 grep -q '^ExecStart=/usr/bin/ballast ' contrib/ballast.service \
   || fail "contrib/ballast.service must run /usr/bin/ballast, where the package installs it"
 
-root=$out/root
-rm -rf "$root"
+# The staging tree sits where dpkg-shlibdeps expects a package's files: debian/<package>.
+root=$out/debian/ballast
+rm -rf "$out/debian" "$out/root"
 mkdir -p "$root/DEBIAN"
 install -D -m 0755 "$binary" "$root/usr/bin/ballast"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/ballast"
@@ -48,7 +49,8 @@ install -d "$root/usr/share/man/man1"
 gzip -9n <"$manual" >"$root/usr/share/man/man1/ballast.1.gz"
 
 install -d "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions"
-"$binary" --generate-completion-script bash >"$root/usr/share/bash-completion/completions/ballast"
+# bash-completion sources the file: the generator's "#!/bin/bash" line has no use there.
+"$binary" --generate-completion-script bash | sed '1{/^#!/d}' >"$root/usr/share/bash-completion/completions/ballast"
 "$binary" --generate-completion-script zsh >"$root/usr/share/zsh/vendor-completions/_ballast"
 
 doc=$root/usr/share/doc/ballast
@@ -59,11 +61,10 @@ install -D -m 0644 -t "$doc/docs" docs/*.md
 
 # Depends: from the libraries the binary needs (ELF NEEDED), through the shlibs and
 # symbols files of the packages that ship them. dpkg-shlibdeps wants a debian/control.
-shlibs=$(mktemp -d)
-trap 'rm -rf "$shlibs"' EXIT
-mkdir "$shlibs/debian"
-printf 'Source: ballast\n\nPackage: ballast\nArchitecture: amd64\n' >"$shlibs/debian/control"
-depends=$(cd "$shlibs" && dpkg-shlibdeps -O -e "$OLDPWD/$root/usr/bin/ballast" | sed -n 's/^shlibs:Depends=//p')
+# It also finds the package's root by its DEBIAN/control, written in full below.
+printf 'Source: ballast\n\nPackage: ballast\nArchitecture: amd64\n' >"$out/debian/control"
+: >"$root/DEBIAN/control"
+depends=$(cd "$out" && dpkg-shlibdeps -O -edebian/ballast/usr/bin/ballast | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || fail "dpkg-shlibdeps found no dependencies for usr/bin/ballast"
 
 find "$root" -type d -exec chmod 0755 {} +
