@@ -41,9 +41,10 @@ echo /etc/ballast/ballast.toml > "$root/DEBIAN/conffiles"
 # generate-manual on each. The date and author are the changelog's, so a rebuild is identical.
 date=$(date -u -d "$(sed -n 's/^ -- .*>  //p' contrib/debian/changelog | head -1)" +%Y-%m-%d)
 maintainer=$(sed -n 's/^ -- \(.*\)>  .*/\1>/p' contrib/debian/changelog | head -1)
+manual=.build/plugins/GenerateManual/outputs/ballast/ballast.1
+rm -f "$manual"
 swift package plugin generate-manual --configuration debug --date "$date" --authors "$maintainer" >"$out/manual.log" 2>&1 \
   || { cat "$out/manual.log" >&2; fail "the generate-manual plugin failed (log above)"; }
-manual=.build/plugins/GenerateManual/outputs/ballast/ballast.1
 [ -s "$manual" ] || fail "the generate-manual plugin wrote no $manual (log: $out/manual.log)"
 install -d "$root/usr/share/man/man1"
 gzip -9n <"$manual" >"$root/usr/share/man/man1/ballast.1.gz"
