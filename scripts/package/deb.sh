@@ -40,7 +40,7 @@ echo /etc/ballast/ballast.toml > "$root/DEBIAN/conffiles"
 # parser is the same as release's and `make test` has built them already) and runs
 # generate-manual on each. The date and author are the changelog's, so a rebuild is identical.
 date=$(date -u -d "$(sed -n 's/^ -- .*>  //p' contrib/debian/changelog | head -1)" +%Y-%m-%d)
-maintainer=$(sed -n 's/^ -- \(.*\)>  .*/\1>/p' contrib/debian/changelog | head -1)
+maintainer=$(sed -n 's/^ -- \(.*\) <\(.*\)>  .*/\1<\2>/p' contrib/debian/changelog | head -1)
 manual=.build/plugins/GenerateManual/outputs/ballast/ballast.1
 rm -f "$manual"
 swift package plugin generate-manual --configuration debug --date "$date" --authors "$maintainer" >"$out/manual.log" 2>&1 \
