@@ -11,5 +11,5 @@ struct Ballast: AsyncParsableCommand {
         abstract: "A host-local VM resource balancer.",
         version: BallastBuild.version,
         subcommands: [RunCommand.self, SimulateCommand.self, ConfigCommand.self, PluginCommand.self,
-                      StatusCommand.self, ExplainCommand.self])
+                      StatusCommand.self, ExplainCommand.self, DoctorCommand.self])
 }
