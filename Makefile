@@ -1,6 +1,6 @@
 # Ballast. The two commands a newcomer needs: `make demo` and `make test`.
 SHELL := /bin/bash
-.PHONY: demo test build release deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
+.PHONY: demo test build release deb deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
 	bench-update-thresholds clean-e2e
 
 # The public traces the simulator's tests read: ../shared/traces beside this checkout,
@@ -27,6 +27,11 @@ build: deps
 release: deps
 	swift build -c release --static-swift-stdlib --product ballast
 
+# The Debian package (.build/deb/ballast_<version>_amd64.deb) of the release binary, built
+# with dpkg-deb: what goes where and how it is tested in docs/packaging.md.
+deb: release
+	bash scripts/package/deb.sh
+
 plugins: deps
 	$(MAKE) -s -C plugins/c
 
@@ -35,7 +40,8 @@ demo: build
 	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240
 
 # Every test: unit, property, plugin, metrics (promtool, Prometheus), the cheap
-# performance guards (bench-check-cheap) and real QEMU guests under libvirt.
+# performance guards (bench-check-cheap), the Debian package (built here: `make deb`,
+# installed and purged by its test) and real QEMU guests under libvirt.
 # The real-guest balancing suite runs on its own
 # after the rest, so that guests boot on a machine not busy with other tests.
 # libvirtd is started here (scripts/libvirt/up.sh,
@@ -44,17 +50,19 @@ demo: build
 test: test-deps plugins
 	swift build --build-tests
 	python3 Benchmarks/guard.py check --cheap
+	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --skip BallastE2ETests \
 	  && BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter BallastE2ETests; \
 	  status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
-# Only the real-guest suites (libvirt layer and balancing end to end), one after the
-# other: a balancing scenario's `ballast run` manages every domain on the host, the
+# Only the real-guest suites (libvirt layer, the Debian package and balancing end to
+# end), one after the other: a balancing scenario's `ballast run` manages every domain on the host, the
 # libvirt layer's guest included.
 e2e: test-deps
 	swift build --build-tests
+	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter RealGuestTests \

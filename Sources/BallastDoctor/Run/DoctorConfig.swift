@@ -1,8 +1,6 @@
 import BallastCore
 import BallastDaemon
-#if canImport(Glibc)
-import Glibc
-#endif
+import FoundationEssentials
 
 /// The config `ballast doctor` checks against: the file `--config` names, else the
 /// packaged one (/etc/ballast/ballast.toml) when it exists (a finding either way),
@@ -21,7 +19,7 @@ struct DoctorConfig {
 
     static func load(path requested: String?) -> DoctorConfig {
         let check = "host.config"
-        let installed = access(installedPath, F_OK) == 0 ? installedPath : nil
+        let installed = FileManager.default.fileExists(atPath: installedPath) ? installedPath : nil
         guard let path = requested ?? installed else {
             return DoctorConfig(config: BallastConfig(), finding: .ok(check, .host, """
                 no --config and no \(installedPath): checked against Ballast's defaults
