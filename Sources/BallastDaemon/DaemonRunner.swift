@@ -93,6 +93,7 @@ public struct DaemonRunner: Sendable {
                                     settings: config.balancer)
         var observers: [any TickObserver] = [
             MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
+            StartupPageRelease(logger: logger),
         ]
         if request.liveTable { observers.append(LiveTable()) }
         let control = DaemonControl()
