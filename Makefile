@@ -65,7 +65,7 @@ e2e: test-deps
 	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
-	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter RealGuestTests \
+	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter BallastLibvirtTests.LibvirtRealGuestTests \
 	  && BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter BallastE2ETests; \
 	  status=$$?; bash scripts/libvirt/down.sh; exit $$status
 

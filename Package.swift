@@ -164,7 +164,7 @@ let package = Package(
         ),
         .testTarget(name: "BallastSimTests", dependencies: ["BallastSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt"]),
+        .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt", "BallastTestFixtures"]),
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins", "BallastDaemon"]),
         // Synthetic tick reports and a clock moved by hand, shared by the tests of the
         // targets that render, log or print a tick.
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "BallastArchitectureTests", dependencies: []),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses
         // (docs/real-guests.md). Run alone with `make e2e`.
-        .testTarget(name: "BallastE2ETests", dependencies: []),
+        .testTarget(name: "BallastE2ETests", dependencies: ["BallastTestFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BallastTestFixtures
 
 /// Issue 3 section 6: `ballast run` balancing real guests, checked from outside with
 /// virsh and the guests' serial consoles. Each scenario states its bound in ticks or

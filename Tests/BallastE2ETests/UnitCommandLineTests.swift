@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BallastTestFixtures
 
 /// Issue 10, part 1: what the shipped systemd unit runs is what balances real guests.
 /// The test reads contrib/ballast.service and runs its ExecStartPre and ExecStart lines

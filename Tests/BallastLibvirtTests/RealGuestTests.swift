@@ -2,16 +2,19 @@ import BallastCgroups
 import BallastCore
 import Foundation
 import Testing
+import BallastTestFixtures
 @testable import BallastLibvirt
 
 /// The libvirt layer against a real libvirtd with a real TCG guest booted from
 /// the harness's image (guest/build.sh, scripts/libvirt/up.sh; docs/real-guests.md).
 /// Enabled when `qemu:///system` answers and the guest image builds; the guest is
 /// transient (`virsh create`), named `ballast-lvtest-<pid>`, and destroyed on every exit.
+/// A balancer running beside it (another `ballast run` on real guests) would resize the
+/// guest under the test's feet: each test refuses to start while one runs.
 @Suite(.serialized, .enabled("needs libvirtd on qemu:///system (scripts/libvirt/up.sh)") {
     await RealGuest.libvirtAnswers()
 })
-struct RealGuestTests {
+struct LibvirtRealGuestTests {
     @Test func statsActuatorsAndCgroupOnABootedGuest() async throws {
         let guest = try RealGuest.boot(name: "ballast-lvtest-\(getpid())")
         defer { guest.destroy() }
@@ -103,7 +106,7 @@ struct RealGuestTests {
     }
 }
 
-extension RealGuestTests {
+extension LibvirtRealGuestTests {
     /// The vCPU change logic against a real guest agent and real ACPI hot-plug, without the
     /// backend's opt-out check: the guest opts out in its metadata, so no balancer running on
     /// the same libvirtd (a `ballast run` manages every domain) touches its vCPUs meanwhile.
@@ -172,6 +175,13 @@ struct RealGuest {
 
     /// `optOut`: the guest's metadata opts out of balancing (Ballast's apply skips it too).
     static func boot(name: String, optOut: Bool = false) throws -> RealGuest {
+        let balancers = OtherBalancers.running(excluding: 0)
+        guard balancers.isEmpty else {
+            throw GuestFailure(detail: """
+                another balancer manages this host's guests and would resize this test's guest; \
+                stop it first:\n\(balancers.joined(separator: "\n"))
+                """)
+        }
         let build = Subprocess.run([root + "/guest/build.sh"])
         guard build.status == 0 else { throw GuestFailure(detail: "guest/build.sh failed: \(build.output)") }
         let template = "ballast-e2e-lvtemplate"
