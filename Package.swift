@@ -179,7 +179,7 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")]
         ),
-        .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon", "BallastTestFixtures"]),
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
         // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.
         .testTarget(name: "BallastArchitectureTests", dependencies: []),

@@ -5,12 +5,14 @@
 #   scripts/install-deps.sh --test   also what the test suites need (promtool,
 #                                    Prometheus, libvirtd + QEMU + a kernel for
 #                                    real guests, headless Chromium for the
-#                                    simulator's HTML report, Python test packages)
+#                                    simulator's HTML report, tmux for the live
+#                                    dashboard's terminal test, Python test packages)
 set -euo pipefail
 packages=(pkg-config libvirt-dev libxml2-dev libjson-c-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(prometheus libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-             qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip chromium)
+             qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip chromium
+             tmux)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,35 +1,5 @@
 import FoundationEssentials
 import Logging
-import Synchronization
-
-/// Where JSON log lines go: standard error, or (for tests) a collector.
-public enum JSONLogSink: Sendable {
-    case standardError
-    case collector(JSONLogCollector)
-
-    func write(_ line: [UInt8]) {
-        switch self {
-        case .standardError:
-            StandardError.write(line)
-        case let .collector(collector):
-            collector.append(line)
-        }
-    }
-}
-
-/// Keeps JSON log lines in memory, for tests of log output.
-public final class JSONLogCollector: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    public init() {}
-
-    func append(_ line: [UInt8]) {
-        let text = String(decoding: line, as: UTF8.self)
-        lines.withLock { $0.append(text) }
-    }
-
-    public var collected: [String] { lines.withLock { $0 } }
-}
 
 /// A swift-log handler writing one JSON object per line: `ts` (ISO 8601 UTC),
 /// `level`, `logger`, `msg`, `source`, and each metadata key at top level
@@ -38,9 +8,9 @@ public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public let label: String
-    private let sink: JSONLogSink
+    private let sink: any LogLineSink
 
-    public init(label: String, sink: JSONLogSink) {
+    public init(label: String, sink: any LogLineSink) {
         self.label = label
         self.sink = sink
     }
@@ -62,7 +32,7 @@ public struct JSONLogHandler: LogHandler {
             line += ",\(Self.quoted(key)):\(Self.quoted(value))"
         }
         line += "}\n"
-        sink.write(Array(line.utf8))
+        sink.write(LogLine(text: line, level: event.level, message: event.message.description))
     }
 
     private static func flatten(_ metadata: Logger.Metadata, prefix: String, into fields: inout [String: String]) {
