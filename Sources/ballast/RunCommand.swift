@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the balancer: against libvirt (the default) or the built-in simulator (--backend sim).",
         discussion: """
             Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
-            2 bad config or options; 3 --once and the backend could not be sampled. \
+            2 bad config or options, or a --log-file that cannot be opened; 3 --once and the backend could not \
+            be sampled. \
             SIGHUP reloads --config (a bad file is rejected and the old config kept). \
             Balances libvirt (the config's `connect`, default qemu:///system) unless --backend sim, \
             --scenario or --trace asks for the simulator; an unreachable libvirt is retried, never replaced \

@@ -9,6 +9,7 @@ final class Tmux {
     private let socket: String
     private let config: String
     static let session = "dash"
+    static let exitMark = "command exited with status "
     static let cleanStartOfTmux = """
         import os, signal, sys
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
@@ -22,9 +23,10 @@ final class Tmux {
         config = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-tmux-\(id).conf").path
         try "set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        // The command waits for a go file, so that recording the raw output starts first.
+        // The command waits for a go file, so that recording the raw output starts first,
+        // and its exit status is printed after it.
         let go = socket + ".go"
-        let waitThenRun = "while [ ! -e \"$0\" ]; do sleep 0.05; done; exec \"$@\""
+        let waitThenRun = "while [ ! -e \"$0\" ]; do sleep 0.05; done; \"$@\"; echo \"\(Self.exitMark)$?\""
         try tmux(["-f", config, "new-session", "-d", "-s", Self.session, "-x", "\(columns)", "-y", "\(rows)", "--",
                   "bash", "-c", waitThenRun, go] + command)
         try tmux(["pipe-pane", "-t", Self.session, "cat >> '\(raw)'"])
@@ -80,13 +82,13 @@ final class Tmux {
         return last
     }
 
-    /// Waits until the pane's command has exited; returns how: `exit N` or `signal N`.
-    func waitForExit(seconds: Double) async throws -> String? {
+    /// Waits until the pane's command has exited; returns its exit status.
+    func waitForExit(seconds: Double) async throws -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            let state = try pane("#{pane_dead} #{pane_dead_status} #{pane_dead_signal}").split(separator: " ")
-            if state.first == "1", state.count == 2 { return "exit \(state[1])" }
-            if state.first == "1", state.count == 3 { return "signal \(state[2])" }
+            if let line = try history().last(where: { $0.hasPrefix(Self.exitMark) }) {
+                return Int32(line.dropFirst(Self.exitMark.count))
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         return nil
