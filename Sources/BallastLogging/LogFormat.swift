@@ -8,11 +8,7 @@ public enum LogFormat: String, Sendable, CaseIterable, Codable {
 
     /// A swift-log handler factory writing lines in this format to `sink`.
     public func makeHandler(label: String, level: Logger.Level, sink: any LogLineSink) -> any LogHandler {
-        var handler: any LogHandler
-        switch self {
-        case .text: handler = TextLogHandler(label: label, sink: sink)
-        case .json: handler = JSONLogHandler(label: label, sink: sink)
-        }
+        var handler = LineLogHandler(format: self, label: label, sink: sink)
         handler.logLevel = level
         return handler
     }

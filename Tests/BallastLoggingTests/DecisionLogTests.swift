@@ -10,7 +10,7 @@ import Testing
 struct DecisionLogTests {
     @Test func oneJSONLinePerChangeWithReasonAndMetadata() throws {
         let collector = LogLineCollector()
-        var handler = JSONLogHandler(label: "ballast.decisions", sink: collector)
+        var handler = LineLogHandler(format: .json, label: "ballast.decisions", sink: collector)
         handler.logLevel = .debug
         let logger = Logger(label: "ballast.decisions", factory: { _ in handler })
         DecisionLog.log(Fixtures.report(count: 5, names: Fixtures.awkwardNames), to: logger, format: .json)

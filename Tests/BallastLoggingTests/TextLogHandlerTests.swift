@@ -6,13 +6,6 @@ import Testing
 
 @Suite("Text log handler and log file")
 struct TextLogHandlerTests {
-    private func logger(_ collector: LogLineCollector) -> Logger {
-        var handler = TextLogHandler(label: "ballast", sink: collector)
-        handler.logLevel = .info
-        handler[metadataKey: "host"] = "node-1"
-        return Logger(label: "ballast", factory: { _ in handler })
-    }
-
     /// swift-log's plain line: time with offset, level, label, sorted metadata, source, message.
     static func isLogLine(_ line: String) -> Bool {
         line.wholeMatch(of: #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} (trace|debug|info|notice|warning|error|critical) [^ :]+:( \S+=.*)? \[[A-Za-z0-9_]+\] .*\n$/#) != nil
@@ -20,7 +13,7 @@ struct TextLogHandlerTests {
 
     @Test func oneLinePerEntryInSwiftLogsFormatEvenForAwkwardNames() throws {
         let collector = LogLineCollector()
-        let log = logger(collector)
+        let log = collectingLogger(.text, label: "ballast", into: collector)
         for name in Fixtures.awkwardNames {
             log.warning("\(name): memory left alone", metadata: ["domain": .string(name), "b": "2"])
         }

@@ -1,38 +1,21 @@
 import FoundationEssentials
 import Logging
 
-/// A swift-log handler writing one JSON object per line: `ts` (ISO 8601 UTC),
-/// `level`, `logger`, `msg`, `source`, and each metadata key at top level
-/// (nested metadata flattened with dots), so log shippers index fields directly.
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
-    public let label: String
-    private let sink: any LogLineSink
-
-    public init(label: String, sink: any LogLineSink) {
-        self.label = label
-        self.sink = sink
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
+/// The JSON log line: one object with `ts` (ISO 8601 UTC), `level`, `logger`, `msg`,
+/// `source`, and each metadata key at top level (nested metadata flattened with dots),
+/// so log shippers index fields directly.
+enum JSONLogLine {
+    static func render(_ event: LogEvent, label: String, metadata: Logger.Metadata) -> String {
         var fields: [String: String] = [:]
-        Self.flatten(metadata, prefix: "", into: &fields)
-        if let extra = event.metadata { Self.flatten(extra, prefix: "", into: &fields) }
-        var line = "{\"ts\":\(Self.quoted(Self.timestamp())),\"level\":\(Self.quoted(event.level.rawValue))"
-            + ",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(event.message.description))"
-            + ",\"source\":\(Self.quoted(event.source))"
+        flatten(metadata, prefix: "", into: &fields)
+        var line = "{\"ts\":\(quoted(timestamp())),\"level\":\(quoted(event.level.rawValue))"
+            + ",\"logger\":\(quoted(label)),\"msg\":\(quoted(event.message.description))"
+            + ",\"source\":\(quoted(event.source))"
         for (key, value) in fields.sorted(by: { $0.key < $1.key })
         where !["ts", "level", "logger", "msg", "source"].contains(key) {
-            line += ",\(Self.quoted(key)):\(Self.quoted(value))"
+            line += ",\(quoted(key)):\(quoted(value))"
         }
-        line += "}\n"
-        sink.write(LogLine(text: line, level: event.level, message: event.message.description))
+        return line + "}\n"
     }
 
     private static func flatten(_ metadata: Logger.Metadata, prefix: String, into fields: inout [String: String]) {
