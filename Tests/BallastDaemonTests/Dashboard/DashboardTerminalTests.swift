@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The real `ballast run` on a real terminal (a pane of a private tmux server) and with
@@ -60,14 +63,7 @@ struct DashboardTerminalTests {
         let status = try await tmux.waitForExit(seconds: 30)
         let shown = try tmux.history()
         #expect(status == 0, "\(shown.joined(separator: "\n"))")
-        #expect(try tmux.pane("#{alternate_on}") == "0")
-        let raw = try tmux.rawOutput()
-        for (taken, given) in [("\u{1B}[?1049h", "\u{1B}[?1049l"), ("\u{1B}[?25l", "\u{1B}[?25h"),
-                               ("\u{1B}[?7l", "\u{1B}[?7h")] {
-            let lastTaken = try #require(raw.range(of: taken, options: .backwards), "never sent \(taken.dropFirst())")
-            let lastGiven = try #require(raw.range(of: given, options: .backwards), "never sent \(given.dropFirst())")
-            #expect(lastGiven.lowerBound > lastTaken.lowerBound, "\(given.dropFirst()) must come last: the terminal is given back")
-        }
+        try Self.expectTerminalGivenBack(tmux)
         let after = try tmux.history()
         #expect(after.contains { $0.hasPrefix("VM ") }, "the last frame stays in the scrollback: \(after)")
         #expect(after.contains("ballast: the log is in \(logFile)"))
@@ -75,6 +71,34 @@ struct DashboardTerminalTests {
         let logged = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")
         #expect(logged.contains { $0.contains(" info ballast:") && $0.contains(" applied: ") })
         #expect(logged.allSatisfy { Self.isLogLine($0) })
+    }
+
+    /// The alternate screen left, the cursor shown and wrapping on again, each after the last time it was taken.
+    static func expectTerminalGivenBack(_ tmux: Tmux) throws {
+        #expect(try tmux.pane("#{alternate_on}") == "0")
+        let raw = try tmux.rawOutput()
+        for (taken, given) in [("\u{1B}[?1049h", "\u{1B}[?1049l"), ("\u{1B}[?25l", "\u{1B}[?25h"),
+                               ("\u{1B}[?7l", "\u{1B}[?7h")] {
+            let lastTaken = try #require(raw.range(of: taken, options: .backwards), "never sent \(taken.dropFirst())")
+            let lastGiven = try #require(raw.range(of: given, options: .backwards), "never sent \(given.dropFirst())")
+            #expect(lastGiven.lowerBound > lastTaken.lowerBound, "\(given.dropFirst()) must come last")
+        }
+    }
+
+    @Test func sigtermGivesTheTerminalBackToo() async throws {
+        try Self.requireTools()
+        let tmux = try Tmux(columns: 100, rows: 30, command: [BallastBinary.path] + Self.demo
+                            + ["--speed", "10", "--duration", "3600"])
+        _ = try await tmux.waitForScreen(seconds: 90) { $0.contains { $0.hasPrefix("VM ") } }
+        // The pane runs a shell that runs ballast: its one child.
+        let shell = try tmux.pane("#{pane_pid}")
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let daemon = try #require(Int32(children.trimmingCharacters(in: .whitespacesAndNewlines)), "children: \(children)")
+        #expect(kill(daemon, SIGTERM) == 0)
+        let status = try await tmux.waitForExit(seconds: 30)
+        #expect(status == 0)
+        try Self.expectTerminalGivenBack(tmux)
+        #expect(try tmux.history().contains { $0.hasPrefix("VM ") }, "the last frame stays in the scrollback")
     }
 
     @Test func withStandardOutputToAPipeOnlyLogLinesComeOut() async throws {
