@@ -1,6 +1,7 @@
 # Ballast. The two commands a newcomer needs: `make demo` and `make test`.
 SHELL := /bin/bash
-.PHONY: demo test build release deps test-deps plugins unit e2e bench clean-e2e
+.PHONY: demo test build release deb deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
+	bench-update-thresholds clean-e2e
 
 # The public traces the simulator's tests read: ../shared/traces beside this checkout,
 # or else beside the repository it was cloned from (a clone in /tmp has no ../shared).
@@ -14,6 +15,9 @@ deps:
 test-deps:
 	@bash scripts/install-deps.sh --test
 
+bench-deps:
+	@bash scripts/install-deps.sh --bench
+
 build: deps
 	swift build
 
@@ -22,6 +26,11 @@ build: deps
 # link flags of Package.swift's releaseDaemonLinkFlags.
 release: deps
 	swift build -c release --static-swift-stdlib --product ballast
+
+# The Debian package (.build/deb/ballast_<version>_amd64.deb) of the release binary, built
+# with dpkg-deb: what goes where and how it is tested in docs/packaging.md.
+deb: release
+	bash scripts/package/deb.sh
 
 plugins: deps
 	$(MAKE) -s -C plugins/c
@@ -34,25 +43,30 @@ demo: build
 	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240 --table \
 	  $(if $(DEMO_LOG),--log-file $(DEMO_LOG))
 
-# Every test: unit, property, plugin, metrics (promtool, Prometheus) and real
-# QEMU guests under libvirt. The real-guest balancing suite runs on its own
+# Every test: unit, property, plugin, metrics (promtool, Prometheus), the cheap
+# performance guards (bench-check-cheap), the Debian package (built here: `make deb`,
+# installed and purged by its test) and real QEMU guests under libvirt.
+# The real-guest balancing suite runs on its own
 # after the rest, so that guests boot on a machine not busy with other tests.
 # libvirtd is started here (scripts/libvirt/up.sh,
 # idempotent, no systemd needed) for every suite that needs it, and only what
 # up.sh started is stopped afterwards, whatever the tests' outcome.
 test: test-deps plugins
 	swift build --build-tests
+	python3 Benchmarks/guard.py check --cheap
+	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --skip BallastE2ETests \
 	  && BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter BallastE2ETests; \
 	  status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
-# Only the real-guest suites (libvirt layer and balancing end to end), one after the
-# other: a balancing scenario's `ballast run` manages every domain on the host, the
+# Only the real-guest suites (libvirt layer, the Debian package and balancing end to
+# end), one after the other: a balancing scenario's `ballast run` manages every domain on the host, the
 # libvirt layer's guest included.
 e2e: test-deps
 	swift build --build-tests
+	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --filter RealGuestTests \
@@ -64,3 +78,19 @@ e2e: test-deps
 bench: deps
 	cd Benchmarks && GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=33554432:glibc.malloc.arena_max=1 \
 	  swift package --disable-sandbox benchmark
+
+# The performance guards (docs/benchmarks.md): malloc counts (package-benchmark) and
+# instruction counts (callgrind) per step of the `guard-` benchmarks, against the
+# thresholds committed in Benchmarks/Thresholds/; neither depends on how busy the
+# machine is. The cheap check (part of `make test`) holds the tick and the allocator,
+# which need BallastCore alone; the full one adds the engine actor's tick, the plugin
+# encoder and the /metrics render (the daemon's libraries and SwiftNIO, in release).
+bench-check: deps bench-deps
+	python3 Benchmarks/guard.py check
+
+bench-check-cheap: deps bench-deps
+	python3 Benchmarks/guard.py check --cheap
+
+# Records new thresholds from this machine after an intended change; commit Benchmarks/Thresholds/.
+bench-update-thresholds: deps bench-deps
+	python3 Benchmarks/guard.py update

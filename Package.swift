@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "BallastClient", targets: ["BallastClient"]),
         .library(name: "BallastDaemon", targets: ["BallastDaemon"]),
         .library(name: "BallastBackends", targets: ["BallastBackends"]),
+        .library(name: "BallastDoctor", targets: ["BallastDoctor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -140,11 +141,17 @@ let package = Package(
             dependencies: ["BallastCore", "BallastSim", "BallastLibvirt", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // `ballast doctor`: the read-only preflight of the host and every domain.
+        .target(
+            name: "BallastDoctor",
+            dependencies: ["BallastCore", "BallastCgroups", "BallastLibvirt", "BallastDaemon"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "ballast",
             dependencies: [
                 "BallastCore", "BallastDaemon", "BallastBackends", "BallastSim", "BallastPlugins",
-                "BallastClient", "BallastLogging",
+                "BallastClient", "BallastLogging", "BallastDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -181,6 +188,10 @@ let package = Package(
         ),
         .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon", "BallastTestFixtures"]),
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
+        .testTarget(
+            name: "BallastDoctorTests",
+            dependencies: ["BallastDoctor", "BallastLibvirt", "BallastCgroups", "BallastCore"]
+        ),
         // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.
         .testTarget(name: "BallastArchitectureTests", dependencies: []),
         // Real libvirtd + QEMU guests; drives `ballast` and `virsh` as subprocesses

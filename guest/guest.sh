@@ -16,6 +16,9 @@
 #   --shares N (<cputune><shares>)  --workload W (ballast.workload=, default idle)
 #   --nomod LIST (ballast.nomod=, e.g. virtio_balloon)  --metadata-file FILE (XML put
 #   inside <metadata>)  --cmdline-extra "ARGS"
+#   Devices (for `ballast doctor`'s tests; defaults as before): --initrd FILE (another
+#   initramfs, e.g. guest/build-noballoon.sh's)  --no-stats-period  --no-agent-channel
+#   --autodeflate  --free-page-reporting
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/../scripts/libvirt/common.sh"
@@ -36,6 +39,7 @@ check_name() {
 render_xml() {
   local name="$1"; shift
   local memory=384 current="" vcpus=2 cur_vcpus=1 shares="" workload=idle nomod="" metadata_file="" extra=""
+  local initrd="$guest_dir/initramfs.cpio.gz" stats_period=1 agent_channel=1 balloon_attributes=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --memory) memory="$2"; shift 2 ;;
@@ -47,6 +51,11 @@ render_xml() {
       --nomod) nomod="$2"; shift 2 ;;
       --metadata-file) metadata_file="$2"; shift 2 ;;
       --cmdline-extra) extra="$2"; shift 2 ;;
+      --initrd) initrd="$2"; shift 2 ;;
+      --no-stats-period) stats_period=0; shift ;;
+      --no-agent-channel) agent_channel=0; shift ;;
+      --autodeflate) balloon_attributes="$balloon_attributes autodeflate='on'"; shift ;;
+      --free-page-reporting) balloon_attributes="$balloon_attributes freePageReporting='on'"; shift ;;
       *) die "unknown option '$1' for guest $name (see the header of $0)" ;;
     esac
   done
@@ -59,6 +68,7 @@ render_xml() {
   [[ "$workload" =~ ^[A-Za-z0-9:,=+._-]+$ ]] || die "guest $name: workload '$workload' has characters the kernel command line cannot carry"
   [ -f "$guest_dir/vmlinuz" ] && [ -f "$guest_dir/initramfs.cpio.gz" ] \
     || die "guest image missing in $guest_dir; run guest/build.sh first"
+  [ -f "$initrd" ] || die "guest $name: initramfs $initrd not found (guest/build-noballoon.sh builds the variant)"
 
   # no_timer_check: under TCG on a busy host the kernel's IO-APIC timer check can fail
   # and panic at boot ("IO-APIC + timer doesn't work!").
@@ -77,8 +87,19 @@ $(cat "$metadata_file")
   </metadata>
 "
   fi
+  local agent="" stats=""
+  [ "$agent_channel" = 1 ] && agent="    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+"
+  [ "$stats_period" = 1 ] && stats="      <stats period='2'/>
+"
   local xml
   xml="$(cat "$here/domain.xml.template")"
+  xml="${xml//@AGENT_CHANNEL@/$agent}"
+  xml="${xml//@BALLOON_ATTRIBUTES@/$balloon_attributes}"
+  xml="${xml//@BALLOON_STATS@/$stats}"
+  xml="${xml//@INITRD@/$initrd}"
   xml="${xml//@NAME@/$name}"
   xml="${xml//@MEMORY_MIB@/$memory}"
   xml="${xml//@CURRENT_MIB@/$current}"

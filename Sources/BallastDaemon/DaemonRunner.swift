@@ -103,6 +103,7 @@ public struct DaemonRunner: Sendable {
                                     settings: config.balancer)
         var observers: [any TickObserver] = [
             MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
+            StartupPageRelease(logger: logger),
         ]
         if let dashboard { observers.append(dashboard) }
         var reload: DaemonLoop.Reload?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastCore
 import BallastDaemon
 
 /// The `ballast` command line: a thin front over the library targets. Each
@@ -8,6 +9,7 @@ struct Ballast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
         abstract: "A host-local VM resource balancer.",
+        version: BallastBuild.version,
         subcommands: [RunCommand.self, SimulateCommand.self, ConfigCommand.self, PluginCommand.self,
-                      StatusCommand.self, ExplainCommand.self])
+                      StatusCommand.self, ExplainCommand.self, DoctorCommand.self])
 }

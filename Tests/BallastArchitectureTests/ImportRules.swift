@@ -29,9 +29,11 @@ enum ImportRules {
         // The daemon knows backends only through BallastCore's `Backend` protocol.
         "BallastDaemon": ["BallastCore", "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
                           "TOMLKit", "Logging", "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],
+        // The read-only preflight: reuses the libvirt, cgroup and config readers.
+        "BallastDoctor": ["BallastCore", "BallastCgroups", "BallastLibvirt", "BallastDaemon", "FoundationEssentials"],
         "ballast": ["BallastCore", "BallastBackends", "BallastDaemon", "BallastSim", "BallastPlugins",
-                    "BallastClient", "BallastLogging", "ArgumentParser", "Logging", "FoundationEssentials",
-                    cLibraryMarker],
+                    "BallastClient", "BallastLogging", "BallastDoctor", "ArgumentParser", "Logging",
+                    "FoundationEssentials", cLibraryMarker],
     ]
 
     /// Every module `target` may import, the standard library and the C library expanded.

@@ -1,8 +1,12 @@
-import Benchmark
 import BallastCore
+import Benchmark
+import GuardedBenchmarks
+import Workloads
 
 /// Core hot paths: the allocator at growing sizes, one estimator update, and one
-/// full balancer tick (prepare + fair-share proposal + govern) at 1,000 VMs.
+/// balancer tick (`TickCore.decide`: prepare + fair-share allocation + govern) at
+/// 1,000 and 10,000 VMs (the engine actor around it: EngineBenchmarks). The `guard-`
+/// benchmarks have committed malloc thresholds (`make bench-check`, docs/benchmarks.md).
 /// The allocator also runs at 100,000 VMs: from 1,000 to 10,000 its working set
 /// leaves a core's L2 cache, so the 10,000 → 100,000 step (both in L3) is the one
 /// that shows how the algorithm itself scales.
@@ -10,17 +14,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
                                            maxDuration: .seconds(2))
 
-    for count in [10, 100, 1_000, 10_000, 100_000] {
-        let requests = CoreWorkload.requests(count)
-        let capacity = CoreWorkload.contendedCapacity(count)
-        // As the simulator and the tick call it: scratch memory kept between calls.
-        Benchmark("allocator \(count) VMs (contended)") { benchmark in
-            var workspace = FairShareAllocator.Workspace()
-            for _ in benchmark.scaledIterations {
-                blackHole(FairShareAllocator.allocate(requests, capacity: capacity, reusing: &workspace))
-            }
+    // As the simulator and the tick call it: scratch memory kept between calls.
+    for count in [10, 100, 1_000, 100_000] {
+        Benchmark("allocator \(count) VMs (contended)") { benchmark, rig in
+            for _ in benchmark.scaledIterations { blackHole(rig.allocate()) }
+        } setup: {
+            AllocatorRig(vms: count)
         }
     }
+    GuardedBenchmark.register("allocator-10000-vms", setup: { AllocatorRig(vms: 10_000) }) { $0.allocate() }
 
     Benchmark("estimator update 1000 VMs") { benchmark in
         var estimator = Estimator()
@@ -34,81 +36,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for count in [1_000, 10_000] {
-        Benchmark("balancer tick \(count) VMs (TickCore.decide: prepare + allocate + govern)") { benchmark in
-            var core = TickCore(settings: BalancerSettings(interval: 10))
-            var host = CoreWorkload.host(count)
-            _ = core.decide(host)
-            for _ in benchmark.scaledIterations {
-                benchmark.stopMeasurement()
-                CoreWorkload.advance(&host)
-                benchmark.startMeasurement()
-                blackHole(core.decide(host).decision)
-            }
-        }
+    // prepare + allocate + govern; the 10,000-VM host lists its VMs out of id order, as libvirt does.
+    GuardedBenchmark.register("tick-1000-vms", setup: { TickRig(vms: 1_000) }, prepare: { $0.advance() }) {
+        $0.tick()
     }
-}
-
-/// Deterministic synthetic inputs (a fixed linear congruential generator, no Foundation).
-enum CoreWorkload {
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: UInt64) -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (state >> 33) % max(bound, 1)
-        }
-    }
-
-    static func requests(_ count: Int) -> [AllocationRequest] {
-        var g = Generator(state: 42)
-        return (0..<count).map { _ in
-            AllocationRequest(
-                demand: ResourceVector(cpu: Int(100 + g.next(8_000)), memory: (1 + g.next(32)) << 30),
-                reservation: ResourceVector(cpu: Int(g.next(200)), memory: g.next(2) << 29),
-                cap: ResourceVector(cpu: 8_000, memory: 32 << 30),
-                cpuShares: UInt32(1 + g.next(4_096)), memoryShares: 1_024,
-                memoryActiveFraction: Double(g.next(1_000)) / 1_000)
-        }
-    }
-
-    /// About 40 % of the summed demand: every resource is contended.
-    static func contendedCapacity(_ count: Int) -> ResourceVector {
-        ResourceVector(cpu: count * 1_500, memory: UInt64(count) * (6 << 30))
-    }
-
-    static func id(_ n: Int) -> VMID {
-        let digits = String(n)
-        return VMID("00000000-0000-0000-0000-" + String(repeating: "0", count: 12 - digits.count) + digits)
-    }
-
-    /// A host of `count` VMs with balloon statistics and CPU counters, 4 GiB per
-    /// VM of physical memory for 8 GiB configured (2× overcommit), sampled at 10 s.
-    static func host(_ count: Int) -> HostSnapshot {
-        var g = Generator(state: 7)
-        let vms = (0..<count).map { n -> VMSample in
-            let spec = VMSpec(ceiling: ResourceVector(cpu: 4_000, memory: 8 << 30), maxVCPUs: 4)
-            let used = (1 + g.next(6)) << 30
-            return VMSample(
-                id: id(n), name: "vm-\(n)", state: .running, spec: spec,
-                current: VMAllocation(memory: 8 << 30, cpu: 2_000, vcpus: 4, cpuWeight: .standard),
-                cpu: CPUCounters(usageNanos: 0, periods: 0, throttledPeriods: 0, throttledNanos: 0),
-                memory: MemoryCounters(rss: used, balloon: BalloonStats(
-                    available: 8 << 30, usable: (8 << 30) - used, swapIn: 0, swapOut: 0, majorFaults: 0)))
-        }
-        let capacity = ResourceVector(cpu: count * 1_000, memory: UInt64(count) * (4 << 30))
-        return HostSnapshot(host: HostSample(time: 0, capacity: capacity, memoryAvailable: capacity.memory / 4),
-                            vms: vms)
-    }
-
-    /// Ten seconds pass: counters advance by a varying load.
-    static func advance(_ host: inout HostSnapshot) {
-        host.host.time += 10
-        var g = Generator(state: UInt64(host.host.time))
-        for index in host.vms.indices {
-            let millicores = 200 + g.next(3_000)
-            host.vms[index].cpu?.usageNanos += millicores * 10_000_000
-            host.vms[index].cpu?.periods? += 100
-            if millicores > 2_000 { host.vms[index].cpu?.throttledPeriods? += 50 }
-        }
-    }
+    GuardedBenchmark.register("tick-10000-vms", setup: { TickRig(vms: 10_000, listing: .shuffled) },
+                              prepare: { $0.advance() }) { $0.tick() }
 }

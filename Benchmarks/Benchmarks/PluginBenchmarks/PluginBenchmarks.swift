@@ -1,12 +1,15 @@
 import BallastCore
 import BallastPlugins
 import Benchmark
+import DaemonWorkloads
 import Foundation
+import GuardedBenchmarks
 
 /// Plugin protocol costs: `decide` round trips with the real C priority plugin
 /// (build it first: `make -C plugins/c`) at 10 and 1,000 VMs, and the
 /// throughput of Ballast's own encoder and decoder of protocol JSON (bytes per
-/// iteration are printed once so MB/s = bytes × throughput). The priority
+/// iteration are printed once so MB/s = bytes × throughput; the whole `decide`
+/// line at 1,000 VMs is guarded by `make bench-check`). The priority
 /// plugin declares the VM fields it reads and the rows layout; its
 /// `priority-objects` build (same code, objects layout) runs beside it so the
 /// two layouts are compared in one run. `BALLAST_BENCH_PRIORITY=/path/to/priority`
@@ -91,6 +94,8 @@ let benchmarks: @Sendable () -> Void = {
         return writer.bytes
     }()
     print("PluginBenchmarks: decide request at 1,000 VMs = \(encodedRequest.count) bytes; answer = \(answer.count) bytes")
+
+    GuardedBenchmark.register("encode-decide-1000-vms", setup: { EncoderRig(vms: 1_000) }) { try $0.encode() }
 
     Benchmark("encode decide request, 1,000 VMs (\(encodedRequest.count) bytes)",
               configuration: .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds, maxDuration: .seconds(5))) { benchmark in

@@ -12,7 +12,7 @@ public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> BallastConfig {
         let text: String
         do {
-            text = try ConfigFile.text(at: path)
+            text = try TextFile.text(at: path)
         } catch {
             throw ConfigError(issues: [ConfigIssue(
                 file: path, line: nil, key: "",

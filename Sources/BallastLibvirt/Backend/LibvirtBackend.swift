@@ -50,13 +50,8 @@ public actor LibvirtBackend: Backend {
         self.start = clock.now
     }
 
-    /// The driver whose domains live in libvirt machine cgroups (`qemu-<id>-<name>`),
-    /// or nil for drivers without host cgroups (the test driver), whose domains must
-    /// never be matched to another driver's cgroup by id.
-    nonisolated var cgroupDriver: String? {
-        let scheme = uri.split(separator: ":").first.map { $0.split(separator: "+").first.map(String.init) ?? "" } ?? ""
-        return ["qemu", "lxc"].contains(scheme) ? scheme : nil
-    }
+    /// The driver whose domains live in libvirt machine cgroups (see `LibvirtURI`).
+    nonisolated var cgroupDriver: String? { LibvirtURI.cgroupDriver(uri) }
 
     /// Warnings from each domain's XML and Ballast metadata, by domain UUID.
     public var warnings: [VMID: [String]] {

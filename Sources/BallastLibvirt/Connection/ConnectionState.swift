@@ -4,10 +4,13 @@ import CLibvirt
 /// (`LibvirtConnection` hands it to each job on its one-thread pool, never elsewhere).
 final class ConnectionState {
     let uri: String
+    /// Opens with `virConnectOpenReadOnly`: enough to read, refused every change.
+    let readOnly: Bool
     private(set) var connection: OpaquePointer?
 
-    init(uri: String) {
+    init(uri: String, readOnly: Bool = false) {
         self.uri = uri
+        self.readOnly = readOnly
     }
 
     deinit {
@@ -18,8 +21,9 @@ final class ConnectionState {
         if let connection, virConnectIsAlive(connection) == 1 { return }
         close()
         ballast_silence_default_error_printer()
-        guard let opened = virConnectOpen(uri) else {
-            var error = LibvirtError.capture(operation: "virConnectOpen(\(uri))", connection: nil)
+        guard let opened = readOnly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri) else {
+            let call = readOnly ? "virConnectOpenReadOnly" : "virConnectOpen"
+            var error = LibvirtError.capture(operation: "\(call)(\(uri))", connection: nil)
             error.connectionLost = true
             error.hint = "cannot connect to \(uri); check that libvirtd runs and the URI is right (Ballast retries with back-off)"
             throw error

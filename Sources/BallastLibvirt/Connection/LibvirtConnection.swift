@@ -17,9 +17,10 @@ public final class LibvirtConnection: Sendable {
     /// Touched only by jobs on `thread`.
     private let state: ThreadConfined<ConnectionState>
 
-    public init(uri: String = "qemu:///system") {
+    /// `readOnly` opens with `virConnectOpenReadOnly` (`ballast doctor`'s permission probe).
+    public init(uri: String = "qemu:///system", readOnly: Bool = false) {
         self.uri = uri
-        self.state = ThreadConfined(ConnectionState(uri: uri))
+        self.state = ThreadConfined(ConnectionState(uri: uri, readOnly: readOnly))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
@@ -58,7 +59,7 @@ public final class LibvirtConnection: Sendable {
 
     // MARK: connection
 
-    /// Opens the connection (read-write) if it is not open and alive.
+    /// Opens the connection (read-write unless `readOnly`) if it is not open and alive.
     public func connect() async throws(LibvirtError) {
         try await perform("connect") { state throws(LibvirtError) in try state.open() }
     }

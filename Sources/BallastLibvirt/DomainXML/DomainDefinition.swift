@@ -18,11 +18,17 @@ public struct DomainDefinition: Sendable, Hashable {
     public var minGuarantee: UInt64?
     /// `<devices><memballoon model=..>`; `nil` when there is no element.
     public var balloonModel: String?
+    /// The balloon device's settings beyond its model (`DomainDevices`).
+    public var devices: DomainDevices
+    /// `<memoryBacking><hugepages>`: guest memory in preallocated huge pages, which a
+    /// balloon does not return to the host.
+    public var hugePages = false
     /// Ballast's own `<metadata>` element, when present.
     public var metadata: BallastMetadata?
 
     public init(name: String) {
         self.name = name
+        self.devices = DomainDevices()
     }
 
     /// Whether the domain has a usable balloon device (present, model not "none").

@@ -50,8 +50,10 @@ public enum DomainXMLParser {
         if let guarantee = root.child("memtune")?.child("min_guarantee") {
             definition.minGuarantee = size(guarantee, field: "<memtune><min_guarantee>", warn: warn)
         }
-        if let balloon = root.child("devices")?.child("memballoon") {
-            definition.balloonModel = balloon.attribute("model") ?? ""
+        definition.hugePages = root.child("memoryBacking")?.child("hugepages") != nil
+        if let devices = root.child("devices") {
+            definition.balloonModel = devices.child("memballoon").map { $0.attribute("model") ?? "" }
+            definition.devices = DomainDevices.parse(devices, warn: warn)
         }
         if let metadata = root.child("metadata") {
             let policies = metadata.children.filter { $0.namespaceURI == BallastMetadata.namespace }

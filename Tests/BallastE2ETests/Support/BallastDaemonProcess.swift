@@ -43,16 +43,23 @@ final class BallastDaemonProcess {
 
     /// Writes `config` and starts `ballast run --connect URI --config FILE` plus `arguments`.
     /// The HTTP endpoint listens on an ephemeral port so that runs never collide.
-    init(scenario: String, config: String, arguments: [String] = [], uri: String = HarnessPaths.uri) throws {
+    convenience init(scenario: String, config: String, arguments: [String] = [], uri: String = HarnessPaths.uri) throws {
         let directory = try HarnessPaths.runDirectory(scenario)
         let configPath = "\(directory)/ballast.toml"
         try ("listen = \"127.0.0.1:0\"\n" + config).write(toFile: configPath, atomically: true, encoding: .utf8)
-        logPath = "\(directory)/ballast.log"
+        try self.init(scenario: scenario, executable: HarnessPaths.ballastBinary,
+                      arguments: ["run", "--connect", uri, "--config", configPath] + arguments)
+    }
+
+    /// Starts `executable` with `arguments` exactly as given (e.g. a unit's ExecStart line),
+    /// its output in the scenario's log file.
+    init(scenario: String, executable: String, arguments: [String]) throws {
+        logPath = "\(try HarnessPaths.runDirectory(scenario))/ballast.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process = Process()
-        process.executableURL = URL(fileURLWithPath: HarnessPaths.ballastBinary)
-        process.arguments = ["run", "--connect", uri, "--config", configPath] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

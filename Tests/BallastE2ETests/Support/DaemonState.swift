@@ -20,7 +20,15 @@ struct DaemonState: Decodable, Sendable {
         let governed: Resources?
     }
 
+    /// Which hypervisor the daemon balances (`kind` "libvirt" or "sim").
+    struct Backend: Decodable, Sendable {
+        let kind: String
+        let uri: String
+        let simulated: Bool
+    }
+
     let tick: UInt64?
+    let backend: Backend?
     let vms: [VM]
 
     func vm(_ name: String) -> VM? { vms.first { $0.name == name } }
@@ -35,14 +43,16 @@ struct DaemonState: Decodable, Sendable {
 }
 
 extension BallastDaemonProcess {
-    /// The port of the HTTP endpoint, read from the daemon's `listen=127.0.0.1:PORT` log line
-    /// (the harness configures port 0, so the kernel picks it).
+    /// The port of the HTTP endpoint, read from the daemon's listen log line: `listen=127.0.0.1:PORT`
+    /// in text logs, `"listen":"127.0.0.1:PORT"` in JSON logs (the harness configures port 0,
+    /// so the kernel picks it).
     func listenPort(within seconds: Double = 30) async throws -> Int {
         var port: Int?
         try await eventually("ballast logs its listen address", within: seconds, every: 0.2, hint: "log: \(logPath)") {
             port = log.split(whereSeparator: \.isNewline).lazy.compactMap { line -> Int? in
-                guard let range = line.range(of: "listen=127.0.0.1:") else { return nil }
-                return Int(line[range.upperBound...].prefix { $0.isNumber })
+                let marker = ["listen=127.0.0.1:", "\"listen\":\"127.0.0.1:"].lazy.compactMap { line.range(of: $0) }.first
+                guard let marker else { return nil }
+                return Int(line[marker.upperBound...].prefix { $0.isNumber })
             }.first
             return port != nil
         }

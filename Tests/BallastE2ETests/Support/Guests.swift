@@ -12,6 +12,12 @@ struct GuestSpec: Sendable {
     var noModules: String? = nil
     var metadataXML: String? = nil
     var extraCmdline: String? = nil
+    /// Device variations for `ballast doctor`'s guests (guest/guest.sh's options).
+    var initrd: String? = nil
+    var statsPeriod = true
+    var agentChannel = true
+    var autodeflate = false
+    var freePageReporting = false
 
     init(_ name: String) { self.name = "ballast-e2e-\(name)" }
 
@@ -23,6 +29,11 @@ struct GuestSpec: Sendable {
         if let noModules { args += ["--nomod", noModules] }
         if let metadataFile { args += ["--metadata-file", metadataFile] }
         if let extraCmdline { args += ["--cmdline-extra", extraCmdline] }
+        if let initrd { args += ["--initrd", initrd] }
+        if !statsPeriod { args.append("--no-stats-period") }
+        if !agentChannel { args.append("--no-agent-channel") }
+        if autodeflate { args.append("--autodeflate") }
+        if freePageReporting { args.append("--free-page-reporting") }
         return args
     }
 }

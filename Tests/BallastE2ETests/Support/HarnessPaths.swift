@@ -14,6 +14,7 @@ enum HarnessPaths {
     static let downScript = repositoryRoot.appendingPathComponent("scripts/libvirt/down.sh").path
     static let buildGuestScript = repositoryRoot.appendingPathComponent("guest/build.sh").path
     static let guestScript = repositoryRoot.appendingPathComponent("guest/guest.sh").path
+    static let buildNoBalloonScript = repositoryRoot.appendingPathComponent("guest/build-noballoon.sh").path
 
     static let stateDirectory = environment["BALLAST_E2E_STATE"] ?? "/var/tmp/ballast-e2e"
     static let uri = environment["BALLAST_E2E_URI"] ?? "qemu:///system"

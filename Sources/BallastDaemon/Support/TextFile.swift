@@ -1,8 +1,9 @@
 import SystemPackage
 
-/// Reads the config file whole, through swift-system: a read interrupted by a signal
-/// (the SIGHUP that asks for a reload, say) is retried, a failure names the system's reason.
-enum ConfigFile {
+/// Reads a file whole, through swift-system: a read interrupted by a signal (the SIGHUP
+/// that asks for a reload, say) is retried, a failure names the system's reason. Used for
+/// the config file and for /proc/self/maps.
+enum TextFile {
     /// The file's text (invalid UTF-8 replaced), or the `Errno` of the call that failed.
     static func text(at path: String) throws -> String {
         let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
