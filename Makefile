@@ -35,9 +35,13 @@ deb: release
 plugins: deps
 	$(MAKE) -s -C plugins/c
 
-# The balancer live on a simulated host: 4 simulated minutes at 4x speed.
+# The balancer live on a simulated host: 4 simulated minutes at 4x speed. On a terminal
+# the dashboard (the table redrawn in place, the last decisions under it), its log lines
+# off unless DEMO_LOG=FILE keeps them; piped, plain log lines only.
+DEMO_LOG ?=
 demo: build
-	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240
+	swift run --skip-build ballast run --backend sim --scenario demo --speed 4 --duration 240 --table \
+	  $(if $(DEMO_LOG),--log-file $(DEMO_LOG))
 
 # Every test: unit, property, plugin, metrics (promtool, Prometheus), the cheap
 # performance guards (bench-check-cheap), the Debian package (built here: `make deb`,

@@ -186,7 +186,7 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio")]
         ),
-        .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon"]),
+        .testTarget(name: "BallastDaemonTests", dependencies: ["BallastDaemon", "BallastTestFixtures"]),
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
         .testTarget(
             name: "BallastDoctorTests",

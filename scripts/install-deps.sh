@@ -6,7 +6,8 @@
 #                                    Prometheus, libvirtd + QEMU + a kernel for
 #                                    real guests, headless Chromium for the
 #                                    simulator's HTML report, lintian for the
-#                                    Debian package, Python test packages,
+#                                    Debian package, tmux for the live dashboard's
+#                                    terminal test, Python test packages,
 #                                    and what --bench installs)
 #   scripts/install-deps.sh --bench  also valgrind, for the performance guards'
 #                                    instruction counts (make bench-check)
@@ -15,7 +16,7 @@ packages=(pkg-config libvirt-dev libxml2-dev libjson-c-dev dpkg-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(prometheus libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
              qemu-system-x86 qemu-utils linux-image-amd64 busybox-static cpio gzip chromium
-             lintian)
+             lintian tmux)
 fi
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   packages+=(valgrind binutils)

@@ -15,18 +15,15 @@ public struct RunRequest: Sendable {
     public var listen: String?
     /// Overrides the config's log format when set.
     public var logFormat: LogFormat?
-    /// Print the live table (default: on for the simulator).
-    public var liveTable: Bool
 
     public init(configPath: String? = nil, dryRun: Bool = false, pacing: LoopPacing = .init(), interval: Double? = nil,
-                listen: String? = nil, logFormat: LogFormat? = nil, liveTable: Bool = false) {
+                listen: String? = nil, logFormat: LogFormat? = nil) {
         self.configPath = configPath
         self.dryRun = dryRun
         self.pacing = pacing
         self.interval = interval
         self.listen = listen
         self.logFormat = logFormat
-        self.liveTable = liveTable
     }
 
     /// The config file (or defaults) with this request's command-line overrides applied.
@@ -42,13 +39,17 @@ public struct RunRequest: Sendable {
 
 /// Wires a backend, the policy chain and the observers into a running daemon
 /// loop, and tears it down again. The `ballast run` command is a thin front on this.
+/// What reaches the terminal goes through `console`: the live dashboard in its
+/// dashboard mode, log lines otherwise.
 public struct DaemonRunner: Sendable {
     public let request: RunRequest
     public let logger: Logger
+    public let console: Console
 
-    public init(request: RunRequest, logger: Logger) {
+    public init(request: RunRequest, logger: Logger, console: Console) {
         self.request = request
         self.logger = logger
+        self.console = console
     }
 
     /// Builds the backend with `makeBackend` (handed the daemon's event sink and logger)
@@ -60,6 +61,13 @@ public struct DaemonRunner: Sendable {
         MallocTuning.applyForDaemon(logger: logger)
         let observability = makeObservability(config, backend: identity)
         let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
+        // Signals are caught before the dashboard takes the screen, so SIGINT and SIGTERM
+        // always end in the loop's orderly stop, and the screen is given back.
+        let control = DaemonControl()
+        control.installSignalHandlers()
+        let dashboard = console.mode == .dashboard ? LiveDashboard(console: console, backend: identity) : nil
+        dashboard?.start()
+        defer { dashboard?.stop() }
         let backend: any Backend
         do {
             backend = try makeBackend(events, logger)
@@ -67,12 +75,13 @@ public struct DaemonRunner: Sendable {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2
         }
-        return await run(config: config, backend: backend, observability: observability, events: events)
+        return await run(config: config, backend: backend, observability: observability, events: events,
+                         control: control, dashboard: dashboard)
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
-    public func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
-                    events: any BalancerEventSink) async -> Int32 {
+    private func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
+                     events: any BalancerEventSink, control: DaemonControl, dashboard: LiveDashboard?) async -> Int32 {
         guard let address = ListenAddress(config.listen) else {
             logger.error("listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
             return 2
@@ -80,8 +89,9 @@ public struct DaemonRunner: Sendable {
         let server = MetricsServer(host: address.host, port: address.port, state: observability)
         do {
             let port = try await server.start()
-            logger.info("serving /metrics, /healthz and /v1/state",
-                        metadata: ["listen": "\(ListenAddress.describe(host: address.host, port: port))"])
+            let listening = ListenAddress.describe(host: address.host, port: port)
+            logger.info("serving /metrics, /healthz and /v1/state", metadata: ["listen": "\(listening)"])
+            dashboard?.endpointListening(listening)
         } catch {
             logger.error("cannot listen; choose another --listen address", metadata: [
                 "listen": "\(config.listen)", "error": "\(error)"])
@@ -95,9 +105,7 @@ public struct DaemonRunner: Sendable {
             MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
             StartupPageRelease(logger: logger),
         ]
-        if request.liveTable { observers.append(LiveTable()) }
-        let control = DaemonControl()
-        control.installSignalHandlers()
+        if let dashboard { observers.append(dashboard) }
         var reload: DaemonLoop.Reload?
         if request.configPath != nil {
             let request = self.request

@@ -39,11 +39,14 @@ public enum DecisionLog {
 
     /// The change in words, e.g. `web-1: memory 2.0 GiB -> 1.8 GiB applied: idle memory reclaimed`.
     public static func message(for applied: AppliedChange) -> String {
+        "\(HumanFormat.oneLine(applied.change.vmName)): \(summary(of: applied)): \(applied.explanation)"
+    }
+
+    /// The change without its VM and reason, e.g. `memory 2.0 GiB -> 1.8 GiB applied`.
+    public static func summary(of applied: AppliedChange) -> String {
         let change = applied.change
         let values = change.adjustment.wireValues
-        return "\(HumanFormat.oneLine(change.vmName)): \(change.kind.rawValue) "
-            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, values.from)) -> "
-            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, values.to)) \(applied.outcome.label): "
-            + applied.explanation
+        return "\(change.kind.rawValue) \(HumanFormat.changeValue(kind: change.kind.rawValue, values.from)) -> "
+            + "\(HumanFormat.changeValue(kind: change.kind.rawValue, values.to)) \(applied.outcome.label)"
     }
 }

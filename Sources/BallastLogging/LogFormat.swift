@@ -6,19 +6,15 @@ public enum LogFormat: String, Sendable, CaseIterable, Codable {
     case text
     case json
 
-    /// A swift-log handler factory writing to standard error in this format.
-    public func makeHandler(label: String, level: Logger.Level) -> any LogHandler {
-        var handler: any LogHandler
-        switch self {
-        case .text: handler = StreamLogHandler.standardError(label: label)
-        case .json: handler = JSONLogHandler(label: label, sink: .standardError)
-        }
+    /// A swift-log handler factory writing lines in this format to `sink`.
+    public func makeHandler(label: String, level: Logger.Level, sink: any LogLineSink) -> any LogHandler {
+        var handler = LineLogHandler(format: self, label: label, sink: sink)
         handler.logLevel = level
         return handler
     }
 
-    /// Installs this format process-wide (call once, early).
-    public func bootstrap(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in self.makeHandler(label: label, level: level) }
+    /// Installs this format process-wide, its lines going to `sink` (call once, early).
+    public func bootstrap(level: Logger.Level, sink: any LogLineSink) {
+        LoggingSystem.bootstrap { label in self.makeHandler(label: label, level: level, sink: sink) }
     }
 }

@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the balancer: against libvirt (the default) or the built-in simulator (--backend sim).",
         discussion: """
             Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
-            2 bad config or options; 3 --once and the backend could not be sampled. \
+            2 bad config or options, or a --log-file that cannot be opened; 3 --once and the backend could not \
+            be sampled. \
             SIGHUP reloads --config (a bad file is rejected and the old config kept). \
             Balances libvirt (the config's `connect`, default qemu:///system) unless --backend sim, \
             --scenario or --trace asks for the simulator; an unreachable libvirt is retried, never replaced \
@@ -81,8 +82,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many simulated seconds.")
     var duration: Double?
 
-    @Flag(inversion: .prefixedNo, help: "Print the live table of VMs every tick (default: on for the simulator).")
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Show the live dashboard when standard output is a terminal (default: on for the simulator).",
+        discussion: "The table of VMs redrawn in place with the last decisions under it; log lines then go to "
+            + "--log-file or are off. --no-table, or standard output not a terminal: plain log lines only."))
     var table: Bool?
+
+    @Option(name: .customLong("log-file"), help: "Append log lines to this file instead of standard error (exit 2 if it cannot be opened).")
+    var logFile: String?
 
     func validate() throws {
         if let interval, !(interval > 0 && interval.isFinite) { throw ValidationError("--interval must be positive seconds, got \(interval)") }
@@ -142,8 +149,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let request = RunRequest(
             configPath: config, dryRun: dryRun, pacing: LoopPacing(once: once, duration: duration, speed: speed),
-            interval: interval, listen: listen, logFormat: logFormat.flatMap(LogFormat.init(rawValue:)),
-            liveTable: table ?? (resolvedBackend == .sim))
+            interval: interval, listen: listen, logFormat: logFormat.flatMap(LogFormat.init(rawValue:)))
         let loaded: BallastConfig
         do {
             loaded = try request.loadConfig()
@@ -151,8 +157,19 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         }
-        loaded.logFormat.bootstrap(level: .info)
+        let tableWanted = table ?? (resolvedBackend == .sim)
+        let console: Console
+        do {
+            console = try Console.open(tableWanted: tableWanted, logFilePath: logFile)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        loaded.logFormat.bootstrap(level: .info, sink: console)
         let logger = Logger(label: "ballast")
+        if tableWanted, console.mode == .logLines {
+            logger.notice("no live table: standard output is not a terminal; writing log lines only")
+        }
         let choice: BackendChoice
         switch resolvedBackend {
         case .libvirt:
@@ -164,8 +181,9 @@ struct RunCommand: AsyncParsableCommand {
             choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval,
                                                 hostSize: try traceHostSize()))
         }
-        let code = await DaemonRunner(request: request, logger: logger)
+        let code = await DaemonRunner(request: request, logger: logger, console: console)
             .run(config: loaded, backend: choice.identity, makeBackend: choice.make)
+        console.finish()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -9,8 +9,8 @@ import Testing
 @Suite("Decision log")
 struct DecisionLogTests {
     @Test func oneJSONLinePerChangeWithReasonAndMetadata() throws {
-        let collector = JSONLogCollector()
-        var handler = JSONLogHandler(label: "ballast.decisions", sink: .collector(collector))
+        let collector = LogLineCollector()
+        var handler = LineLogHandler(format: .json, label: "ballast.decisions", sink: collector)
         handler.logLevel = .debug
         let logger = Logger(label: "ballast.decisions", factory: { _ in handler })
         DecisionLog.log(Fixtures.report(count: 5, names: Fixtures.awkwardNames), to: logger, format: .json)

@@ -6,16 +6,9 @@ import Testing
 
 @Suite("JSON log handler")
 struct LoggingTests {
-    private func logger(_ collector: JSONLogCollector) -> Logger {
-        var handler = JSONLogHandler(label: "ballast.decisions", sink: .collector(collector))
-        handler.logLevel = .info
-        handler[metadataKey: "host"] = "node-1"
-        return Logger(label: "ballast.decisions", factory: { _ in handler })
-    }
-
     @Test func oneObjectPerLineWithMetadataAtTopLevel() throws {
-        let collector = JSONLogCollector()
-        let log = logger(collector)
+        let collector = LogLineCollector()
+        let log = collectingLogger(.json, label: "ballast.decisions", into: collector)
         for name in Fixtures.awkwardNames {
             log.info("\(name) memory 2.0 GiB -> 1.8 GiB: shrinking", metadata: [
                 "domain": .string(name), "from": .stringConvertible(2048), "reason": "idle \"memory\"",
@@ -43,8 +36,8 @@ struct LoggingTests {
     }
 
     @Test func reservedFieldsAreNotOverwrittenByMetadata() throws {
-        let collector = JSONLogCollector()
-        logger(collector).warning("real message", metadata: ["msg": "fake", "level": "fake"])
+        let collector = LogLineCollector()
+        collectingLogger(.json, label: "ballast.decisions", into: collector).warning("real message", metadata: ["msg": "fake", "level": "fake"])
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(collector.collected[0].utf8)) as? [String: String])
         #expect(object["msg"] == "real message")

@@ -64,9 +64,9 @@ public final class DaemonControl: Sendable {
     }
 }
 
-/// Keeps the Dispatch signal sources alive. `@unchecked Sendable` because the
+/// Keeps Dispatch signal sources alive. `@unchecked Sendable` because the
 /// array is immutable after creation and each source is only driven by its own queue.
-private final class SignalSources: @unchecked Sendable {
+final class SignalSources: @unchecked Sendable {
     let sources: [any DispatchSourceSignal]
 
     init(_ sources: [any DispatchSourceSignal]) {
