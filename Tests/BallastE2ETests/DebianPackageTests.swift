@@ -116,6 +116,13 @@ extension RealGuestTests {
             let check = try await Shell.run("/usr/bin/ballast", ["config", "check", "/etc/ballast/ballast.toml"])
             print("[deb] $ ballast config check /etc/ballast/ballast.toml (exit \(check.status))\n\(check.stdout)\(check.stderr)")
             #expect(check.succeeded)
+            // The README's next step: `ballast doctor` with no option checks the installed config.
+            let doctor = try await Shell.run("/usr/bin/ballast", ["doctor"], timeout: 180)
+            print("[deb] $ ballast doctor (exit \(doctor.status))\n\(doctor.stdout)\(doctor.stderr)")
+            #expect((0...2).contains(doctor.status), "ballast doctor ended with \(doctor.status), not a verdict")
+            #expect(doctor.stdout.contains("/etc/ballast/ballast.toml is valid"),
+                    "ballast doctor did not check the installed config:\n\(doctor.stdout)")
+            #expect(doctor.stdout.contains("libvirtd answers at qemu:///system"))
             let manual = try await Shell.run("bash", ["-c", "zcat /usr/share/man/man1/ballast.1.gz | grep -c '^\\.Sh'"])
             #expect(manual.succeeded, "the man page has no sections")
             let bash = try await Shell.run("bash", ["-n", "/usr/share/bash-completion/completions/ballast"])

@@ -29,6 +29,7 @@ struct IdleConnectionFloodTests {
         let idle = try await RawConnection.open(Self.idleConnections, port: port)
         defer { idle.forEach { $0.close() } }
         let (median, statuses) = try await Self.timeHealthRequests(url: "http://127.0.0.1:\(port)/healthz")
+        print("[flood] server alone: median /healthz \(median) with \(Self.idleConnections) idle connections open")
 
         #expect(statuses.allSatisfy { $0 == 200 }, "every /healthz is answered: \(statuses)")
         #expect(median < .milliseconds(100), "median /healthz latency \(median)")
@@ -47,6 +48,7 @@ struct IdleConnectionFloodTests {
         let idle = try await RawConnection.open(Self.idleConnections, port: daemon.port)
         defer { idle.forEach { $0.close() } }
         let (median, statuses) = try await Self.timeHealthRequests(url: daemon.baseURL + "/healthz")
+        print("[flood] ballast run: median /healthz \(median) with \(Self.idleConnections) idle connections open")
         let after = try await daemon.waitForTicks((before.tick ?? 2) + 4)
 
         #expect(statuses.allSatisfy { $0 == 200 }, "every /healthz is answered: \(statuses)")
