@@ -103,8 +103,17 @@ public final class Console: LogLineSink {
             state.screenTaken = true
             out += AnsiScreen.paint(frame, rows: rows)
             streams.screen(out)
-            state.lastFrame = frame
+            state.lastFrame = Self.keptOnExit(frame, rows: rows)
         }
+    }
+
+    /// What of `frame` is printed on the normal screen at exit: at most `rows - 1` lines,
+    /// so that the shell's next prompt does not scroll the banner off a full terminal
+    /// (the oldest decisions, at the bottom, go first), without trailing blank lines.
+    static func keptOnExit(_ frame: [String], rows: Int) -> [String] {
+        var kept = Array(frame.prefix(max(1, rows - 1)))
+        while let last = kept.last, last.allSatisfy(\.isWhitespace), kept.count > 1 { kept.removeLast() }
+        return kept
     }
 
     /// Gives the terminal back: leaves the dashboard's screen (cursor shown, wrapping

@@ -37,6 +37,17 @@ struct ConsoleTests {
         #expect(console.logDestination == "standard error")
     }
 
+    @Test func theFrameLeftOnExitKeepsTheBannerAboveTheShellPrompt() {
+        let recorder = Recorder()
+        let console = Console(mode: .dashboard, logFile: nil, streams: recorder.streams)
+        console.show(["banner", "table", "oldest decision"], rows: 3)
+        console.finish()
+        #expect(recorder.screen.withLock { $0.last } == AnsiScreen.leave + "banner\ntable\n",
+                "a frame as tall as the terminal loses its last line, not its banner, to the prompt")
+        #expect(Console.keptOnExit(["banner", "table", "", " "], rows: 10) == ["banner", "table"])
+        #expect(Console.keptOnExit(["banner"], rows: 1) == ["banner"])
+    }
+
     @Test func theDashboardTakesTheScreenOnceDropsLogLinesAndGivesTheScreenBack() {
         let recorder = Recorder()
         let console = Console(mode: .dashboard, logFile: nil, streams: recorder.streams)
