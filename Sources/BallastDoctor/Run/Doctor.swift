@@ -54,8 +54,10 @@ public struct Doctor: Sendable {
         return (ConnectionCheck.finding(uri: uri, outcome: .unreachable(error: readWriteError.message)), nil)
     }
 
+    /// The connect's outcome, or nil when `connectTimeout` passed first (a libvirt call
+    /// cannot be interrupted: the attempt is left to finish on its own thread).
     private func attemptConnect(_ connection: LibvirtConnection) async -> Result<Void, LibvirtError>? {
-        await withinDeadline(seconds: options.connectTimeout) {
+        let attempt = Task<Result<Void, LibvirtError>, any Error> {
             do throws(LibvirtError) {
                 try await connection.connect()
                 return .success(())
@@ -63,5 +65,7 @@ public struct Doctor: Sendable {
                 return .failure(error)
             }
         }
+        // The task never throws, so `try?` yields nil only when the time ran out.
+        return try? await DeadlineRace.value(of: attempt, within: options.connectTimeout)
     }
 }

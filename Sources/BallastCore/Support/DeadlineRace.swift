@@ -2,12 +2,14 @@ import Synchronization
 
 /// Waits for a task's value for at most `seconds`, without cancelling the task
 /// when the time runs out: a plugin's start-up continues in the background
-/// while the tick moves on. (A task group cannot do this: it awaits its
+/// while the tick moves on, and `ballast doctor` stops waiting for a libvirt
+/// connect that cannot be interrupted. (A task group cannot do this: it awaits its
 /// children, and `Task.value` ignores cancellation.) The timer is a task
 /// sleeping on the continuous clock, as a request's deadline is, cancelled as
 /// soon as the race is decided.
-enum DeadlineRace {
-    static func value<T: Sendable>(of task: Task<T, any Error>, within seconds: Double) async throws -> T? {
+public enum DeadlineRace {
+    /// The task's value, or nil when `seconds` passed first.
+    public static func value<T: Sendable>(of task: Task<T, any Error>, within seconds: Double) async throws -> T? {
         let gate = Gate<T>()
         var timer: Task<Void, Never>?
         defer { timer?.cancel() }
