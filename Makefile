@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 .PHONY: demo test build release deb deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
 	bench-update-thresholds clean-e2e
+.PHONY: fuzz
 
 # The public traces the simulator's tests read: ../shared/traces beside this checkout,
 # or else beside the repository it was cloned from (a clone in /tmp has no ../shared).
@@ -54,6 +55,7 @@ demo: build
 test: test-deps plugins
 	swift build --build-tests
 	python3 Benchmarks/guard.py check --cheap
+	FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) bash scripts/fuzz.sh
 	$(MAKE) deb
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
@@ -94,3 +96,12 @@ bench-check-cheap: deps bench-deps
 # Records new thresholds from this machine after an intended change; commit Benchmarks/Thresholds/.
 bench-update-thresholds: deps bench-deps
 	python3 Benchmarks/guard.py update
+
+# Coverage-guided fuzzing (docs/fuzzing.md): the Fuzz/ package built with libFuzzer and
+# AddressSanitizer, each target run FUZZ_SECONDS from its seeds in Tests/Fuzz/Corpus/;
+# per target executions/s, corpus size and edges; crashing inputs in .build/fuzz/artifacts/.
+# `make test` runs each target FUZZ_TEST_SECONDS (see docs/fuzzing.md for the time it takes).
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 10
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh

@@ -64,19 +64,26 @@ public struct TraceLoader: Sendable {
             report.diagnostics.append(LoadDiagnostic(path: file, line: 0, message: "not UTF-8 text; skipped"))
             return
         }
-        let name = TraceFiles.baseName(file)
+        parse(text: text, path: file, into: &report)
+    }
+
+    /// Parses the text of one trace file already read, as `load(path:)` does for each file:
+    /// `path` names the file in diagnostics and, in the one-VM-per-file formats, gives the
+    /// VM its name. Public so that the fuzz target (Fuzz/) reaches the parsers without files.
+    public func parse(text: String, path: String, into report: inout LoadReport) {
+        let name = TraceFiles.baseName(path)
         switch format {
         case .gcd, .planetlab:
             let (trace, diagnostics) = PercentTraceParser(format: format, catalogue: catalogue)
-                .parse(text: text, path: file, name: name)
+                .parse(text: text, path: path, name: name)
             report.diagnostics += diagnostics
             if let trace { report.traces.append(trace) }
         case .gwa:
-            let (trace, diagnostics) = GWATraceParser().parse(text: text, path: file, name: name)
+            let (trace, diagnostics) = GWATraceParser().parse(text: text, path: path, name: name)
             report.diagnostics += diagnostics
             if let trace { report.traces.append(trace) }
         case .csv:
-            let (traces, diagnostics) = BallastCSVParser(catalogue: catalogue).parse(text: text, path: file)
+            let (traces, diagnostics) = BallastCSVParser(catalogue: catalogue).parse(text: text, path: path)
             report.diagnostics += diagnostics
             report.traces += traces
         }

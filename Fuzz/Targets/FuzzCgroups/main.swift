@@ -1,0 +1,3 @@
+import FuzzSupport
+
+fuzzMain { fuzzCgroups($0, $1) }

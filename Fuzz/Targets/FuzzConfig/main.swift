@@ -1,0 +1,3 @@
+import FuzzSupport
+
+fuzzMain { fuzzConfig($0, $1) }

@@ -1,0 +1,3 @@
+import FuzzSupport
+
+fuzzMain { fuzzDomainXML($0, $1) }

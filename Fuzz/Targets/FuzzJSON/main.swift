@@ -1,0 +1,3 @@
+import FuzzSupport
+
+fuzzMain { fuzzJSON($0, $1) }

@@ -1,0 +1,3 @@
+import FuzzSupport
+
+fuzzMain { fuzzTraces($0, $1) }
