@@ -15,6 +15,9 @@ public enum CPUList {
             if bounds.count == 1, let cpu = Int(bounds[0]), cpu >= 0 {
                 count = 1
             } else if bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]), 0 <= low, low <= high {
+                guard high - low < maximumCPUs else {
+                    throw ParseError(file: file, detail: "'\(part)' names more than \(maximumCPUs) CPUs")
+                }
                 count = high - low + 1
             } else {
                 throw ParseError(file: file, detail: "'\(part)' is not a CPU number or range like 0-3")
