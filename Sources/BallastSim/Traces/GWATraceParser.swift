@@ -3,6 +3,11 @@
 /// usage (MHz), CPU usage (%), memory provisioned (KB), memory usage (KB), ...
 /// Sizes come from the file itself (cores and provisioned KB of the first row).
 struct GWATraceParser {
+    /// Sizes no VM has (libvirt's KVM maximum is 4096 vCPUs): a line claiming more is garbage,
+    /// and converting it to an integer would trap.
+    static let maximumCores = 1 << 16
+    static let maximumMemory: UInt64 = 1 << 60
+
     func parse(text: String, path: String, name: String) -> (VMTrace?, [LoadDiagnostic]) {
         var diagnostics: [LoadDiagnostic] = []
         var times: [Double] = []
@@ -44,6 +49,12 @@ struct GWATraceParser {
             guard cores >= 1, capacityMHz > 0, memoryKB > 0 else {
                 diagnostics.append(LoadDiagnostic(path: path, line: lineNumber,
                     message: "zero cores, CPU capacity or memory capacity; line skipped"))
+                continue
+            }
+            guard cores <= Double(Self.maximumCores), memoryKB * 1024 <= Double(Self.maximumMemory) else {
+                diagnostics.append(LoadDiagnostic(path: path, line: lineNumber,
+                    message: "\(cores) cores or \(memoryKB) KB of memory is too large for a VM "
+                        + "(at most \(Self.maximumCores) cores and 2^60 bytes); line skipped"))
                 continue
             }
             if let last = times.last, time <= last {

@@ -1,0 +1,25 @@
+import BallastSim
+import Testing
+
+/// Trace inputs that broke the loaders, minimized: each once trapped (a Double too large
+/// for the integer it was converted to) and is now a skipped line with a diagnostic.
+@Suite struct TraceFuzzRegressionTests {
+    private func load(_ format: TraceFormat, _ text: String) -> LoadReport {
+        var report = LoadReport()
+        TraceLoader(format: format, seed: 1).parse(text: text, path: "fuzz/vm-1", into: &report)
+        return report
+    }
+
+    /// GWA sizes come from the file: cores past Int and memory past UInt64 trapped in the
+    /// conversions (and cores × 1000 overflowed Int).
+    @Test(arguments: [
+        "0;1e20;2600;1300;50;4194304;2097152\n300;1e20;2600;1300;50;4194304;2097152",
+        "0;1e16;2600;1300;50;4194304;2097152\n300;1e16;2600;1300;50;4194304;2097152",
+        "0;2;2600;1300;50;1e300;2097152\n300;2;2600;1300;50;1e300;2097152",
+    ])
+    func gwaSizesPastTheIntegersAreRefused(text: String) {
+        let report = load(.gwa, "Timestamp;cores;capacity;usage;percent;memory;usage\n" + text)
+        #expect(report.traces.isEmpty)
+        #expect(report.diagnostics.contains { $0.message.contains("too large") })
+    }
+}
