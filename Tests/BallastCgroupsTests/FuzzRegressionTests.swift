@@ -16,3 +16,14 @@ import Testing
         #expect(throws: ParseError.self) { try CPUList.count(text, file: "cpuset.cpus") }
     }
 }
+
+/// Pressure averages are percentages (`PressureSample`); a file that says otherwise is not PSI.
+@Suite struct PressureFuzzRegressionTests {
+    @Test(arguments: ["some avg10=101.00 avg60=0.00 avg300=0.00 total=0\n",
+                      "some avg10=nan avg60=0.00 avg300=0.00 total=0\n",
+                      "some avg10=-1 avg60=0.00 avg300=0.00 total=0\n",
+                      "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=1e5 avg60=0 avg300=0 total=0\n"])
+    func anAverageOutsideZeroToHundredIsRefused(text: String) {
+        #expect(throws: ParseError.self) { try PressureFile.parse(text, file: "cpu.pressure") }
+    }
+}

@@ -46,6 +46,9 @@ public enum PressureFile {
             guard let avg10, let total else {
                 throw ParseError(file: file, detail: "line '\(line.text)' lacks avg10= or total= (expected PSI format)")
             }
+            guard (0...100).contains(avg10) else {
+                throw ParseError(file: file, detail: "line '\(line.text)' has avg10=\(avg10), not a percentage (0 to 100)")
+            }
             if isSome {
                 someAvg10 = avg10
                 someTotal = total
