@@ -33,9 +33,9 @@ public enum DomainXMLParser {
             definition.currentMemory = size(current, field: "<currentMemory>", warn: warn)
         }
         if let vcpu = root.child("vcpu") {
-            definition.maxVCPUs = positive(vcpu.text, field: "<vcpu>", warn: warn)
+            definition.maxVCPUs = positive(vcpu.text, field: "<vcpu>", maximum: maximumVCPUs, warn: warn)
             if let current = vcpu.attribute("current") {
-                definition.currentVCPUs = positive(current, field: "<vcpu current=>", warn: warn)
+                definition.currentVCPUs = positive(current, field: "<vcpu current=>", maximum: maximumVCPUs, warn: warn)
             }
         }
         if let shares = root.child("cputune")?.child("shares") {
@@ -85,14 +85,22 @@ public enum DomainXMLParser {
         return bytes
     }
 
-    static func positive(_ text: String?, field: String, warn: (String) -> Void) -> Int? {
+    static func positive(_ text: String?, field: String, maximum: Int = .max, warn: (String) -> Void) -> Int? {
         let trimmed = (text ?? "").trimmedWhitespace
         guard let value = Int(trimmed), value > 0 else {
             warn("\(field) '\(trimmed)' is not a positive integer; ignored")
             return nil
         }
+        guard value <= maximum else {
+            warn("\(field) \(value) is more than \(maximum); ignored")
+            return nil
+        }
         return value
     }
+
+    /// More vCPUs than any hypervisor gives a domain (KVM's limit is 4096): a larger `<vcpu>`
+    /// is refused, as its CPU ceiling (vCPUs × 1000 millicores) would overflow.
+    static let maximumVCPUs = 1 << 16
 }
 
 /// libvirt's memory unit suffixes (formatdomain: "Memory Allocation").
