@@ -16,10 +16,14 @@ fi
 
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 start=$(date +%s)
-# The linker's notes about ASan's local symbols are noise; errors still fail the build.
-swift build --package-path Fuzz "${flags[@]}" 2>&1 | grep -v "Cannot export local symbol" || true
-swift build --package-path Fuzz "${flags[@]}" >/dev/null 2>&1 || {
-  echo "fuzz: the fuzz package does not build" >&2; exit 1; }
+mkdir -p "$root/.build"
+# Product by product: a plain `swift build` would also build every product of the root
+# package (the daemon, doctor, ...), which no target needs.
+for target in "${targets[@]}"; do
+  swift build --package-path Fuzz "${flags[@]}" --product "$target" >"$root/.build/fuzz-build.log" 2>&1 || {
+    grep -E "error" "$root/.build/fuzz-build.log" >&2
+    echo "fuzz: $target does not build (log: .build/fuzz-build.log)" >&2; exit 1; }
+done
 bin=$(swift build --package-path Fuzz "${flags[@]}" --show-bin-path)
 echo "fuzz: package built in $(( $(date +%s) - start )) s"
 
@@ -34,11 +38,15 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$artifacts"
   seeds=$root/Tests/Fuzz/Corpus/$target
   status=0
-  "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  extra=()
+  # TOMLKit leaks a few hundred bytes per parse (TOMLTable(string:) and its keys, C++
+  # side; docs/fuzzing.md): LeakSanitizer would stop this target on its first input.
+  if [ "$target" = FuzzConfig ]; then extra=(-detect_leaks=0); fi
+  "$bin/$target" "${extra[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$work" "$seeds" >"$log" 2>&1 || status=$?
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  edges=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
+  edges=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d" " -f2 || true)
   corpus=$(find "$work" -type f | wc -l)
   result=ok
   if [ "$status" -ne 0 ]; then
