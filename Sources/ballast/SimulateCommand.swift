@@ -56,8 +56,20 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Write a self-contained HTML report with SVG plots to this file.")
     var report: String?
 
-    @Option(name: .customLong("sweep-overcommit"), help: "FROM:TO:STEP: find each policy's density (highest overcommit with memory shortfall <= 1 %).")
+    @Option(name: .customLong("sweep-overcommit"), help: "FROM:TO:STEP[:FINE]: find each policy's density (highest overcommit with memory shortfall <= 1 %); FINE walks the gap at each density again at a finer step.")
     var sweepOvercommit: String?
+
+    @Option(help: "With --sweep-overcommit: run the sweep for this many seeds (--seed, --seed + 1, ...) and report density as their minimum and median.")
+    var seeds: Int = 1
+
+    @Option(name: .customLong("proxmox-minimum"), help: "Proxmox baseline: balloon minimum per VM, % of its configured memory (default 10).")
+    var proxmoxMinimum: Double = 10
+
+    @Option(name: .customLong("proxmox-target"), help: "Proxmox baseline: host memory target, % (ballooning-target, default 80).")
+    var proxmoxTarget: Double = 80
+
+    @Flag(name: .customLong("proxmox-sensitivity"), help: "Also run Proxmox under minimum 10/25/50 % x target 80/90 % and print the table (best row marked).")
+    var proxmoxSensitivity = false
 
     func validate() throws {
         if (trace == nil) == (scenario == nil) { throw ValidationError("give exactly one of --trace PATH or --scenario NAME") }
@@ -68,11 +80,19 @@ struct SimulateCommand: AsyncParsableCommand {
         if let format, TraceFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)'; use gcd, planetlab, gwa or csv")
         }
+        if seeds < 1 || seeds > 100 { throw ValidationError("--seeds must be between 1 and 100, got \(seeds)") }
+        if seeds > 1 && sweepOvercommit == nil { throw ValidationError("--seeds needs --sweep-overcommit (it reports density over seeds)") }
+        if !(proxmoxMinimum >= 0 && proxmoxMinimum <= 100) {
+            throw ValidationError("--proxmox-minimum must be a percentage from 0 to 100, got \(proxmoxMinimum)")
+        }
+        if !(proxmoxTarget > 0 && proxmoxTarget <= 100) {
+            throw ValidationError("--proxmox-target must be a percentage above 0 and at most 100, got \(proxmoxTarget)")
+        }
         if CPUModel(rawValue: cpuModel) == nil { throw ValidationError("unknown --cpu-model '\(cpuModel)'; use quota or cfs") }
         do {
             _ = try ArgumentValues.policies(policy)
             if let hostMemory { _ = try ArgumentValues.byteSize(hostMemory) }
-            if let sweepOvercommit { _ = try ArgumentValues.sweep(sweepOvercommit) }
+            if let sweepOvercommit { _ = try ArgumentValues.sweepPlan(sweepOvercommit) }
         } catch {
             throw ValidationError(error.description)
         }
@@ -82,9 +102,67 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var (traces, options) = try load(seed: seed)
+        options.keepSeries = report != nil
+        let progress = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+        let sensitivity = proxmoxSensitivity ? await ProxmoxSensitivity.run(traces: traces, options: options) : nil
+
+        if let sweepOvercommit {
+            let plan = try ArgumentValues.sweepPlan(sweepOvercommit)
+            var densities = SeedDensity()
+            var firstSweep: OvercommitSweep.Result?
+            for offset in 0..<UInt64(seeds) {
+                let (seedTraces, seedOptions) = offset == 0 ? (traces, options) : try load(seed: seed &+ offset)
+                let sweep = await OvercommitSweep.run(traces: seedTraces, options: seedOptions, grid: plan.grid,
+                                                      refine: plan.refine) { done, total in
+                    progress.show(done, total, unit: "overcommit points")
+                }
+                progress.finish()
+                densities.add(seed: seed &+ offset, density: sweep.density)
+                if firstSweep == nil { firstSweep = sweep }
+                if !json && seeds > 1 {
+                    print("seed \(seed &+ offset):")
+                    print(ComparisonTable.render(sweep, policies: options.policies))
+                    print()
+                }
+            }
+            guard let sweep = firstSweep else { return }
+            let atTop = await Comparison.run(traces: traces, options: options)
+            if json {
+                print(try ComparisonJSON(result: atTop, density: sweep.density, seeds: densities,
+                                         sensitivity: sensitivity).encoded())
+            } else {
+                print(ComparisonTable.render(atTop))
+                print()
+                if seeds > 1 {
+                    print(ComparisonTable.render(densities, policies: options.policies))
+                } else {
+                    print(ComparisonTable.render(sweep, policies: options.policies))
+                }
+                printSensitivity(sensitivity)
+            }
+            try writeReport(atTop, sweep: sweep)
+            return
+        }
+        let result = await Comparison.run(traces: traces, options: options) { done, total in
+            progress.show(done, total, unit: "hosts")
+        }
+        progress.finish()
+        if json {
+            print(try ComparisonJSON(result: result, sensitivity: sensitivity).encoded())
+        } else {
+            print(ComparisonTable.render(result))
+            printSensitivity(sensitivity)
+        }
+        try writeReport(result)
+    }
+
+    /// The traces and options of one seed (sizes, subsets, packing and scenarios depend on it).
+    private func load(seed: UInt64) throws -> ([VMTrace], ComparisonOptions) {
         var options = ComparisonOptions(seed: seed)
         options.policies = try ArgumentValues.policies(policy)
         options.host.cpuModel = CPUModel(rawValue: cpuModel) ?? .quota
+        options.proxmox = ProxmoxSettings(minimumFraction: proxmoxMinimum / 100, targetUsage: proxmoxTarget / 100)
         let traces: [VMTrace]
         if let scenario {
             let generated = try NamedScenarios.named(scenario, seed: seed, vms: vms)
@@ -98,7 +176,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 throw ValidationError("cannot tell the format of '\(trace)'; pass --format gcd|planetlab|gwa|csv")
             }
             let loaded = try TraceLoader(format: format, seed: seed).load(path: trace, limit: vms, seed: seed)
-            reportDiagnostics(loaded)
+            if seed == self.seed { reportDiagnostics(loaded) }
             traces = loaded.traces
         } else {
             throw ValidationError("give --trace PATH or --scenario NAME")
@@ -107,36 +185,13 @@ struct SimulateCommand: AsyncParsableCommand {
         if let hostMemory { options.host.memory = try ArgumentValues.byteSize(hostMemory) }
         if let tick { options.tick = tick }
         if let overcommit { options.overcommit = overcommit }
-        options.keepSeries = report != nil
-        let progress = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
+        return (traces, options)
+    }
 
-        if let sweepOvercommit {
-            let grid = try ArgumentValues.sweep(sweepOvercommit)
-            let sweep = await OvercommitSweep.run(traces: traces, options: options, grid: grid) { done, total in
-                progress.show(done, total, unit: "overcommit points")
-            }
-            progress.finish()
-            let atTop = await Comparison.run(traces: traces, options: options)
-            if json {
-                print(try ComparisonJSON(result: atTop, density: sweep.density).encoded())
-            } else {
-                print(ComparisonTable.render(atTop))
-                print()
-                print(ComparisonTable.render(sweep, policies: options.policies))
-            }
-            try writeReport(atTop, sweep: sweep)
-            return
-        }
-        let result = await Comparison.run(traces: traces, options: options) { done, total in
-            progress.show(done, total, unit: "hosts")
-        }
-        progress.finish()
-        if json {
-            print(try ComparisonJSON(result: result).encoded())
-        } else {
-            print(ComparisonTable.render(result))
-        }
-        try writeReport(result)
+    private func printSensitivity(_ rows: [ProxmoxSensitivity.Row]?) {
+        guard let rows else { return }
+        print()
+        print(ComparisonTable.render(rows))
     }
 
     private func writeReport(_ result: ComparisonOutcome, sweep: OvercommitSweep.Result? = nil) throws {
@@ -153,6 +208,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func reportDiagnostics(_ loaded: LoadReport) {
+        if let alignment = loaded.alignment { StandardError.write("traces: \(alignment)\n") }
         guard !loaded.diagnostics.isEmpty else { return }
         var text = "loaded \(loaded.traces.count) VM trace(s); \(loaded.skippedFiles) file(s) skipped; "
             + "\(loaded.diagnostics.count) problem(s):\n"

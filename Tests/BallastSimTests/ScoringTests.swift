@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func reactionCountsTicksUntilCovered() {
-        var card = Scorecard()
+        var card = ReactionScore()
         var tracker = ReactionTracker(sizes: [10], thresholdFraction: 0.1, window: 1, censor: 5)
         let demand: [Double] = [1, 1, 5, 5, 5, 5]
         let allocation: [Double] = [1, 1, 1, 1, 5, 5]
@@ -66,14 +66,23 @@ import Testing
             tracker.record(tick: tick, vm: 0, demandNow: demand[tick], demandBefore: tick > 0 ? demand[tick - 1] : nil,
                            allocation: allocation[tick], affordable: true, into: &card)
         }
-        #expect(card.reactions == [2])
-        var censored = Scorecard()
+        #expect(card.ticks == [2] && card.neverCovered == 0)
+        var censored = ReactionScore()
         var never = ReactionTracker(sizes: [10], thresholdFraction: 0.1, window: 1, censor: 3)
         for tick in demand.indices {
             never.record(tick: tick, vm: 0, demandNow: demand[tick], demandBefore: tick > 0 ? demand[tick - 1] : nil,
                          allocation: 1, affordable: true, into: &censored)
         }
-        #expect(censored.reactions == [3] && censored.censoredReactions == 1)
+        #expect(censored.ticks == [3] && censored.censored == 1 && censored.neverCovered == 1)
+        // A step still open when the run ends is never covered and has no reaction time.
+        var open = ReactionScore()
+        var late = ReactionTracker(sizes: [10], thresholdFraction: 0.1, window: 1, censor: 360)
+        for tick in demand.indices {
+            late.record(tick: tick, vm: 0, demandNow: demand[tick], demandBefore: tick > 0 ? demand[tick - 1] : nil,
+                        allocation: 1, affordable: true, into: &open)
+        }
+        late.finish(into: &open)
+        #expect(open.ticks.isEmpty && open.openAtEnd == 1 && open.steps == 1 && open.neverCovered == 1)
     }
 
     @Test func percentilesAreNearestRank() {

@@ -35,7 +35,10 @@ import Testing
         let policies = try #require(object["policies"] as? [[String: Any]])
         #expect(policies.compactMap { $0["name"] as? String } == ["ballast", "static", "mom", "proxmox", "oracle"])
         let keys: Set<String> = ["name", "cpu_shortfall", "memory_shortfall", "slack", "fairness", "changes_per_vm_hour",
-                                 "reaction_p50_ticks", "reaction_p99_ticks"]
+                                 "reaction_p50_ticks", "reaction_p99_ticks",
+                                 "memory_reaction_p50_ticks", "memory_reaction_p99_ticks", "memory_steps",
+                                 "memory_steps_never_covered", "cpu_reaction_p50_ticks", "cpu_reaction_p99_ticks",
+                                 "cpu_steps", "cpu_steps_never_covered"]
         for policy in policies {
             #expect(Set(policy.keys) == keys)
             for key in ["cpu_shortfall", "memory_shortfall", "slack", "fairness"] {

@@ -18,7 +18,7 @@ import BallastCore
 ///   working sets) and that shortfall counts too.
 public struct SimulatedHost: Sendable {
     public let config: HostConfig
-    public let vms: [SimulatedVM]
+    public private(set) var vms: [SimulatedVM]
     public private(set) var allocations: [VMAllocation]
     public private(set) var time: Double = 0
 
@@ -97,6 +97,17 @@ public struct SimulatedHost: Sendable {
         allocations[index] = VMAllocation(
             memory: min(allocation.memory, vm.memory), cpu: max(0, min(allocation.cpu, vm.vcpus * 1000)),
             vcpus: min(max(allocation.vcpus, 1), vm.vcpus), cpuWeight: allocation.cpuWeight)
+    }
+
+    /// A resize event: the VM's configured vCPUs and memory change (the trace's
+    /// own capacity changed); its allocation is clamped to the new size.
+    public mutating func resize(_ index: Int, vcpus: Int, memory: UInt64) {
+        vms[index].vcpus = vcpus
+        vms[index].memory = memory
+        vms[index].spec.ceiling = ResourceVector(cpu: vcpus * 1000, memory: memory)
+        vms[index].spec.maxVCPUs = vcpus
+        vms[index].spec.minVCPUs = min(vms[index].spec.minVCPUs, vcpus)
+        apply(allocations[index], at: index)
     }
 
     /// Advances `seconds` with the given true demands (millicores, bytes), one per VM.

@@ -1,30 +1,37 @@
 import BallastCore
 
-/// Proxmox VE's auto-ballooning (`pvestatd`, `PVE::AutoBalloon::compute_alg1`),
-/// re-implemented from its published behaviour (credit: Proxmox VE
-/// qemu-server, AGPL-3.0; no code shared). Each cycle:
-/// - goal = 80 % of host memory - host used memory (used = physical - MemAvailable);
-/// - goal above +10 MiB: grow, first the VMs under memory pressure (guest free
-///   memory at most 25 % of their minimum), then all; below -10 MiB: shrink,
-///   first the VMs with enough free memory, then all;
-/// - the bytes to move are split by shares: each VM is steered towards
-///   minimum + (Σ(balloon - minimum) + goal) × shares / Σ shares, clamped to
-///   [minimum, configured], moving at most 100 MiB per VM per cycle.
-/// The operator's "minimum memory" per VM is a setting (default 10 % of the
-/// configured size; Proxmox itself has no default below the configured size).
-/// Proxmox manages memory only; CPU stays at its static entitlement.
+/// Proxmox VE's auto-ballooning, re-implemented rule by rule from its published
+/// source (credit: Proxmox VE, AGPL-3.0; no code shared): `PVE/AutoBalloon.pm`
+/// (`compute_alg1`) and `PVE/Service/pvestatd.pm` (`auto_ballooning`) of
+/// github.com/proxmox/pve-manager at 14a22df, with the per-VM inputs of
+/// `PVE::QemuServer::vmstatus` (github.com/proxmox/qemu-server at e6352be).
+/// Each cycle:
+/// - goal = target × host memory - host used (used = physical - MemAvailable);
+///   within ±10 MiB nothing is done;
+/// - taking part: every VM with a balloon and a minimum, except shares = 0;
+///   under pressure: guest free memory (`free_mem`, the balloon's `unused`)
+///   missing, 0, at most 25 % of the minimum, or balloon below the minimum;
+/// - grow: the VMs under pressure first, all VMs if that moved nothing; shrink:
+///   the others first, all if that moved nothing;
+/// - in rounds, each VM not yet done is steered towards
+///   minimum + trunc((Σ(balloon - minimum) + rest) / Σ shares × shares),
+///   clamped to [minimum, configured], at most 100 MiB from its balloon; a VM
+///   already at its desired value is done; another round runs after any change.
+/// Memory only; CPU stays at its static entitlement.
 public struct ProxmoxPolicy: ObservingPolicy {
     public let name = "proxmox"
-    public var targetUsage = 0.80
+    public var settings: ProxmoxSettings
     public var maxChange: Double = Double(UInt64.mebibytes(100))
     public var deadband: Double = Double(UInt64.mebibytes(10))
-    public var minimumFraction: Double
+    /// A guard only: `compute_alg1` has no round limit; each round moves bytes,
+    /// so this is never reached in practice.
+    static let roundLimit = 1_000
 
-    public init(minimumFraction: Double = 0.10) {
-        self.minimumFraction = minimumFraction
+    public init(settings: ProxmoxSettings = ProxmoxSettings()) {
+        self.settings = settings
     }
 
-    private struct Guest {
+    struct Guest {
         var index: Int
         var balloon: Double
         var minimum: Double
@@ -36,17 +43,19 @@ public struct ProxmoxPolicy: ObservingPolicy {
         var result = snapshot.vms.map(\.current)
         let physical = Double(snapshot.host.capacity.memory)
         let used = physical - Double(snapshot.host.memoryAvailable)
-        let goal = physical * targetUsage - used
+        let goal = (physical * settings.targetUsage - used).rounded(.towardZero)
         var all: [Guest] = []
         var pressured: [Guest] = []
         var roomy: [Guest] = []
-        for (index, vm) in snapshot.vms.enumerated() {
-            guard let balloon = vm.memory.balloon, balloon.available != nil, let free = balloon.unused else { continue }
+        for (index, vm) in snapshot.vms.enumerated() where vm.current.memory > 0 && vm.spec.memoryShares > 0 {
             let maximum = Double(vm.spec.ceiling.memory)
-            let guest = Guest(index: index, balloon: Double(vm.current.memory), minimum: maximum * minimumFraction,
-                              maximum: maximum, shares: Double(max(vm.spec.memoryShares, 1)))
+            let minimum = (maximum * settings.minimumFraction).rounded(.towardZero)
+            guard minimum > 0 else { continue }
+            let guest = Guest(index: index, balloon: Double(vm.current.memory), minimum: minimum,
+                              maximum: maximum, shares: Double(vm.spec.memoryShares))
             all.append(guest)
-            if Double(free) > guest.minimum * 0.25 && guest.balloon >= guest.minimum {
+            let free = Double(vm.memory.balloon?.unused ?? 0)
+            if free > 0 && free > minimum * 0.25 && guest.balloon >= minimum {
                 roomy.append(guest)
             } else {
                 pressured.append(guest)
@@ -55,10 +64,10 @@ public struct ProxmoxPolicy: ObservingPolicy {
         var targets: [Int: Double] = [:]
         if goal > deadband {
             let rest = distribute(goal, over: pressured, targets: &targets)
-            if rest >= goal { _ = distribute(goal, over: all, targets: &targets) }
+            if rest >= goal { _ = distribute(rest, over: all, targets: &targets) }
         } else if goal < -deadband {
             let rest = distribute(goal, over: roomy, targets: &targets)
-            if rest <= goal { _ = distribute(goal, over: all, targets: &targets) }
+            if rest <= goal { _ = distribute(rest, over: all, targets: &targets) }
         }
         for (index, target) in targets {
             result[index].memory = UInt64(max(0, target))
@@ -66,15 +75,15 @@ public struct ProxmoxPolicy: ObservingPolicy {
         return result
     }
 
-    /// Moves up to `bytes` (negative: frees) across `guests` by shares, at most
-    /// `maxChange` per guest; returns what could not be moved.
-    private func distribute(_ bytes: Double, over guests: [Guest], targets: inout [Int: Double]) -> Double {
+    /// `compute_alg1`'s change function: moves up to `bytes` (negative: frees)
+    /// across `guests` by shares; returns what could not be moved.
+    func distribute(_ bytes: Double, over guests: [Guest], targets: inout [Int: Double]) -> Double {
         var rest = bytes
         var done = Set<Int>()
         var repeatRound = true
         var progress = true
         var rounds = 0
-        while rest != 0 && repeatRound && progress && rounds < 16 {
+        while rest != 0 && repeatRound && progress && rounds < Self.roundLimit {
             rounds += 1
             repeatRound = false
             progress = false
@@ -88,7 +97,7 @@ public struct ProxmoxPolicy: ObservingPolicy {
             let allocatedNew = allocatedOld + rest
             var changes = 0.0
             for guest in guests where !done.contains(guest.index) {
-                var desired = guest.minimum + allocatedNew / sharesTotal * guest.shares
+                var desired = guest.minimum + (allocatedNew / sharesTotal * guest.shares).rounded(.towardZero)
                 if desired > guest.maximum {
                     desired = guest.maximum
                     repeatRound = true
@@ -106,10 +115,13 @@ public struct ProxmoxPolicy: ObservingPolicy {
                     continue
                 }
                 let previous = targets[guest.index] ?? guest.balloon
-                if new != previous {
+                if new != guest.balloon {
                     targets[guest.index] = new
-                    changes += new - previous
-                    progress = true
+                    if new != previous {
+                        changes += new - previous
+                        progress = true
+                        repeatRound = true
+                    }
                 }
             }
             rest -= changes

@@ -9,7 +9,7 @@ public enum ComparisonTable {
                      + "overcommit \(format(result.overcommit, 2)), CPU model \(result.cpuModel.rawValue), "
                      + "simulated in \(format(result.seconds, 1)) s")
         let header = ["policy", "cpu short", "mem short", "mem slack", "cpu slack", "fairness", "fair mem", "fair cpu", "chg/VM-h", "mem chg",
-                      "GiB balloon", "react p50", "react p99", "censored", "mem p50/p99", "mem cens"]
+                      "GiB balloon", "mem react p50/p99", "mem never", "cpu react p50/p99", "cpu never"]
         var rows: [[String]] = [header]
         for policy in result.policies {
             let card = policy.card
@@ -17,11 +17,9 @@ public enum ComparisonTable {
                 policy.policy.rawValue, percent(card.cpuShortfall), percent(card.memoryShortfall), percent(card.slack),
                 percent(card.cpuSlack), format(card.fairness, 3), format(card.memoryFairness, 3),
                 format(card.cpuFairness, 3), format(card.changesPerVMHour, 1), format(card.memoryChangesPerVMHour, 1),
-                format(card.bytesBallooned / Double(1 << 30), 0), format(card.reactionP50, 0),
-                format(card.reactionP99, 0), "\(card.censoredReactions)/\(card.reactions.count)",
-                format(Scorecard.percentile(card.memoryReactions, 0.5), 0) + "/"
-                    + format(Scorecard.percentile(card.memoryReactions, 0.99), 0),
-                "\(card.memoryCensoredReactions)/\(card.memoryReactions.count)",
+                format(card.bytesBallooned / Double(1 << 30), 0),
+                reaction(card.memoryReaction), "\(card.memoryReaction.neverCovered)/\(card.memoryReaction.steps)",
+                reaction(card.cpuReaction), "\(card.cpuReaction.neverCovered)/\(card.cpuReaction.steps)",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -50,6 +48,43 @@ public enum ComparisonTable {
                      + policies.map { "\($0.rawValue) \(format(sweep.density[$0] ?? 0, 2))" }.joined(separator: ", "))
         lines.append("sweep simulated in \(format(sweep.seconds, 1)) s")
         return lines.joined(separator: "\n")
+    }
+
+    /// Proxmox under each setting of the sensitivity grid, the best row marked.
+    public static func render(_ rows: [ProxmoxSensitivity.Row]) -> String {
+        let best = ProxmoxSensitivity.best(rows)?.settings
+        var lines = ["proxmox sensitivity (balloon minimum per VM, host target):"]
+        let header = ["setting", "cpu short", "mem short", "mem slack", "fair mem", "chg/VM-h", "GiB balloon", ""]
+        var table: [[String]] = [header]
+        for row in rows {
+            table.append([row.settings.label, percent(row.card.cpuShortfall), percent(row.card.memoryShortfall),
+                          percent(row.card.slack), format(row.card.memoryFairness, 3),
+                          format(row.card.changesPerVMHour, 1), format(row.card.bytesBallooned / Double(1 << 30), 0),
+                          row.settings == best ? "best" : ""])
+        }
+        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        for row in table {
+            lines.append(row.enumerated().map { column, text in
+                text.padded(toWidth: widths[column], alignRight: column > 0 && column < header.count - 1)
+            }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Density minimum and median over the seeds, and each seed's.
+    public static func render(_ seeds: SeedDensity, policies: [PolicyKind]) -> String {
+        var lines = ["density over \(seeds.runs.count) seeds (" + seeds.runs.map { "\($0.seed)" }.joined(separator: ", ") + "):"]
+        for policy in policies {
+            lines.append(policy.rawValue.padded(toWidth: 9) + " min " + format(seeds.minimum(policy), 2)
+                         + "  median " + format(seeds.median(policy), 2) + "  per seed "
+                         + seeds.values(policy).map { format($0, 2) }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `p50/p99` ticks, or `-` when no step of that resource was detected.
+    static func reaction(_ score: ReactionScore) -> String {
+        score.ticks.isEmpty ? "-" : format(score.p50, 0) + "/" + format(score.p99, 0)
     }
 
     static func percent(_ value: Double) -> String { format(value * 100, 2) + "%" }

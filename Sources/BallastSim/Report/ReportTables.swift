@@ -34,15 +34,14 @@ enum ReportTables {
                cell: { $0.memoryChangesPerVMHour.decimalText(places: 1) }),
         Column(group: "Churn", header: "GiB moved", help: "sum of |balloon target change|, GiB",
                cell: { ($0.bytesBallooned / Double(1 << 30)).decimalText(places: 0) }),
-        Column(group: "Reaction (ticks)", header: "p50 / p99", help: "ticks until a demand step is covered: median / 99th percentile",
-               cell: { $0.reactionP50.decimalText(places: 0) + " / " + $0.reactionP99.decimalText(places: 0) }),
-        Column(group: "Reaction (ticks)", header: "censored", help: "steps not covered within 360 ticks / steps",
-               cell: { "\($0.censoredReactions)/\($0.reactions.count)" }),
-        Column(group: "Reaction (ticks)", header: "memory p50 / p99", help: "memory steps only: median / 99th percentile",
-               cell: { Scorecard.percentile($0.memoryReactions, 0.5).decimalText(places: 0) + " / "
-                   + Scorecard.percentile($0.memoryReactions, 0.99).decimalText(places: 0) }),
-        Column(group: "Reaction (ticks)", header: "memory censored", help: "memory steps not covered within 360 ticks / memory steps",
-               cell: { "\($0.memoryCensoredReactions)/\($0.memoryReactions.count)" }),
+        Column(group: "Reaction (ticks)", header: "memory p50 / p99", help: "ticks until a memory step is covered: median / 99th percentile",
+               cell: { ComparisonTable.reaction($0.memoryReaction) }),
+        Column(group: "Reaction (ticks)", header: "memory never", help: "memory steps not covered within 360 ticks or by the end / memory steps",
+               cell: { "\($0.memoryReaction.neverCovered)/\($0.memoryReaction.steps)" }),
+        Column(group: "Reaction (ticks)", header: "CPU p50 / p99", help: "ticks until a CPU step is covered (quota model): median / 99th percentile",
+               cell: { ComparisonTable.reaction($0.cpuReaction) }),
+        Column(group: "Reaction (ticks)", header: "CPU never", help: "CPU steps not covered within 360 ticks or by the end / CPU steps",
+               cell: { "\($0.cpuReaction.neverCovered)/\($0.cpuReaction.steps)" }),
     ]
 
     /// One row per policy; the best attainable value of each score column (the

@@ -13,6 +13,8 @@ public struct ComparisonOptions: Sendable {
     public var duration: Double?
     /// Ballast's settings (its interval is set to `tick`).
     public var ballastSettings: BalancerSettings
+    /// The Proxmox baseline's operator settings (balloon minimum, host target).
+    public var proxmox: ProxmoxSettings
     /// Keep per-tick series and a few VMs' demand vs allocation (for `--report`).
     public var keepSeries: Bool
     /// How many VMs of the first host the report plots.
@@ -20,7 +22,8 @@ public struct ComparisonOptions: Sendable {
 
     public init(host: HostConfig = HostConfig(), overcommit: Double = 1, policies: [PolicyKind] = PolicyKind.allCases,
                 seed: UInt64 = 1, tick: Double = 10, duration: Double? = nil,
-                ballastSettings: BalancerSettings = BalancerSettings(), keepSeries: Bool = false, tracedVMs: Int = 3) {
+                ballastSettings: BalancerSettings = BalancerSettings(), proxmox: ProxmoxSettings = ProxmoxSettings(),
+                keepSeries: Bool = false, tracedVMs: Int = 3) {
         self.host = host
         self.overcommit = overcommit
         self.policies = policies
@@ -28,6 +31,7 @@ public struct ComparisonOptions: Sendable {
         self.tick = tick
         self.duration = duration
         self.ballastSettings = ballastSettings
+        self.proxmox = proxmox
         self.keepSeries = keepSeries
         self.tracedVMs = tracedVMs
     }

@@ -9,6 +9,8 @@ struct HostRun {
     let ticks: Int
     let stepWindow: Int
     let tracedVMs: Int
+    /// Resize events in tick order: at `tick`, VM `index` gets a new size.
+    private var resizes: [(tick: Int, index: Int, vcpus: Int, memory: UInt64)] = []
     private var cpu: [Double]
     private var memory: [Double]
 
@@ -23,14 +25,19 @@ struct HostRun {
         memory = cpu
         for (index, trace) in traces.enumerated() {
             var cursor = 0
-            let cpuCeiling = Double(trace.vcpus * 1000)
-            let memoryCeiling = Double(trace.memory)
+            let cpuCeiling = Double(trace.largestVCPUs * 1000)
+            let memoryCeiling = Double(trace.largestMemory)
+            for resize in trace.resizes {
+                let tick = Int(((resize.time - trace.start) / options.tick).rounded(.up))
+                if tick < ticks { resizes.append((max(0, tick), index, resize.vcpus, resize.memory)) }
+            }
             for tick in 0..<ticks {
                 let demand = trace.demand(at: Double(tick) * options.tick, cursor: &cursor)
                 cpu[tick * count + index] = min(max(0, demand.cpu), cpuCeiling)
                 memory[tick * count + index] = min(max(0, demand.memory), memoryCeiling)
             }
         }
+        resizes.sort { $0.tick < $1.tick }
         let steps = traces.map(\.step).sorted()
         let medianStep = steps.isEmpty ? options.tick : steps[steps.count / 2]
         stepWindow = max(1, Int((medianStep / options.tick).rounded()))
@@ -44,9 +51,9 @@ struct HostRun {
             // StaticPolicy keeps every allocation; skip building an observation it would ignore.
             return run(kind) { _, _, _ in [] }
         case .mom:
-            return run(kind, observing: MOMPolicy())
+            return run(kind, observing: MOMPolicy(historyLength: MOMPolicy.historyLength(tick: options.tick)))
         case .proxmox:
-            return run(kind, observing: ProxmoxPolicy())
+            return run(kind, observing: ProxmoxPolicy(settings: options.proxmox))
         case .ballast:
             return run(kind, observing: BallastPolicy(settings: settings))
         case .oracle:
@@ -75,9 +82,15 @@ struct HostRun {
         var host = SimulatedHost(config: options.host, vms: vms)
         var scorer = TickScorer(config: options.host, vms: vms, ticks: options.keepSeries ? ticks : 0,
                                 stepWindow: stepWindow, tracedVMs: tracedVMs)
+        var nextResize = 0
         cpu.withUnsafeBufferPointer { cpuAll in
             memory.withUnsafeBufferPointer { memoryAll in
                 for tick in 0..<ticks {
+                    while nextResize < resizes.count && resizes[nextResize].tick <= tick {
+                        let event = resizes[nextResize]
+                        host.resize(event.index, vcpus: event.vcpus, memory: event.memory)
+                        nextResize += 1
+                    }
                     let range = (tick * count)..<((tick + 1) * count)
                     let cpuRow = UnsafeBufferPointer(rebasing: cpuAll[range])
                     let memoryRow = UnsafeBufferPointer(rebasing: memoryAll[range])
@@ -103,6 +116,7 @@ struct HostRun {
                 }
             }
         }
+        scorer.finish()
         return PolicyResult(policy: kind, card: scorer.card, series: options.keepSeries ? scorer.series : nil,
                             traced: scorer.traced)
     }

@@ -1,7 +1,10 @@
 /// Density: for each policy, the highest overcommit at which memory
 /// shortfall stays at or under a limit (1 %). The grid is walked upwards and a
 /// policy drops out at its first point above the limit, so its density is the
-/// top of the contiguous passing range from the bottom of the grid.
+/// top of the contiguous passing range from the bottom of the grid. With a
+/// refinement step, the gap between a policy's last passing point and its
+/// first failing one is walked again at that finer step (for that policy only),
+/// so a fine density costs a few extra points, not a fine grid.
 public enum OvercommitSweep {
     /// One grid point: memory shortfall per policy still in the sweep.
     public struct Point: Sendable {
@@ -23,12 +26,14 @@ public enum OvercommitSweep {
         return (0..<count).map { from + Double($0) * step }
     }
 
-    public static func run(traces: [VMTrace], options: ComparisonOptions, grid: [Double], limit: Double = 0.01,
+    public static func run(traces: [VMTrace], options: ComparisonOptions, grid: [Double], refine: Double? = nil,
+                           limit: Double = 0.01,
                            progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> Result {
         var remaining = options.policies
         var density: [PolicyKind: Double] = Dictionary(uniqueKeysWithValues: options.policies.map { ($0, 0) })
         var points: [Point] = []
         var seconds = 0.0
+        var failedAt: [PolicyKind: Double] = [:]
         for (index, overcommit) in grid.enumerated() where !remaining.isEmpty {
             var pointOptions = options
             pointOptions.overcommit = overcommit
@@ -43,11 +48,41 @@ public enum OvercommitSweep {
                     density[policy.policy] = overcommit
                 } else {
                     remaining.removeAll { $0 == policy.policy }
+                    failedAt[policy.policy] = overcommit
                 }
             }
             points.append(Point(overcommit: overcommit, memoryShortfall: shortfalls))
             progress(index + 1, grid.count)
         }
+        if let refine, refine > 0 {
+            for policy in options.policies {
+                guard let failed = failedAt[policy], let passed = density[policy], passed > 0 else { continue }
+                var overcommit = passed + refine
+                while overcommit < failed - 1e-9 {
+                    var pointOptions = options
+                    pointOptions.overcommit = overcommit
+                    pointOptions.policies = [policy]
+                    pointOptions.keepSeries = false
+                    let result = await Comparison.run(traces: traces, options: pointOptions)
+                    seconds += result.seconds
+                    let shortfall = result.policies.first?.card.memoryShortfall ?? 1
+                    Self.record(policy, shortfall, at: overcommit, in: &points)
+                    guard shortfall <= limit else { break }
+                    density[policy] = overcommit
+                    overcommit += refine
+                }
+            }
+        }
         return Result(points: points, density: density, seconds: seconds)
+    }
+
+    /// Adds one policy's shortfall at `overcommit` to the point there (made if new), points kept in order.
+    private static func record(_ policy: PolicyKind, _ shortfall: Double, at overcommit: Double, in points: inout [Point]) {
+        if let index = points.firstIndex(where: { abs($0.overcommit - overcommit) < 1e-9 }) {
+            points[index].memoryShortfall[policy] = shortfall
+        } else {
+            points.append(Point(overcommit: overcommit, memoryShortfall: [policy: shortfall]))
+            points.sort { $0.overcommit < $1.overcommit }
+        }
     }
 }

@@ -8,7 +8,8 @@
 /// (under contention no policy can cover a step, so it says nothing about
 /// reaction). Covered: the allocation in force during a tick is at least 99 %
 /// of the level at detection. Not covered within `censor` ticks: recorded as
-/// `censor` and counted as censored.
+/// `censor` and counted as censored. Steps still open when the run ends are
+/// counted by `finish` as never covered.
 struct ReactionTracker {
     let window: Int
     let censor: Int
@@ -28,15 +29,15 @@ struct ReactionTracker {
 
     /// `demandAt(tick, vm)` reads the true demand; `allocation` is in force this tick.
     mutating func record(tick: Int, vm: Int, demandNow: Double, demandBefore: Double?, allocation: Double,
-                         affordable: Bool, into card: inout Scorecard) {
+                         affordable: Bool, into score: inout ReactionScore) {
         if pendingStart[vm] >= 0 {
             let elapsed = tick - pendingStart[vm]
             if allocation >= 0.99 * level[vm] {
-                card.reactions.append(elapsed)
+                score.ticks.append(elapsed)
                 pendingStart[vm] = -1
             } else if elapsed >= censor {
-                card.reactions.append(censor)
-                card.censoredReactions += 1
+                score.ticks.append(censor)
+                score.censored += 1
                 pendingStart[vm] = -1
             }
             return
@@ -45,10 +46,15 @@ struct ReactionTracker {
               demandNow - before >= threshold[vm], threshold[vm] > 0 else { return }
         lastStep[vm] = tick
         if allocation >= 0.99 * demandNow {
-            card.reactions.append(0)
+            score.ticks.append(0)
         } else {
             pendingStart[vm] = tick
             level[vm] = demandNow
         }
+    }
+
+    /// At the end of the run: every step still waiting to be covered is never covered.
+    func finish(into score: inout ReactionScore) {
+        score.openAtEnd += pendingStart.count(where: { $0 >= 0 })
     }
 }

@@ -19,13 +19,9 @@ public struct Scorecard: Sendable, Hashable {
     public var memoryChanges = 0
     public var bytesBallooned = 0.0
     public var vmSeconds = 0.0
-    /// Ticks from each detected demand step to an allocation covering it.
-    public var reactions: [Int] = []
-    /// How many of `reactions` hit the censoring limit without being covered.
-    public var censoredReactions = 0
-    /// The memory steps among `reactions` (the rest are CPU steps) and how many were censored.
-    public var memoryReactions: [Int] = []
-    public var memoryCensoredReactions = 0
+    /// Reaction to memory steps, and to CPU steps (detected under the `quota` model only).
+    public var memoryReaction = ReactionScore()
+    public var cpuReaction = ReactionScore()
 
     public init() {}
 
@@ -46,10 +42,8 @@ public struct Scorecard: Sendable, Hashable {
         memoryChanges += other.memoryChanges
         bytesBallooned += other.bytesBallooned
         vmSeconds += other.vmSeconds
-        reactions += other.reactions
-        censoredReactions += other.censoredReactions
-        memoryReactions += other.memoryReactions
-        memoryCensoredReactions += other.memoryCensoredReactions
+        memoryReaction.merge(other.memoryReaction)
+        cpuReaction.merge(other.cpuReaction)
     }
 
     /// Unmet CPU demand / CPU demand.
@@ -71,8 +65,10 @@ public struct Scorecard: Sendable, Hashable {
     }
     public var changesPerVMHour: Double { vmSeconds > 0 ? Double(changes) / (vmSeconds / 3600) : 0 }
     public var memoryChangesPerVMHour: Double { vmSeconds > 0 ? Double(memoryChanges) / (vmSeconds / 3600) : 0 }
-    public var reactionP50: Double { Self.percentile(reactions, 0.5) }
-    public var reactionP99: Double { Self.percentile(reactions, 0.99) }
+    /// Both resources' steps together (the JSON's `reaction_p50_ticks`, kept for
+    /// compatibility; a memory-only policy scores the censoring limit on CPU steps there).
+    public var reactionP50: Double { Self.percentile(memoryReaction.ticks + cpuReaction.ticks, 0.5) }
+    public var reactionP99: Double { Self.percentile(memoryReaction.ticks + cpuReaction.ticks, 0.99) }
 
     /// Nearest-rank percentile; 0 for no samples.
     static func percentile(_ values: [Int], _ fraction: Double) -> Double {

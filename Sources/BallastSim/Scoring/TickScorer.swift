@@ -47,7 +47,7 @@ struct TickScorer {
         for index in 0..<count {
             let cpuDemand = cpu[base + index]
             let memoryDemand = memory[base + index]
-            wanted[index] = min(cpuDemand, Double(vms[index].vcpus * 1000))
+            wanted[index] = min(cpuDemand, Double(host.vms[index].vcpus * 1000))
             cpuWantedTotal += wanted[index]
             cpuDemandTotal += cpuDemand
             memoryDemandTotal += memoryDemand
@@ -62,20 +62,14 @@ struct TickScorer {
         let memoryAffordable = memoryDemandTotal <= Double(config.memory)
         let cpuAffordable = cpuWantedTotal <= Double(config.cpus * 1000)
         for index in 0..<count {
-            let reactionsBefore = card.reactions.count
-            let censoredBefore = card.censoredReactions
             memoryReaction.record(tick: tick, vm: index, demandNow: memory[base + index],
                                   demandBefore: before >= 0 ? memory[before + index] : nil,
                                   allocation: Double(host.allocations[index].memory),
-                                  affordable: memoryAffordable, into: &card)
-            if card.reactions.count > reactionsBefore {
-                card.memoryReactions.append(contentsOf: card.reactions[reactionsBefore...])
-                card.memoryCensoredReactions += card.censoredReactions - censoredBefore
-            }
+                                  affordable: memoryAffordable, into: &card.memoryReaction)
             if config.cpuModel == .quota {
                 cpuReaction.record(tick: tick, vm: index, demandNow: wanted[index],
-                                   demandBefore: before >= 0 ? min(cpu[before + index], Double(vms[index].vcpus * 1000)) : nil,
-                                   allocation: host.cpuEntitlement[index], affordable: cpuAffordable, into: &card)
+                                   demandBefore: before >= 0 ? min(cpu[before + index], Double(host.vms[index].vcpus * 1000)) : nil,
+                                   allocation: host.cpuEntitlement[index], affordable: cpuAffordable, into: &card.cpuReaction)
             }
         }
         if !memoryAffordable {
@@ -122,6 +116,12 @@ struct TickScorer {
             traced[index].cpuDemand.append(cpu[base + index])
             traced[index].cpuAllocation.append(host.cpuEntitlement[index])
         }
+    }
+
+    /// After the last tick: counts the steps still waiting to be covered.
+    mutating func finish() {
+        memoryReaction.finish(into: &card.memoryReaction)
+        cpuReaction.finish(into: &card.cpuReaction)
     }
 
     /// Jain's index of min(1, received / fair share) over VMs with demand,

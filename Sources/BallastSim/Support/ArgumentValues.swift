@@ -37,13 +37,26 @@ public enum ArgumentValues {
         return result
     }
 
-    /// A sweep grid `from:to:step`, e.g. `1.0:6.0:0.25`.
+    /// A sweep grid `from:to:step`, e.g. `1.0:6.0:0.25`, with an optional
+    /// fourth part, a finer step the gap at each policy's density is walked at
+    /// again (`1.0:6.0:0.25:0.05`).
     public static func sweep(_ text: String) throws(Invalid) -> [Double] {
+        try sweepPlan(text).grid
+    }
+
+    /// The grid and the optional refinement step of `--sweep-overcommit`.
+    public static func sweepPlan(_ text: String) throws(Invalid) -> (grid: [Double], refine: Double?) {
         let parts = text.split(separator: ":").map { Double($0) }
-        guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2],
+        guard parts.count == 3 || parts.count == 4, let from = parts[0], let to = parts[1], let step = parts[2],
               from > 0, to >= from, step > 0, (to - from) / step <= 1000 else {
-            throw Invalid(description: "'\(text)' is not a sweep; use FROM:TO:STEP with 0 < FROM <= TO and STEP > 0, e.g. 1.0:6.0:0.25")
+            throw Invalid(description: "'\(text)' is not a sweep; use FROM:TO:STEP[:FINE] with 0 < FROM <= TO, STEP > 0 "
+                          + "and 0 < FINE < STEP, e.g. 1.0:6.0:0.25 or 1.0:6.0:0.25:0.05")
         }
-        return OvercommitSweep.grid(from: from, to: to, step: step)
+        guard parts.count == 4 else { return (OvercommitSweep.grid(from: from, to: to, step: step), nil) }
+        guard let fine = parts[3], fine > 0, fine < step, step / fine <= 100 else {
+            throw Invalid(description: "'\(text)': the refinement step FINE must be above 0, below STEP (\(step)) "
+                          + "and at least STEP / 100, e.g. 1.0:6.0:0.25:0.05")
+        }
+        return (OvercommitSweep.grid(from: from, to: to, step: step), fine)
     }
 }

@@ -1,7 +1,10 @@
 /// Parses Bitbrains GWA-T-12 files: `;`+TAB separated with a header row;
 /// columns: timestamp (s), CPU cores, CPU capacity provisioned (MHz), CPU
 /// usage (MHz), CPU usage (%), memory provisioned (KB), memory usage (KB), ...
-/// Sizes come from the file itself (cores and provisioned KB of the first row).
+/// Sizes come from the file itself, row by row: the first row's cores and
+/// provisioned KB are the VM's size at the start, and each row whose capacity
+/// differs from the previous row's is a resize event; usage is capped at the
+/// capacity of its own row.
 struct GWATraceParser {
     /// Sizes no VM has (libvirt's KVM maximum is 4096 vCPUs): a line claiming more is garbage,
     /// and converting it to an integer would trap.
@@ -15,6 +18,9 @@ struct GWATraceParser {
         var memory: [Double] = []
         var vcpus = 0
         var configuredMemory: UInt64 = 0
+        var resizes: [TraceResize] = []
+        var rowVCPUs = 0
+        var rowMemory: UInt64 = 0
         var lineNumber = 0
         var sawHeader = false
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -62,14 +68,19 @@ struct GWATraceParser {
                     message: "timestamp \(Int(time)) not after the previous one; line skipped"))
                 continue
             }
+            let coreCount = Int(min(cores, 4096))
+            let capacity = UInt64(min(memoryKB * 1024, Double(UInt64.max / 2)))
             if vcpus == 0 {
-                vcpus = Int(cores)
-                configuredMemory = UInt64(memoryKB * 1024)
+                vcpus = coreCount
+                configuredMemory = capacity
+            } else if coreCount != rowVCPUs || capacity != rowMemory {
+                resizes.append(TraceResize(time: time, vcpus: coreCount, memory: capacity))
             }
+            (rowVCPUs, rowMemory) = (coreCount, capacity)
             let megahertzPerCore = capacityMHz / cores
             times.append(time)
-            cpu.append(min(usageMHz / megahertzPerCore * 1000, Double(vcpus * 1000)))
-            memory.append(min(usageKB * 1024, Double(configuredMemory)))
+            cpu.append(min(usageMHz / megahertzPerCore * 1000, Double(coreCount * 1000)))
+            memory.append(min(usageKB * 1024, Double(capacity)))
         }
         guard times.count >= 2 else {
             diagnostics.append(LoadDiagnostic(path: path, line: 0,
@@ -77,6 +88,6 @@ struct GWATraceParser {
             return (nil, diagnostics)
         }
         return (VMTrace(name: name, vcpus: vcpus, memory: configuredMemory, times: times, cpu: cpu,
-                        memoryDemand: memory), diagnostics)
+                        memoryDemand: memory, resizes: resizes), diagnostics)
     }
 }

@@ -21,6 +21,8 @@ public struct LoadReport: Sendable {
     public var diagnostics: [LoadDiagnostic]
     /// Files that yielded no trace at all.
     public var skippedFiles: Int
+    /// How the traces were put on one clock (`nil` before alignment).
+    public var alignment: TraceAlignment?
 
     public init(traces: [VMTrace] = [], diagnostics: [LoadDiagnostic] = [], skippedFiles: Int = 0) {
         self.traces = traces

@@ -48,6 +48,9 @@ public struct TraceLoader: Sendable {
         guard !report.traces.isEmpty else {
             throw .noUsableTraces(path: path, diagnostics: report.diagnostics.count)
         }
+        let (alignment, gaps) = TraceAlignment.align(&report.traces)
+        report.alignment = alignment
+        report.diagnostics += gaps
         return report
     }
 

@@ -15,20 +15,34 @@ public struct VMTrace: Sendable, Hashable {
     public var vcpus: Int
     /// Configured memory (the balloon's maximum), bytes.
     public var memory: UInt64
+    /// The set's epoch, seconds on the trace's clock: offset 0 of a replay. A
+    /// trace starts at its own first sample until `TraceAlignment` gives every
+    /// trace of a set one epoch; before its first sample a VM is not running yet.
+    public var start: Double
+    /// Changes of the configured size during the trace (the trace's own
+    /// per-row capacity), in time order; `vcpus`/`memory` are the size at the start.
+    public var resizes: [TraceResize]
     private var timeline: TraceTimeline
     private var cpuColumn: [Float]
     private var memoryColumn: [Float]
 
     /// - Parameters: `times` strictly increasing seconds; `cpu` millicores and
     ///   `memoryDemand` bytes per sample, as many as `times`.
-    public init(name: String, vcpus: Int, memory: UInt64, times: [Double], cpu: [Double], memoryDemand: [Double]) {
+    public init(name: String, vcpus: Int, memory: UInt64, times: [Double], cpu: [Double], memoryDemand: [Double],
+                resizes: [TraceResize] = []) {
         self.name = name
+        self.resizes = resizes
         self.vcpus = vcpus
         self.memory = memory
         self.timeline = TraceTimeline(times)
+        self.start = times.first ?? 0
         self.cpuColumn = cpu.map { Float($0) }
         self.memoryColumn = memoryDemand.map { Float($0) }
     }
+
+    /// The largest vCPUs and memory the VM has during the trace.
+    public var largestVCPUs: Int { resizes.reduce(vcpus) { max($0, $1.vcpus) } }
+    public var largestMemory: UInt64 { resizes.reduce(memory) { max($0, $1.memory) } }
 
     /// Number of samples.
     public var sampleCount: Int { timeline.count }
@@ -40,8 +54,14 @@ public struct VMTrace: Sendable, Hashable {
     /// Memory demand (working set) per sample, bytes, already bounded by `memory` (built on each call).
     public var memoryDemand: [Double] { memoryColumn.map { Double($0) } }
 
-    /// Seconds from first to last sample.
-    public var duration: Double { timeline.count > 0 ? timeline.time(timeline.count - 1) - timeline.time(0) : 0 }
+    /// Seconds from the epoch (`start`) to the last sample.
+    public var duration: Double { timeline.count > 0 ? timeline.time(timeline.count - 1) - start : 0 }
+
+    /// First sample time, seconds on the trace's clock.
+    public var firstSample: Double { timeline.count > 0 ? timeline.time(0) : start }
+
+    /// Seconds from the epoch to the first sample: the VM is not running yet.
+    public var leadingGap: Double { max(0, firstSample - start) }
 
     /// Median gap between samples, seconds (the trace's native step).
     public var step: Double {
@@ -53,12 +73,14 @@ public struct VMTrace: Sendable, Hashable {
         return gaps[gaps.count / 2]
     }
 
-    /// Demand at `offset` seconds after the first sample, linearly interpolated;
-    /// held at the last value past the end. `cursor` speeds sequential access.
+    /// Demand at `offset` seconds after the epoch (`start`), linearly interpolated;
+    /// zero before the first sample (the VM is not running yet); held at the
+    /// last value past the end. `cursor` speeds sequential access.
     public func demand(at offset: Double, cursor: inout Int) -> (cpu: Double, memory: Double) {
         let count = min(timeline.count, cpuColumn.count, memoryColumn.count)
         guard count > 0 else { return (0, 0) }
-        let time = timeline.time(0) + offset
+        let time = start + offset
+        if time < timeline.time(0) { return (0, 0) }
         if cursor >= count { cursor = count - 1 }
         while cursor + 1 < count && timeline.time(cursor + 1) <= time { cursor += 1 }
         let index = cursor
@@ -76,6 +98,19 @@ public struct VMTrace: Sendable, Hashable {
     /// The spec the simulator gives this VM: default shares, ceiling at its configured size.
     public var spec: VMSpec {
         VMSpec(ceiling: ResourceVector(cpu: vcpus * 1000, memory: memory), maxVCPUs: vcpus)
+    }
+}
+
+/// A change of a VM's configured size at `time` (seconds on the trace's clock).
+public struct TraceResize: Sendable, Hashable {
+    public var time: Double
+    public var vcpus: Int
+    public var memory: UInt64
+
+    public init(time: Double, vcpus: Int, memory: UInt64) {
+        self.time = time
+        self.vcpus = vcpus
+        self.memory = memory
     }
 }
 
