@@ -40,53 +40,67 @@ public struct FairShareStage: Sendable {
         swap(&requests, &workspace.requests)
         requests.removeAll(keepingCapacity: true)
         requests.reserveCapacity(snapshot.vms.count)
-        var cpuWanted = 0
-        var memoryWanted: UInt64 = 0
-        for vm in snapshot.vms {
-            let cap = vm.spec.effectiveCap
-            var demand = vm.estimate.demand
-            var reservation = vm.spec.reservation
-            var memoryCap = cap.memory
-            if !vm.hasBalloonStats {
-                // Memory we will not touch is pinned at what the VM holds now.
-                demand.memory = vm.current.memory
-                reservation.memory = vm.current.memory
-                memoryCap = vm.current.memory
+        var wanted = ResourceVector.zero
+        // Views are read in place (through a buffer pointer): copying one out of the
+        // array would retain and release what it holds, for every VM every tick.
+        snapshot.vms.withUnsafeBufferPointer { vms in
+            for index in vms.indices {
+                requests.append(Self.request(for: vms[index], adding: &wanted))
             }
-            cpuWanted += max(reservation.cpu, min(demand.cpu, cap.cpu))
-            memoryWanted &+= max(reservation.memory, min(demand.memory, memoryCap))
-            requests.append(AllocationRequest(
-                demand: demand, reservation: reservation, cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
-                cpuShares: vm.spec.cpuShares.value, memoryShares: vm.spec.memoryShares,
-                memoryActiveFraction: vm.estimate.memoryActiveFraction))
         }
         let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings,
                                                  reusing: &workspace.allocator)
         let context = ReasonContext(
-            cpuCommitted: Self.ratio(Double(cpuWanted), Double(snapshot.guestCapacity.cpu)),
-            memoryCommitted: Self.ratio(Double(memoryWanted), Double(snapshot.guestCapacity.memory)))
+            cpuCommitted: Self.ratio(Double(wanted.cpu), Double(snapshot.guestCapacity.cpu)),
+            memoryCommitted: Self.ratio(Double(wanted.memory), Double(snapshot.guestCapacity.memory)))
 
         var entries: [Proposal.Entry] = []
         swap(&entries, &workspace.lastEntries)
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(snapshot.vms.count)
-        for index in snapshot.vms.indices {
-            let vm = snapshot.vms[index]
-            let share = shares[index]
-            var allocation = vm.current
-            allocation.cpu = share.cpu
-            if vm.hasBalloonStats { allocation.memory = share.memory }
-            allocation.cpuWeight = vm.spec.cpuShares
-            if vm.spec.vcpuHotplug {
-                let wanted = (share.cpu + 999) / 1000
-                allocation.vcpus = min(max(wanted, vm.spec.minVCPUs), max(vm.spec.maxVCPUs, vm.spec.minVCPUs))
+        snapshot.vms.withUnsafeBufferPointer { vms in
+            for index in vms.indices {
+                entries.append(entry(for: vms[index], share: shares[index], target: requests[index], context: context))
             }
-            let reason = reason(for: vm, share: share, target: requests[index], context: context)
-            entries.append(Proposal.Entry(id: vm.id, allocation: allocation, deferredReason: reason, stage: name))
         }
         workspace.requests = requests
         workspace.lastEntries = entries
         return Proposal(entries: entries)
+    }
+
+    /// What one VM asks of the allocator; adds its target to `wanted`.
+    private static func request(for vm: VMView, adding wanted: inout ResourceVector) -> AllocationRequest {
+        let cap = vm.spec.effectiveCap
+        var demand = vm.estimate.demand
+        var reservation = vm.spec.reservation
+        var memoryCap = cap.memory
+        if !vm.hasBalloonStats {
+            // Memory we will not touch is pinned at what the VM holds now.
+            demand.memory = vm.current.memory
+            reservation.memory = vm.current.memory
+            memoryCap = vm.current.memory
+        }
+        wanted.cpu += max(reservation.cpu, min(demand.cpu, cap.cpu))
+        wanted.memory &+= max(reservation.memory, min(demand.memory, memoryCap))
+        return AllocationRequest(
+            demand: demand, reservation: reservation, cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
+            cpuShares: vm.spec.cpuShares.value, memoryShares: vm.spec.memoryShares,
+            memoryActiveFraction: vm.estimate.memoryActiveFraction)
+    }
+
+    /// One VM's full allocation from its share.
+    private func entry(for vm: VMView, share: ResourceVector, target: AllocationRequest,
+                       context: ReasonContext) -> Proposal.Entry {
+        var allocation = vm.current
+        allocation.cpu = share.cpu
+        if vm.hasBalloonStats { allocation.memory = share.memory }
+        allocation.cpuWeight = vm.spec.cpuShares
+        if vm.spec.vcpuHotplug {
+            let wanted = (share.cpu + 999) / 1000
+            allocation.vcpus = min(max(wanted, vm.spec.minVCPUs), max(vm.spec.maxVCPUs, vm.spec.minVCPUs))
+        }
+        let reason = reason(for: vm, share: share, target: target, context: context)
+        return Proposal.Entry(id: vm.id, allocation: allocation, deferredReason: reason, stage: name)
     }
 
     /// Scratch memory for `propose(_:reusing:)`: opaque, owned by one caller.

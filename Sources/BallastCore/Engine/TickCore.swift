@@ -80,23 +80,12 @@ public struct TickCore: Sendable {
         views.reserveCapacity(raw.vms.count)
         var heldElsewhere = ResourceVector.zero
         var unbalanced: [VMSample] = []
-        for vm in raw.vms {
-            if vm.state == .paused {
-                heldElsewhere.memory &+= vm.current.memory
+        // Samples are read in place (through a buffer pointer), not copied out of the array.
+        raw.vms.withUnsafeBufferPointer { samples in
+            for index in samples.indices {
+                admit(samples[index], at: raw.host.time, into: &views, heldElsewhere: &heldElsewhere,
+                      unbalanced: &unbalanced)
             }
-            guard vm.state == .running else {
-                unbalanced.append(vm)
-                continue
-            }
-            let estimate = estimator.estimate(vm, at: raw.host.time)
-            guard !vm.spec.optOut else {
-                heldElsewhere.memory &+= vm.current.memory
-                heldElsewhere.cpu += min(vm.current.cpu, vm.current.vcpus * CPUUnits.millicoresPerCore)
-                unbalanced.append(vm)
-                continue
-            }
-            views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
-                                hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
         }
         // Backends usually list VMs in a stable order: check before paying for a sort.
         var sorted = true
@@ -116,6 +105,28 @@ public struct TickCore: Sendable {
         return Prepared(
             snapshot: TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views),
             unbalanced: unbalanced)
+    }
+
+    /// One sampled VM: estimated and viewed when balanced (running, not opted out);
+    /// otherwise listed as unbalanced, with what it holds counted as held elsewhere.
+    private mutating func admit(_ vm: VMSample, at time: Double, into views: inout [VMView],
+                                heldElsewhere: inout ResourceVector, unbalanced: inout [VMSample]) {
+        if vm.state == .paused {
+            heldElsewhere.memory &+= vm.current.memory
+        }
+        guard vm.state == .running else {
+            unbalanced.append(vm)
+            return
+        }
+        let estimate = estimator.estimate(vm, at: time)
+        guard !vm.spec.optOut else {
+            heldElsewhere.memory &+= vm.current.memory
+            heldElsewhere.cpu += min(vm.current.cpu, vm.current.vcpus * CPUUnits.millicoresPerCore)
+            unbalanced.append(vm)
+            return
+        }
+        views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
+                            hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
     }
 
     /// Puts the views in id order. A backend that lists VMs in another order lists
@@ -140,18 +151,22 @@ public struct TickCore: Sendable {
         rawOrder.placed = []
         placed.removeAll(keepingCapacity: true)
         placed.append(contentsOf: repeatElement(false, count: count))
-        for start in 0..<count where !placed[start] {
-            let first = views[start]
-            var position = start
-            while true {
-                placed[position] = true
-                let next = order[position]
-                if next == start {
-                    views[position] = first
-                    break
+        // Views are moved, not copied: a copy would retain what each holds and release it again.
+        views.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for start in 0..<count where !placed[start] {
+                let first = (base + start).move()
+                var position = start
+                while true {
+                    placed[position] = true
+                    let next = order[position]
+                    if next == start {
+                        (base + position).initialize(to: first)
+                        break
+                    }
+                    (base + position).moveInitialize(from: base + next, count: 1)
+                    position = next
                 }
-                views[position] = views[next]
-                position = next
             }
         }
         rawOrder.placed = placed

@@ -19,7 +19,10 @@ public struct Estimator: Sendable {
     public var settings: EstimatorSettings {
         didSet { weights = SmoothingWeights() }
     }
+    /// Two columns indexed by slot: each VM's history (plain numbers, so reading and
+    /// writing it back copies bytes and retains nothing) and its id.
     private var slots: [VMHistory] = []
+    private var slotIDs: [VMID] = []
     private var slotIndex: [VMID: Int] = [:]
     private var cursor = 0
     private var addedSinceLastPrune = false
@@ -31,7 +34,7 @@ public struct Estimator: Sendable {
     }
 
     /// The VMs the estimator keeps history for.
-    public var trackedIDs: [VMID] { slots.map(\.id) }
+    public var trackedIDs: [VMID] { slotIDs }
 
     /// Estimates one VM's demand at `time` (seconds, the host sample's clock).
     public mutating func estimate(_ vm: VMSample, at time: Double) -> DemandEstimate {
@@ -41,13 +44,11 @@ public struct Estimator: Sendable {
             history.lastSeen = time
             slots[slot] = history
         }
-        var signals: [Signal] = []
-        signals.reserveCapacity(4)
+        var signals = SignalList()
         var confidence = 1.0
         if !vm.sampleNotes.isEmpty {
             confidence -= 0.15 * Double(vm.sampleNotes.count)
-            signals.append(Signal(name: SignalName.sampleNotes, value: Double(vm.sampleNotes.count),
-                                  note: "problems met while sampling lower the confidence"))
+            signals.append(.sampleNotes, value: Double(vm.sampleNotes.count))
         }
         let dt = time - history.time
         let isFirst = !history.hasEstimated
@@ -70,7 +71,7 @@ public struct Estimator: Sendable {
     /// Drops history of VMs that are gone.
     public mutating func retain(only ids: Set<VMID>) {
         let before = slots.count
-        slots.removeAll { !ids.contains($0.id) }
+        removeSlots { _, id in !ids.contains(id) }
         if slots.count != before { rebuildIndex() }
     }
 
@@ -78,7 +79,7 @@ public struct Estimator: Sendable {
     /// whether the set of tracked VMs changed since the last call: cheap when it did not.
     public mutating func pruneUnseen(at time: Double) -> Bool {
         let before = slots.count
-        slots.removeAll { $0.lastSeen != time }
+        removeSlots { history, _ in history.lastSeen != time }
         let changed = slots.count != before || addedSinceLastPrune
         if slots.count != before { rebuildIndex() }
         addedSinceLastPrune = false
@@ -89,7 +90,7 @@ public struct Estimator: Sendable {
 
     private mutating func findSlot(_ id: VMID, time: Double, current: VMAllocation) -> Int {
         let guess = cursor < slots.count ? cursor : 0
-        if guess < slots.count, slots[guess].id == id {
+        if guess < slots.count, slotIDs[guess] == id {
             cursor = guess + 1
             return guess
         }
@@ -97,16 +98,31 @@ public struct Estimator: Sendable {
             cursor = found + 1
             return found
         }
-        slots.append(VMHistory(id: id, time: time, current: current))
+        slots.append(VMHistory(time: time, current: current))
+        slotIDs.append(id)
         slotIndex[id] = slots.count - 1
         addedSinceLastPrune = true
         cursor = slots.count
         return slots.count - 1
     }
 
+    /// Removes the slots `drop` picks from both columns, keeping the others in order.
+    private mutating func removeSlots(where drop: (VMHistory, VMID) -> Bool) {
+        var kept = 0
+        for slot in slots.indices where !drop(slots[slot], slotIDs[slot]) {
+            if kept != slot {
+                slots.swapAt(kept, slot)
+                slotIDs.swapAt(kept, slot)
+            }
+            kept += 1
+        }
+        slots.removeLast(slots.count - kept)
+        slotIDs.removeLast(slotIDs.count - kept)
+    }
+
     private mutating func rebuildIndex() {
         slotIndex.removeAll(keepingCapacity: true)
-        for (index, history) in slots.enumerated() { slotIndex[history.id] = index }
+        for (index, id) in slotIDs.enumerated() { slotIndex[id] = index }
         cursor = 0
     }
 
@@ -115,18 +131,16 @@ public struct Estimator: Sendable {
     /// No rates yet (first sample) or no time has passed: believe what is applied now,
     /// with low confidence, so that nothing shrinks on a VM Ballast has just met.
     private func believeCurrent(_ vm: VMSample, history: inout VMHistory, first: Bool, at time: Double,
-                                signals: inout [Signal], confidence: Double) -> DemandEstimate {
+                                signals: inout SignalList, confidence: Double) -> DemandEstimate {
         let guestUsed = Self.guestUsed(vm.memory.balloon, balloonSize: vm.current.memory)
         if first {
             history.cpu = Double(vm.current.cpu)
             history.memory = Double(vm.current.memory)
             history.remember(vm, at: time)
             history.hasEstimated = true
-            signals.append(Signal(name: SignalName.firstSample, value: 1,
-                                  note: "first sample: no rates yet, believing the current allocation"))
+            signals.append(.firstSample, value: 1)
         } else {
-            signals.append(Signal(name: SignalName.repeatedSample, value: 0,
-                                  note: "no time passed since the previous sample: estimate unchanged"))
+            signals.append(.repeatedSample, value: 0)
         }
         let active: Double
         if let guestUsed, vm.current.memory > 0 {
@@ -143,12 +157,11 @@ public struct Estimator: Sendable {
     // MARK: - CPU
 
     private func estimateCPU(_ vm: VMSample, history: inout VMHistory, dt: Double,
-                             signals: inout [Signal], confidence: inout Double) -> Double {
+                             signals: inout SignalList, confidence: inout Double) -> Double {
         let ceiling = Double(max(vm.spec.ceiling.cpu, 0))
         guard let counters = vm.cpu else {
             confidence -= 0.3
-            signals.append(Signal(name: SignalName.cpuUnreported, value: 0,
-                                  note: "no CPU counters: keeping the previous estimate"))
+            signals.append(.cpuUnreported, value: 0)
             return min(history.cpu, ceiling)
         }
         let usedNanos: Double
@@ -157,17 +170,15 @@ public struct Estimator: Sendable {
             usedNanos = Double(nanos)
         case .reset:
             confidence -= 0.3
-            signals.append(Signal(name: SignalName.counterReset, value: 0,
-                                  note: "CPU time went backwards (restart or reset): keeping the previous estimate"))
+            signals.append(.counterReset, value: 0)
             return min(history.cpu, ceiling)
         case .missing:
             confidence -= 0.3
-            signals.append(Signal(name: SignalName.firstSample, value: 0,
-                                  note: "CPU counters just appeared: no rate yet, keeping the previous estimate"))
+            signals.append(.cpuCountersAppeared, value: 0)
             return min(history.cpu, ceiling)
         }
         let usage = usedNanos / dt / 1e6
-        signals.append(Signal(name: SignalName.cpuUsage, value: usage, note: "CPU used, from cpu time deltas"))
+        signals.append(.cpuUsage, value: usage)
 
         var censored = false
         var unmet = 0.0
@@ -178,33 +189,28 @@ public struct Estimator: Sendable {
             let fraction = min(t / p, 1)
             if fraction > settings.throttleThreshold {
                 censored = true
-                signals.append(Signal(name: SignalName.cpuThrottled, value: fraction,
-                                      note: "fraction of CFS periods throttled: usage is capped by the quota"))
+                signals.append(.cpuThrottled, value: fraction)
             }
         }
         // Time the VM wanted a CPU and did not get one, as millicores of unmet demand.
-        func addUnmet(now: UInt64?, before: UInt64?, name: String, note: String) {
+        func addUnmet(now: UInt64?, before: UInt64?, kind: SignalKind) {
             guard let nanos = CounterDelta(now: now, before: before).amount else { return }
             let millicores = nanos / dt / 1e6
             unmet += millicores
             if millicores > Double(settings.cpuUnmetThreshold) {
                 censored = true
-                signals.append(Signal(name: name, value: millicores, note: note))
+                signals.append(kind, value: millicores)
             }
         }
-        addUnmet(now: counters.throttledNanos, before: history.throttledNanos, name: SignalName.cpuThrottledTime,
-                 note: "time throttled by the quota, as millicores of unmet demand")
-        addUnmet(now: counters.runDelayNanos, before: history.runDelayNanos, name: SignalName.cpuRunDelay,
-                 note: "vCPUs runnable but waiting for a host CPU, as millicores")
+        addUnmet(now: counters.throttledNanos, before: history.throttledNanos, kind: .cpuThrottledTime)
+        addUnmet(now: counters.runDelayNanos, before: history.runDelayNanos, kind: .cpuRunDelay)
         if let pressure = counters.pressure, pressure.someAvg10 > settings.pressureThreshold {
             censored = true
-            signals.append(Signal(name: SignalName.cpuPressure, value: pressure.someAvg10,
-                                  note: "cgroup cpu.pressure: tasks stalled waiting for CPU (percent)"))
+            signals.append(.cpuPressure, value: pressure.someAvg10)
         }
         if !hasThrottleCounters, vm.current.cpu > 0, usage >= 0.98 * Double(vm.current.cpu) {
             censored = true
-            signals.append(Signal(name: SignalName.cpuSaturated, value: usage / Double(vm.current.cpu),
-                                  note: "usage at the allocation and no throttle counters: demand may be higher"))
+            signals.append(.cpuSaturated, value: usage / Double(vm.current.cpu))
         }
         if CounterDelta(now: counters.throttledPeriods, before: history.throttledPeriods).isReset
             || CounterDelta(now: counters.runDelayNanos, before: history.runDelayNanos).isReset {
@@ -217,8 +223,7 @@ public struct Estimator: Sendable {
         }
         raw = min(raw, ceiling)
         if censored {
-            signals.append(Signal(name: SignalName.cpuProbe, value: raw,
-                                  note: "CPU usage is censored: probing upward"))
+            signals.append(.cpuProbe, value: raw)
             history.cpu = max(history.cpu, history.cpu + weights.rise * (raw - history.cpu))
         } else {
             let weight = raw > history.cpu ? weights.rise : weights.cpuFall
@@ -261,25 +266,22 @@ public struct Estimator: Sendable {
     }
 
     private func estimateMemory(_ vm: VMSample, history: inout VMHistory, dt: Double, time: Double,
-                                signals: inout [Signal], confidence: inout Double) -> MemoryEstimate {
+                                signals: inout SignalList, confidence: inout Double) -> MemoryEstimate {
         let ceiling = Double(vm.spec.ceiling.memory)
         let current = Double(vm.current.memory)
         guard let balloon = vm.memory.balloon, let free = Self.guestFree(balloon), let available = balloon.available else {
             confidence -= 0.4
-            signals.append(Signal(name: SignalName.memoryUnreported, value: Double(vm.memory.rss ?? 0),
-                                  note: "guest reports no balloon statistics: using host RSS, memory will not be shrunk blindly"))
+            signals.append(.memoryUnreported, value: Double(vm.memory.rss ?? 0))
             history.memory = min(Double(vm.memory.rss ?? vm.current.memory), max(ceiling, current))
             return MemoryEstimate(demand: history.memory, guestUsed: nil, activeFraction: 1)
         }
         let used = Self.guestUsed(free: free, available: available, balloonSize: vm.current.memory)
         let usedBytes = Double(used)
-        signals.append(Signal(name: SignalName.memoryUsed, value: usedBytes,
-                              note: "guest used memory, from balloon statistics"))
+        signals.append(.memoryUsed, value: usedBytes)
         if history.statsUpdate != nil, balloon.lastUpdate == history.statsUpdate,
            time - history.statsUpdateChangedAt > settings.staleStatsAfter {
             confidence -= 0.3
-            signals.append(Signal(name: SignalName.memoryStaleStats, value: time - history.statsUpdateChangedAt,
-                                  note: "guest balloon statistics stopped updating (seconds)"))
+            signals.append(.memoryStaleStats, value: time - history.statsUpdateChangedAt)
         }
 
         var censored = false
@@ -291,25 +293,21 @@ public struct Estimator: Sendable {
         if swapBytes / dt > settings.swapThreshold {
             censored = true
             swappedIn = swapInDelta.amount ?? 0
-            signals.append(Signal(name: SignalName.memorySwap, value: swapBytes / dt,
-                                  note: "guest swapping (bytes per second): memory is short"))
+            signals.append(.memorySwap, value: swapBytes / dt)
         }
         if let faults = CounterDelta(now: balloon.majorFaults, before: history.majorFaults).amount,
            faults / dt > settings.majorFaultThreshold {
             censored = true
-            signals.append(Signal(name: SignalName.memoryMajorFaults, value: faults / dt,
-                                  note: "guest major faults per second: working set does not fit"))
+            signals.append(.memoryMajorFaults, value: faults / dt)
         }
         if let pressure = vm.memory.pressure, pressure.someAvg10 > settings.pressureThreshold {
             censored = true
-            signals.append(Signal(name: SignalName.memoryPressure, value: pressure.someAvg10,
-                                  note: "cgroup memory.pressure: tasks stalled on memory (percent)"))
+            signals.append(.memoryPressure, value: pressure.someAvg10)
         }
         let headroom = Double(free)
         if available > 0, headroom < settings.memoryFullFraction * Double(available) {
             censored = true
-            signals.append(Signal(name: SignalName.memoryFull, value: headroom / Double(available),
-                                  note: "guest has almost no usable memory left"))
+            signals.append(.memoryFull, value: headroom / Double(available))
         }
 
         if let previous = history.usedMemory, dt > 0 {
@@ -321,16 +319,14 @@ public struct Estimator: Sendable {
         let ahead = history.usedGrowth * max(settings.memoryGrowthLookahead, 0)
         if ahead >= Double(ByteUnits.mebibyte) {
             raw += ahead
-            signals.append(Signal(name: SignalName.memoryGrowth, value: history.usedGrowth,
-                                  note: "guest used memory growing (bytes per second): demand covers the next seconds of it"))
+            signals.append(.memoryGrowth, value: history.usedGrowth)
         }
         if censored {
             raw = max(raw, current * settings.memoryProbeFactor + swappedIn)
         }
         raw = min(raw, max(ceiling, 0))
         if censored {
-            signals.append(Signal(name: SignalName.memoryProbe, value: raw,
-                                  note: "memory is censored: probing upward"))
+            signals.append(.memoryProbe, value: raw)
             history.memory = max(history.memory, history.memory + weights.rise * (raw - history.memory))
         } else {
             let weight = raw > history.memory ? weights.rise : weights.memoryFall

@@ -1,8 +1,8 @@
 /// What the estimator remembers about one VM between samples: the previous raw
-/// counters (for deltas) and the smoothed estimates. A plain value kept in an
-/// array slot, so a tick costs no per-VM heap allocation.
+/// counters (for deltas) and the smoothed estimates. Plain numbers kept in an
+/// array slot (the id is in a column of its own, `Estimator.slotIDs`), so a tick
+/// costs no per-VM heap allocation and copying a history retains nothing.
 struct VMHistory {
-    var id: VMID
     /// Host time of the previous sample of this VM.
     var time: Double
     /// Host time of the last tick in which this VM was seen (for pruning).
@@ -30,8 +30,7 @@ struct VMHistory {
     /// Whether an estimate was made from this history yet (the first sample seeds it).
     var hasEstimated = false
 
-    init(id: VMID, time: Double, current: VMAllocation) {
-        self.id = id
+    init(time: Double, current: VMAllocation) {
         self.time = time
         self.lastSeen = time
         self.statsUpdateChangedAt = time

@@ -38,35 +38,39 @@ public struct Governor: Sendable {
         Double(host.memoryAvailable) < settings.emergencyFreeFraction * Double(host.capacity.memory)
     }
 
+    /// Views and entries are read in place (through buffer pointers): a tick reads every
+    /// VM's view twice, and copying a view each time retains and releases what it holds.
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
         let emergency = isEmergency(snapshot.host)
         var pending: [Pending] = []
         swap(&pending, &scratch.pending)
         pending.removeAll(keepingCapacity: true)
         pending.reserveCapacity(snapshot.vms.count)
-        var byID: [VMID: Int]?
-        for index in snapshot.vms.indices {
-            let vm = snapshot.vms[index]
-            let entry: Proposal.Entry
-            if index < proposal.entries.count, proposal.entries[index].id == vm.id {
-                entry = proposal.entries[index]
-            } else {
-                if byID == nil {
-                    var map: [VMID: Int] = [:]
-                    for (position, candidate) in proposal.entries.enumerated() { map[candidate.id] = position }
-                    byID = map
-                }
-                if let position = byID?[vm.id] {
-                    entry = proposal.entries[position]
-                } else {
-                    var missing = Pending(proposed: vm.current, final: vm.current,
-                                          reason: ProposalReason(GovernorClamp.missingProposal))
-                    missing.clamps = .missingProposal
-                    pending.append(missing)
-                    continue
+        snapshot.vms.withUnsafeBufferPointer { vms in
+            proposal.entries.withUnsafeBufferPointer { entries in
+                var byID: [VMID: Int]?
+                for index in vms.indices {
+                    if index < entries.count, entries[index].id == vms[index].id {
+                        pending.append(governVM(vms[index], entry: entries[index], time: snapshot.time,
+                                                emergency: emergency))
+                        continue
+                    }
+                    if byID == nil {
+                        var map: [VMID: Int] = [:]
+                        for (position, candidate) in entries.enumerated() { map[candidate.id] = position }
+                        byID = map
+                    }
+                    if let position = byID?[vms[index].id] {
+                        pending.append(governVM(vms[index], entry: entries[position], time: snapshot.time,
+                                                emergency: emergency))
+                    } else {
+                        var missing = Pending(proposed: vms[index].current, final: vms[index].current,
+                                              reason: ProposalReason(GovernorClamp.missingProposal))
+                        missing.clamps = .missingProposal
+                        pending.append(missing)
+                    }
                 }
             }
-            pending.append(governVM(vm, entry: entry, time: snapshot.time, emergency: emergency))
         }
         limitGrowth(snapshot, &pending)
 
@@ -77,11 +81,14 @@ public struct Governor: Sendable {
         swap(&governed, &scratch.lastGoverned)
         governed.removeAll(keepingCapacity: true)
         governed.reserveCapacity(pending.count)
-        for index in pending.indices {
-            let vm = snapshot.vms[index]
-            let p = pending[index]
-            emitChanges(vm, p, into: &changes)
-            governed.append(GovernedVM(id: vm.id, proposed: p.proposed, final: p.final, clampSet: p.clamps))
+        snapshot.vms.withUnsafeBufferPointer { vms in
+            pending.withUnsafeBufferPointer { pending in
+                for index in pending.indices {
+                    emitChanges(vms[index], pending[index], into: &changes)
+                    governed.append(GovernedVM(id: vms[index].id, proposed: pending[index].proposed,
+                                               final: pending[index].final, clampSet: pending[index].clamps))
+                }
+            }
         }
         scratch = Scratch(pending: pending, lastChanges: changes, lastGoverned: governed)
         return GovernorDecision(changes: changes, vms: governed, emergency: emergency)

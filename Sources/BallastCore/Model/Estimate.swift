@@ -22,10 +22,10 @@ public struct DemandEstimate: Sendable, Hashable, Codable {
     /// Fraction of the VM's memory allocation that is actively used (0...1), for the idle memory tax.
     public var memoryActiveFraction: Double
     public var confidence: Double
-    public var signals: [Signal]
+    public var signals: SignalList
 
     public init(demand: ResourceVector, guestUsedMemory: UInt64?, memoryActiveFraction: Double,
-                confidence: Double, signals: [Signal]) {
+                confidence: Double, signals: SignalList) {
         self.demand = demand
         self.guestUsedMemory = guestUsedMemory
         self.memoryActiveFraction = memoryActiveFraction

@@ -13,7 +13,7 @@ enum StateDocumentBuilder {
             let estimate = EstimateDocument(
                 demand: ResourcesDocument(vm.estimate.demand), guestUsedMemoryBytes: vm.estimate.guestUsedMemory,
                 memoryActiveFraction: vm.estimate.memoryActiveFraction, confidence: vm.estimate.confidence,
-                signals: vm.estimate.signals)
+                signals: Array(vm.estimate.signals))
             let proposal = proposals[vm.id].map {
                 ProposalDocument(allocation: AllocationDocument($0.allocation), reason: $0.reason, stage: $0.stage)
             }

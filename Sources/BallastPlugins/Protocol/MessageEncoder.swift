@@ -236,7 +236,7 @@ public enum MessageEncoder {
         writer.raw("]")
     }
 
-    static func signals(_ list: [Signal], into writer: inout JSONWriter) {
+    static func signals(_ list: SignalList, into writer: inout JSONWriter) {
         writer.raw("[")
         for (index, signal) in list.enumerated() {
             if index > 0 { writer.raw(",") }
