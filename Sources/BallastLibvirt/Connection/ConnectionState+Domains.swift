@@ -34,7 +34,7 @@ extension ConnectionState {
     func allDomainStats() throws(LibvirtError) -> [DomainStats] {
         try bulkRecords(Self.bulkStats, "virConnectGetAllDomainStats(state,cpu-total,balloon,vcpu; active)") {
             domain, stats throws(LibvirtError) in
-            do {
+            do throws(LibvirtError) {
                 try fillMissing(domain, &stats)
             } catch where error.isNoDomain {
                 return false // stopped between the bulk call and now: gone at this sample
