@@ -6,13 +6,14 @@ import Logging
 /// built-in simulator (the embedded default, needing no hypervisor). The one place
 /// that names concrete backends; the daemon gets `make` as its `BackendFactory`.
 public enum BackendChoice: Sendable, Hashable {
-    case libvirt(uri: String)
+    /// `events`: the event path's settings (libvirt events, pressure triggers, balloon watch).
+    case libvirt(uri: String, events: EventSettings = EventSettings())
     case simulator(SimulatorSource)
 
     /// What the daemon announces: the kind and the URI (or what the simulator replays).
     public var identity: BackendIdentity {
         switch self {
-        case .libvirt(let uri):
+        case .libvirt(let uri, _):
             return BackendIdentity(kind: .libvirt, uri: uri)
         case .simulator(let source):
             switch source.input {
@@ -26,8 +27,9 @@ public enum BackendChoice: Sendable, Hashable {
     /// message saying what to fix when the source cannot be used.
     public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
         switch self {
-        case .libvirt(let uri):
-            return LibvirtBackend(uri: uri, events: events, logger: logger)
+        case .libvirt(let uri, let settings):
+            return LibvirtBackend(uri: uri, events: events, logger: logger,
+                                  options: LibvirtBackendOptions(events: settings))
         case .simulator(let source):
             let prepared = try source.prepare()
             logger.info("\(prepared.summary)")

@@ -60,7 +60,9 @@ public struct DaemonRunner: Sendable {
         announce(identity)
         MallocTuning.applyForDaemon(logger: logger)
         let observability = makeObservability(config, backend: identity)
-        let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink])
+        let urgent = UrgentTickRequests(maximumPerSecond: config.balancer.events.enabled
+            ? config.balancer.events.maxUrgentTicksPerSecond : 0)
+        let events = FanOutEventSink([LoggingEventSink(logger: logger), observability.eventSink, urgent])
         // Signals are caught before the dashboard takes the screen, so SIGINT and SIGTERM
         // always end in the loop's orderly stop, and the screen is given back.
         let control = DaemonControl()
@@ -76,12 +78,13 @@ public struct DaemonRunner: Sendable {
             return 2
         }
         return await run(config: config, backend: backend, observability: observability, events: events,
-                         control: control, dashboard: dashboard)
+                         urgent: urgent, control: control, dashboard: dashboard)
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
     private func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
-                     events: any BalancerEventSink, control: DaemonControl, dashboard: LiveDashboard?) async -> Int32 {
+                     events: any BalancerEventSink, urgent: UrgentTickRequests, control: DaemonControl,
+                     dashboard: LiveDashboard?) async -> Int32 {
         guard let address = ListenAddress(config.listen) else {
             logger.error("listen address is not HOST:PORT", metadata: ["listen": "\(config.listen)"])
             return 2
@@ -126,7 +129,7 @@ public struct DaemonRunner: Sendable {
             "overrides": "\(config.vmOverrides.count)", "plugins": "\(config.plugins.count)",
         ])
         let loop = DaemonLoop(engine: engine, control: control, observers: observers, pacing: request.pacing,
-                              reload: reload, logger: logger)
+                              reload: reload, logger: logger, urgent: urgent, urgentReport: observability.eventSink)
         let exit = await loop.run()
         if case .tickFailed(let message) = exit {
             logger.error("the single tick failed", metadata: ["error": "\(message)", "exit_code": "\(exit.exitCode)"])

@@ -173,7 +173,7 @@ struct RunCommand: AsyncParsableCommand {
         let choice: BackendChoice
         switch resolvedBackend {
         case .libvirt:
-            choice = .libvirt(uri: connect ?? loaded.connect)
+            choice = .libvirt(uri: connect ?? loaded.connect, events: loaded.balancer.events)
         case .sim:
             let input: SimulatorSource.Input = trace.map {
                 .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)

@@ -134,6 +134,8 @@ public struct BalancerSettings: Sendable, Hashable, Codable {
     public var estimator: EstimatorSettings
     public var allocator: AllocatorSettings
     public var governor: GovernorSettings
+    /// libvirt events, pressure triggers and urgent ticks (`[events]`).
+    public var events: EventSettings = EventSettings()
 
     public init(interval: Double = 2, hostReserve: ResourceVector = ResourceVector(cpu: 500, memory: .gibibytes(1)),
                 guestCapacityLimit: ResourceVector? = nil,

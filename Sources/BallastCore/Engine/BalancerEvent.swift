@@ -13,6 +13,11 @@ public enum BalancerEvent: Sendable, Hashable {
     case backendError(operation: String, message: String)
     /// The backend's connection was lost or restored.
     case backendConnection(up: Bool, detail: String)
+    /// Something asked for a tick now (a libvirt event, a pressure trigger, a guest's
+    /// balloon statistics); the daemon loop coalesces requests to its urgent-tick rate.
+    case urgentTickRequested(cause: UrgentTickCause, detail: String)
+    /// An urgent tick ran, for these causes (every request coalesced into it).
+    case urgentTickRan(causes: [UrgentTickCause])
 }
 
 /// Where `BalancerEvent`s go. Implementations must be cheap and non-blocking.

@@ -20,6 +20,9 @@ public struct TickCore: Sendable {
     /// fresh quarter megabyte each time).
     private var lastViews: [VMView] = []
     private var rawOrder = RawOrder()
+    /// Snapshot time of the last prepared tick and whether it was urgent: the governor's
+    /// per-tick limits are scaled by the time since it when urgent ticks are in play.
+    private var lastTick: (time: Double, urgent: Bool)?
 
     public init(settings: BalancerSettings) {
         self.settings = settings
@@ -71,8 +74,15 @@ public struct TickCore: Sendable {
     /// Only running, not opted-out VMs are balanced; what the others hold
     /// (opted-out VMs' memory and CPU, paused VMs' memory) is taken off the
     /// capacity the balanced ones share.
-    public mutating func prepare(_ raw: HostSnapshot) -> Prepared {
+    ///
+    /// `urgent` marks a tick outside the interval: the governor's per-tick limits then
+    /// apply per interval of time (scaled by the time since the last tick), so urgent
+    /// ticks do not multiply them. Regular ticks after regular ticks are never scaled.
+    public mutating func prepare(_ raw: HostSnapshot, urgent: Bool = false) -> Prepared {
         tick += 1
+        governor.stepScale = Self.stepScale(since: lastTick, now: raw.host.time, urgent: urgent,
+                                            interval: settings.interval)
+        lastTick = (raw.host.time, urgent)
         // The previous snapshot's array is refilled when its callers have let go of it.
         var views: [VMView] = []
         swap(&views, &lastViews)
@@ -127,6 +137,14 @@ public struct TickCore: Sendable {
         }
         views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
                             hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
+    }
+
+    /// The fraction of a regular tick's limits a tick may use: 1 between regular ticks,
+    /// otherwise the time since the last tick over the interval (at most 1).
+    static func stepScale(since last: (time: Double, urgent: Bool)?, now: Double, urgent: Bool,
+                          interval: Double) -> Double {
+        guard urgent || last?.urgent == true, let last, interval > 0 else { return 1 }
+        return min(1, max(0, (now - last.time) / interval))
     }
 
     /// Puts the views in id order. A backend that lists VMs in another order lists

@@ -26,6 +26,9 @@
 /// VM id, touched only when a vCPU change is proposed); owned by one loop.
 public struct Governor: Sendable {
     public var settings: GovernorSettings
+    /// The share of the per-tick shrink limits this tick may use (1 for a regular tick;
+    /// less for an urgent tick soon after another, see `TickCore.prepare`).
+    public var stepScale: Double = 1
     private var lastVCPUChange: [VMID: Double] = [:]
     private var scratch = Scratch()
 
@@ -237,7 +240,7 @@ public struct Governor: Sendable {
                 clamps.insert(.memoryEmergencyNoGrowth)
             }
             if idle, vm.estimate.confidence >= settings.minShrinkConfidence {
-                let pressed = current - Self.step(current, settings.emergencyShrinkFraction)
+                let pressed = current - Self.step(current, settings.emergencyShrinkFraction * stepScale)
                 if target > pressed, current > floor {
                     target = max(pressed, floor)
                     clamps.insert(.memoryEmergencyIdleShrink)
@@ -251,7 +254,7 @@ public struct Governor: Sendable {
             } else {
                 let fraction = emergency && idle
                     ? max(settings.emergencyShrinkFraction, settings.maxShrinkFraction) : settings.maxShrinkFraction
-                let lowest = current - Self.step(current, fraction)
+                let lowest = current - Self.step(current, fraction * stepScale)
                 if target < lowest {
                     target = lowest
                     clamps.insert(.memoryShrinkStep)

@@ -89,6 +89,9 @@ public enum ConfigLoader {
             if let v = governor.number("emergency_free_fraction", in: 0...0.5) { settings.governor.emergencyFreeFraction = v }
             governor.finish()
         }
+        if let events = top.child("events") {
+            readEvents(events, into: &settings.events)
+        }
         if let vms = top.child("vm") {
             config.vmOverrides = vms.subtables().map(readOverride)
         }
@@ -100,6 +103,23 @@ public enum ConfigLoader {
         top.finish()
         config.balancer = settings
         return config
+    }
+
+    /// `[events]`: libvirt events, pressure triggers and urgent ticks (docs/configuration.md).
+    private static func readEvents(_ table: TableReader, into events: inout EventSettings) {
+        if let v = table.bool("enabled") { events.enabled = v }
+        if let v = table.number("max_urgent_ticks_per_second", in: 0...100) { events.maxUrgentTicksPerSecond = v }
+        // PSI triggers: the kernel takes windows of 0.5-10 s and a stall below the window.
+        let window = table.integer("pressure_window_ms", in: 500...10_000)
+        if let window { events.pressureWindow = UInt64(window) * 1000 }
+        if let v = table.integer("host_memory_pressure_ms", in: 0...10_000) { events.hostMemoryPressureStall = UInt64(v) * 1000 }
+        if let v = table.integer("vm_memory_pressure_ms", in: 0...10_000) { events.vmMemoryPressureStall = UInt64(v) * 1000 }
+        for (key, stall) in [("host_memory_pressure_ms", events.hostMemoryPressureStall),
+                             ("vm_memory_pressure_ms", events.vmMemoryPressureStall)] where stall >= events.pressureWindow {
+            table.report(key, "must be below pressure_window_ms (\(events.pressureWindow / 1000) ms): a stall is part of its window")
+        }
+        if let v = table.seconds("balloon_watch_interval", in: 0.5...60) { events.balloonWatchInterval = v }
+        table.finish()
     }
 
     /// The estimator's finer settings (docs/core.md explains each; the defaults suit most hosts).

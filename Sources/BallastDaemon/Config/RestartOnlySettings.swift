@@ -1,8 +1,9 @@
+import BallastCore
 import BallastLogging
 
 /// The settings of `ballast.toml` that take effect only when the daemon starts:
-/// the endpoint's address, the log format and the libvirt connection are set up
-/// once. A reload that changes one says so instead of ignoring it silently.
+/// the endpoint's address, the log format, the libvirt connection and its event
+/// path (`[events]` but the urgent-tick rate) are set up once. A reload that changes one says so instead of ignoring it silently.
 enum RestartOnlySettings {
     /// Each restart-only setting `new` changes, as `key: old -> new`.
     static func changes(from old: BallastConfig, to new: BallastConfig) -> [String] {
@@ -12,6 +13,11 @@ enum RestartOnlySettings {
             changes.append("log_format: \(old.logFormat.rawValue) -> \(new.logFormat.rawValue)")
         }
         if old.connect != new.connect { changes.append("connect: \(old.connect) -> \(new.connect)") }
+        var oldEvents = old.balancer.events
+        oldEvents.maxUrgentTicksPerSecond = new.balancer.events.maxUrgentTicksPerSecond
+        if oldEvents != new.balancer.events {
+            changes.append("[events] (all but max_urgent_ticks_per_second): set up at start")
+        }
         return changes
     }
 }

@@ -29,10 +29,11 @@ public actor BalancerEngine {
         self.plugins = plugins
     }
 
-    /// Runs one tick. Throws only when the backend cannot be sampled at all.
-    public func tick() async throws -> TickReport {
+    /// Runs one tick (`urgent`: outside the interval, see `TickCore.prepare`). Throws only
+    /// when the backend cannot be sampled at all.
+    public func tick(urgent: Bool = false) async throws -> TickReport {
         let raw = try await backend.sample()
-        let prepared = core.prepare(raw)
+        let prepared = core.prepare(raw, urgent: urgent)
         let snapshot = prepared.snapshot
 
         let allocatorStart = clock.now

@@ -51,12 +51,13 @@ public final class DaemonControl: Sendable {
         }
     }
 
-    /// Sleeps until `deadline` or until a stop or reload is requested,
-    /// checking every `slice` (stop latency is at most one slice).
-    public func sleep(until deadline: ContinuousClock.Instant, slice: Duration = .milliseconds(50)) async {
+    /// Sleeps until `deadline`, until a stop or reload is requested or until `wakeWhen`
+    /// says so (an urgent tick is due), checking every `slice` (latency at most one slice).
+    public func sleep(until deadline: ContinuousClock.Instant, slice: Duration = .milliseconds(50),
+                      wakeWhen: @Sendable () -> Bool = { false }) async {
         let clock = ContinuousClock()
         while clock.now < deadline {
-            let wake = pending.withLock { $0.stop || $0.reload }
+            let wake = pending.withLock { $0.stop || $0.reload } || wakeWhen()
             if wake || Task.isCancelled { return }
             let next = min(deadline, clock.now.advanced(by: slice))
             try? await Task.sleep(until: next, clock: clock)

@@ -38,8 +38,8 @@ public enum LoopExit: Sendable, Hashable {
     }
 }
 
-/// The daemon's tick loop: one tick per interval against the engine, observers
-/// told of each, SIGHUP reloads through `reload`, SIGTERM ends it after the tick
+/// The daemon's tick loop: one tick per interval against the engine, plus urgent
+/// ticks between them when something asks (`UrgentTickRequests`), observers told of each, SIGHUP reloads through `reload`, SIGTERM ends it after the tick
 /// in progress. An outage (ticks failing) is logged once when it starts and
 /// once when it ends; the loop itself never exits on a backend error.
 ///
@@ -71,27 +71,42 @@ public struct DaemonLoop: Sendable {
     public let pacing: LoopPacing
     public let reload: Reload?
     public let logger: Logger
+    /// Where urgent tick requests collect; nil: regular ticks only (`events.enabled` false).
+    public let urgent: UrgentTickRequests?
+    /// Told of every urgent tick that ran, with its causes (the metrics counters).
+    public let urgentReport: any BalancerEventSink
 
     public init(engine: BalancerEngine, control: DaemonControl, observers: [any TickObserver],
-                pacing: LoopPacing, reload: Reload?, logger: Logger) {
+                pacing: LoopPacing, reload: Reload?, logger: Logger, urgent: UrgentTickRequests? = nil,
+                urgentReport: any BalancerEventSink = DiscardingEventSink()) {
         self.engine = engine
         self.control = control
         self.observers = observers
         self.pacing = pacing
         self.reload = reload
         self.logger = logger
+        self.urgent = urgent
+        self.urgentReport = urgentReport
     }
 
     public func run() async -> LoopExit {
         let clock = ContinuousClock()
         var simulated = 0.0
         var failing = false
+        var nextRegular = clock.now
         while !control.stopRequested {
             if control.takeReloadRequest() { await applyReload() }
             let interval = await engine.settings.interval
             let start = clock.now
+            let regular = start >= nextRegular
+            let causes = urgent?.tickStarting(regular: regular) ?? []
+            if !regular, causes.isEmpty {
+                await sleep(until: nextRegular)
+                continue
+            }
+            if !causes.isEmpty { urgentReport.record(.urgentTickRan(causes: causes)) }
             do {
-                let report = try await engine.tick()
+                let report = try await engine.tick(urgent: !regular)
                 let seconds = (clock.now - start).seconds
                 let late = seconds > pacing.wallSeconds(interval)
                 if failing {
@@ -110,12 +125,23 @@ public struct DaemonLoop: Sendable {
                 if pacing.once { return .tickFailed(message) }
             }
             if pacing.once { return .finished }
+            guard regular else { continue }
             simulated += interval
             if let duration = pacing.duration, simulated >= duration - 1e-9 { return .finished }
-            await control.sleep(until: start.advanced(by: .seconds(pacing.wallSeconds(interval))))
+            nextRegular = start.advanced(by: .seconds(pacing.wallSeconds(interval)))
+            await sleep(until: nextRegular)
         }
         logger.info("stopping: the tick in progress finished")
         return .finished
+    }
+
+    /// Sleeps until the next regular tick, a stop or reload request, or an urgent tick due.
+    private func sleep(until deadline: ContinuousClock.Instant) async {
+        if let urgent {
+            await control.sleep(until: deadline, wakeWhen: { urgent.due })
+        } else {
+            await control.sleep(until: deadline)
+        }
     }
 
     private func applyReload() async {
@@ -124,6 +150,8 @@ public struct DaemonLoop: Sendable {
         case .success(let reloaded):
             let before = await engine.settings.interval
             await engine.reconfigure(reloaded.settings, plugins: reloaded.plugins)
+            urgent?.setMaximumPerSecond(reloaded.settings.events.enabled
+                ? reloaded.settings.events.maxUrgentTicksPerSecond : 0)
             if reloaded.settings.interval != before {
                 let wall = pacing.wallSeconds(reloaded.settings.interval)
                 for observer in observers { await observer.intervalChanged(wallSeconds: wall) }

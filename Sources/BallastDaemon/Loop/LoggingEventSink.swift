@@ -25,8 +25,10 @@ public struct LoggingEventSink: BalancerEventSink {
             logger.error("plugin quarantined", metadata: ["plugin": "\(plugin)", "reason": "\(reason)"])
         case .pluginLog(let plugin, let line):
             logger.info("\(line)", metadata: ["plugin": "\(plugin)"])
-        case .backendError, .backendConnection:
+        case .backendError, .backendConnection, .urgentTickRan:
             break
+        case .urgentTickRequested(let cause, let detail):
+            logger.debug("urgent tick requested", metadata: ["cause": "\(cause.rawValue)", "detail": "\(detail)"])
         }
     }
 }

@@ -19,6 +19,13 @@ struct DomainRecord {
     var statsPeriodSet = false
     /// Plugged and effective vCPUs, and what Ballast did to them in this run of the domain.
     var vcpus: DomainVCPUs
+    /// The balloon target Ballast set last in this run of the domain (a larger balloon
+    /// afterwards means the guest deflated it by itself).
+    var balloonTarget: UInt64?
+    /// Whether the balloon watch already asked for a tick for this episode (low headroom,
+    /// self-deflation): asked again only after the condition cleared.
+    var lowHeadroomReported = false
+    var selfDeflateReported = false
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
 }

@@ -40,6 +40,8 @@ extension LibvirtBackend {
             switch change.adjustment {
             case .memory(_, let bytes):
                 try await BalloonActuator(connection: connection).apply(uuid: uuid, bytes: bytes)
+                records[uuid]?.balloonTarget = bytes
+                records[uuid]?.selfDeflateReported = false
             case .vcpus(_, let count):
                 let actuator = VCPUActuator(control: connection, uuid: uuid, name: record.name,
                                             agentTimeout: options.agentTimeout)

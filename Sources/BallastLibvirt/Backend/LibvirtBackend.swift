@@ -14,6 +14,9 @@ import Logging
 ///   actual sizes.
 /// - Domain XML is re-read every `xmlRefreshSamples` samples and when a domain's
 ///   id changes; its warnings are logged once per change and kept in `warnings`.
+/// - With `options.events.enabled`, libvirt events, the balloon watch and pressure
+///   triggers ask the daemon for urgent ticks (`LibvirtBackend+Events`); polling stays
+///   the source of truth.
 public actor LibvirtBackend: Backend {
     public nonisolated let uri: String
     let connection: LibvirtConnection
@@ -24,9 +27,13 @@ public actor LibvirtBackend: Backend {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
-    private var connected = false
-    private var reconnect: ReconnectPolicy
+    var connected = false
+    var reconnect: ReconnectPolicy
     private var sampleCount: UInt64 = 0
+    /// The event path's tasks (event stream, balloon watch) and pressure triggers, started
+    /// by the first sample; `eventLoopHeld` says whether this backend holds the event loop.
+    var watchers = EventWatchers()
+    nonisolated let eventLoopHeld: Bool
     private var layout: Result<CgroupLayout, CgroupLayoutError>?
     var records: [String: DomainRecord] = [:]
     /// vCPU bookkeeping of the domains known before a reconnect, by UUID with the domain id
@@ -40,7 +47,17 @@ public actor LibvirtBackend: Backend {
     public init(uri: String = "qemu:///system", events: any BalancerEventSink = DiscardingEventSink(),
                 logger: Logger = Logger(label: "ballast.libvirt"), options: LibvirtBackendOptions = LibvirtBackendOptions()) {
         self.uri = uri
-        self.connection = LibvirtConnection(uri: uri)
+        // libvirt's event loop must run before a connection that wants events opens.
+        var held = false
+        if options.events.enabled {
+            if let why = LibvirtEventLoop.shared.acquire() {
+                logger.warning("libvirt events unavailable, polling only: \(why)")
+            } else {
+                held = true
+            }
+        }
+        self.eventLoopHeld = held
+        self.connection = LibvirtConnection(uri: uri, events: held)
         self.events = events
         self.logger = logger
         self.options = options
@@ -60,14 +77,21 @@ public actor LibvirtBackend: Backend {
         return result
     }
 
-    /// Closes the libvirt connection.
+    deinit {
+        watchers.stop()
+        if eventLoopHeld { LibvirtEventLoop.shared.release() }
+    }
+
+    /// Closes the libvirt connection and stops the event path's tasks and triggers.
     public func close() async {
+        watchers.stop()
         await connection.disconnect()
         connected = false
     }
 
     public func sample() async throws -> HostSnapshot {
         let now = elapsed()
+        startWatchers()
         try await ensureConnected(now: now)
         let host: HostKernelSample
         do {
@@ -142,7 +166,9 @@ public actor LibvirtBackend: Backend {
                 if let driver = cgroupDriver {
                     switch MachineCgroupResolver(layout: layout, fileSystem: options.fileSystem)
                         .resolve(id: stats.id, name: stats.name, driver: driver) {
-                    case .success(let group): record.cgroup = group
+                    case .success(let group):
+                        record.cgroup = group
+                        armVMTrigger(group, name: stats.name)
                     case .failure(let error): record.cgroupError = "\(error)"
                     }
                 } else {
@@ -206,7 +232,10 @@ public actor LibvirtBackend: Backend {
             cgroup: sameRun ? previous?.cgroup : nil, cgroupError: nil,
             statsPeriodSet: sameRun ? previous?.statsPeriodSet ?? false : false,
             vcpus: DomainVCPUs.forRun(id: stats.id, plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs,
-                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect)
+                                      known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
+            balloonTarget: sameRun ? previous?.balloonTarget : nil,
+            lowHeadroomReported: sameRun ? previous?.lowHeadroomReported ?? false : false,
+            selfDeflateReported: sameRun ? previous?.selfDeflateReported ?? false : false
         )
     }
 
@@ -233,6 +262,7 @@ public actor LibvirtBackend: Backend {
             throw error
         }
         connected = true
+        for note in await connection.takeSubscriptionNotes() { logger.notice("libvirt events: \(note)") }
         // Definitions and cgroups are read afresh; what Ballast did to each domain's vCPUs is kept.
         // (Merged: a sample that failed half-way after the last reconnect took over only some.)
         vcpusBeforeReconnect.merge(records.mapValues { ($0.id, $0.vcpus) }) { _, newer in newer }

@@ -1,8 +1,10 @@
 import BallastCgroups
+import BallastCore
 
 /// Tunables of `LibvirtBackend`, with the defaults documented in docs/libvirt.md.
 public struct LibvirtBackendOptions: Sendable {
-    /// Balloon statistics period asked of each newly seen running guest, seconds.
+    /// Balloon statistics period asked of each newly seen running guest, seconds
+    /// (default 1 with events on, so the balloon watch sees a step within a second; else 2).
     public var memoryStatsPeriod: Int32
     /// Domain XML is re-read every this many samples (and whenever a domain's id changes),
     /// so `virsh metadata` edits take effect within this many ticks.
@@ -21,12 +23,23 @@ public struct LibvirtBackendOptions: Sendable {
     public var guestVCPURecheckInterval: Double
     /// Where /proc and /sys are read from ("/" on a real host).
     public var fileSystem: any KernelFileSystem
+    /// libvirt events, pressure triggers and the balloon watch (`[events]`).
+    public var events: EventSettings
+    /// A guest whose available memory (balloon statistics' `usable`) falls below
+    /// max(bytes, fraction × guest used) asks for an urgent tick (the estimator's headroom).
+    public var headroomBytes: UInt64
+    public var headroomFraction: Double
 
-    public init(memoryStatsPeriod: Int32 = 2, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
+    public init(memoryStatsPeriod: Int32? = nil, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
                 reconnectInitialDelay: Double = 1, reconnectMaximumDelay: Double = 30,
                 agentTimeout: Int32 = 3, guestVCPURecheckInterval: Double = 30,
-                fileSystem: any KernelFileSystem = RootedFileSystem.host) {
-        self.memoryStatsPeriod = memoryStatsPeriod
+                fileSystem: any KernelFileSystem = RootedFileSystem.host, events: EventSettings = EventSettings(),
+                headroomBytes: UInt64 = EstimatorSettings().memoryHeadroomBytes,
+                headroomFraction: Double = EstimatorSettings().memoryHeadroomFraction) {
+        self.memoryStatsPeriod = memoryStatsPeriod ?? (events.enabled ? 1 : 2)
+        self.events = events
+        self.headroomBytes = headroomBytes
+        self.headroomFraction = headroomFraction
         self.xmlRefreshSamples = xmlRefreshSamples
         self.vcpuPeriod = vcpuPeriod
         self.reconnectInitialDelay = reconnectInitialDelay

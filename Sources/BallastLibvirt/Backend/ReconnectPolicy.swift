@@ -33,5 +33,11 @@ struct ReconnectPolicy {
         return reportedDown
     }
 
+    /// The next attempt may be made at once (the connection's close callback said it closed),
+    /// the back-off still doubling for failures after it.
+    mutating func retryNow() {
+        nextAttempt = 0
+    }
+
     func secondsUntilRetry(from now: Double) -> Double { max(nextAttempt - now, 0) }
 }

@@ -32,10 +32,31 @@ extension ConnectionState {
     }
 
     func allDomainStats() throws(LibvirtError) -> [DomainStats] {
-        let operation = "virConnectGetAllDomainStats(state,cpu-total,balloon,vcpu; active)"
+        try bulkRecords(Self.bulkStats, "virConnectGetAllDomainStats(state,cpu-total,balloon,vcpu; active)") {
+            domain, stats throws(LibvirtError) in
+            do throws(LibvirtError) {
+                try fillMissing(domain, &stats)
+            } catch where error.isNoDomain {
+                return false // stopped between the bulk call and now: gone at this sample
+            }
+            return true
+        }
+    }
+
+    /// Balloon statistics of the active domains, nothing else and no per-domain fallback.
+    func balloonStats() throws(LibvirtError) -> [DomainStats] {
+        try bulkRecords(VIR_DOMAIN_STATS_BALLOON.rawValue, "virConnectGetAllDomainStats(balloon; active)") { _, _ in true }
+    }
+
+    /// One bulk `virConnectGetAllDomainStats` of the active domains for `groups`, each record
+    /// parsed and handed to `complete` with its domain (valid during the call), which may
+    /// add to it and says whether to keep it.
+    private func bulkRecords(_ groups: UInt32, _ operation: String,
+                           _ complete: (OpaquePointer, inout DomainStats) throws(LibvirtError) -> Bool)
+        throws(LibvirtError) -> [DomainStats] {
         let connection = try require(operation)
         var records: UnsafeMutablePointer<virDomainStatsRecordPtr?>?
-        let count = virConnectGetAllDomainStats(connection, Self.bulkStats, &records,
+        let count = virConnectGetAllDomainStats(connection, groups, &records,
                                                 VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE.rawValue)
         guard count >= 0, let records else { throw failure(operation) }
         defer { virDomainStatsRecordListFree(records) }
@@ -46,12 +67,7 @@ extension ConnectionState {
             var stats = DomainStats(uuid: Self.uuid(of: domain), name: Self.name(of: domain), id: Self.id(of: domain))
             DomainStatsParser.parse(UnsafeBufferPointer(start: record.pointee.params,
                                                         count: Int(record.pointee.nparams)), into: &stats)
-            do {
-                try fillMissing(domain, &stats)
-            } catch where error.isNoDomain {
-                continue // stopped between the bulk call and now: gone at this sample
-            }
-            result.append(stats)
+            if try complete(domain, &stats) { result.append(stats) }
         }
         return result
     }

@@ -7,14 +7,19 @@ final class ConnectionState {
     /// Opens with `virConnectOpenReadOnly`: enough to read, refused every change.
     let readOnly: Bool
     private(set) var connection: OpaquePointer?
+    /// Where this connection's event callbacks deliver; nil: no subscriptions.
+    let relay: LibvirtEventRelay?
+    /// The open connection's domain event callback ids and whether its close callback is set.
+    var subscriptions = EventSubscriptions()
 
-    init(uri: String, readOnly: Bool = false) {
+    init(uri: String, readOnly: Bool = false, relay: LibvirtEventRelay? = nil) {
         self.uri = uri
         self.readOnly = readOnly
+        self.relay = relay
     }
 
     deinit {
-        if let connection { virConnectClose(connection) }
+        close()
     }
 
     func open() throws(LibvirtError) {
@@ -30,10 +35,14 @@ final class ConnectionState {
         }
         ballast_silence_connection_error_printer(opened)
         connection = opened
+        if let relay { subscribe(opened, relay) }
     }
 
     func close() {
-        if let connection { virConnectClose(connection) }
+        if let connection {
+            unsubscribe(connection)
+            virConnectClose(connection)
+        }
         connection = nil
     }
 

@@ -16,11 +16,18 @@ public final class LibvirtConnection: Sendable {
     private let thread: NIOThreadPool
     /// Touched only by jobs on `thread`.
     private let state: ThreadConfined<ConnectionState>
+    /// The connection's libvirt events (lifecycle, balloon, memory device, job completed,
+    /// connection closed) when opened with `events`; nil otherwise.
+    public let events: AsyncStream<LibvirtEvent>?
 
     /// `readOnly` opens with `virConnectOpenReadOnly` (`ballast doctor`'s permission probe).
-    public init(uri: String = "qemu:///system", readOnly: Bool = false) {
+    /// `events` subscribes each opened connection to libvirt events; the caller must have
+    /// started `LibvirtEventLoop.shared` first (libvirt delivers events only through it).
+    public init(uri: String = "qemu:///system", readOnly: Bool = false, events: Bool = false) {
         self.uri = uri
-        self.state = ThreadConfined(ConnectionState(uri: uri, readOnly: readOnly))
+        let relay = events ? LibvirtEventRelay() : nil
+        self.events = relay?.stream
+        self.state = ThreadConfined(ConnectionState(uri: uri, readOnly: readOnly, relay: relay))
         self.thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
@@ -64,6 +71,11 @@ public final class LibvirtConnection: Sendable {
         try await perform("connect") { state throws(LibvirtError) in try state.open() }
     }
 
+    /// Why an event subscription or keep-alive of the last opened connection failed, once.
+    public func takeSubscriptionNotes() async -> [String] {
+        (try? await perform("subscription notes") { state in state.takeSubscriptionNotes() }) ?? []
+    }
+
     /// Closes the connection; a later `connect()` opens a new one.
     public func disconnect() async {
         _ = try? await perform("disconnect") { state in state.close() }
@@ -87,6 +99,13 @@ public final class LibvirtConnection: Sendable {
     /// `virConnectGetAllDomainStats` call, with per-domain calls for what the driver left out.
     public func allDomainStats() async throws(LibvirtError) -> [DomainStats] {
         try await perform("virConnectGetAllDomainStats") { state throws(LibvirtError) in try state.allDomainStats() }
+    }
+
+    /// Balloon statistics only, of every active domain (the watch between ticks): one bulk call.
+    public func balloonStats() async throws(LibvirtError) -> [DomainStats] {
+        try await perform("virConnectGetAllDomainStats(balloon; active)") { state throws(LibvirtError) in
+            try state.balloonStats()
+        }
     }
 
     /// The domain XML (`virDomainGetXMLDesc`): live, or with `inactive` the

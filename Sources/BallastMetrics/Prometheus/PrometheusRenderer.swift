@@ -263,6 +263,12 @@ public enum PrometheusRenderer {
     private static func renderEvents(_ events: EventTallies, into out: inout PrometheusText) {
         labelledCounter("ballast_backend_errors_total", "Backend operations that failed, by operation.",
                         label: "operation", events.backendErrors, into: &out)
+        labelledCounter("ballast_urgent_ticks_total",
+                        "Ticks run outside the interval, by cause (a tick serving two causes counts under both).",
+                        label: "cause", events.urgentTicks, into: &out)
+        labelledCounter("ballast_urgent_tick_requests_total",
+                        "Requests for an urgent tick, by cause, before they are coalesced to the urgent-tick rate.",
+                        label: "cause", events.urgentTickRequests, into: &out)
 
         header("ballast_plugin_requests_total", "counter", "Plugin requests by plugin and outcome.", into: &out)
         for (key, count) in events.pluginRequests.sorted(by: { $0.key < $1.key }) {

@@ -18,7 +18,8 @@ public struct PluginOutcomeKey: Sendable, Hashable, Comparable {
 
 /// The counters that `BalancerEvent`s feed, as a value: backend errors by
 /// operation, plugin requests by plugin and outcome, plugin latency, restarts
-/// and quarantines, which plugins are in quarantine, and the backend connection state.
+/// and quarantines, which plugins are in quarantine, the backend connection state, and
+/// urgent ticks (requested and run) by cause.
 public struct EventTallies: Sendable, Hashable {
     public var backendErrors: [String: UInt64] = [:]
     public var pluginRequests: [PluginOutcomeKey: UInt64] = [:]
@@ -31,6 +32,10 @@ public struct EventTallies: Sendable, Hashable {
     /// `nil` until the backend reports its connection state.
     public var backendUp: Bool?
     public var lastBackendError: String?
+    /// Urgent ticks run, by cause (a tick serving two causes counts under both).
+    public var urgentTicks: [String: UInt64] = [:]
+    /// Requests for an urgent tick, by cause, before coalescing.
+    public var urgentTickRequests: [String: UInt64] = [:]
 
     /// Most distinct label values one counter keeps; further values fold into "other"
     /// so that a misbehaving producer cannot grow the scrape without bound.
@@ -65,6 +70,10 @@ public struct EventTallies: Sendable, Hashable {
             lastBackendError = "\(operation): \(message)"
         case let .backendConnection(up, _):
             backendUp = up
+        case let .urgentTickRequested(cause, _):
+            urgentTickRequests[cause.rawValue, default: 0] += 1
+        case let .urgentTickRan(causes):
+            for cause in causes { urgentTicks[cause.rawValue, default: 0] += 1 }
         }
     }
 

@@ -1,0 +1,176 @@
+import BallastCgroups
+import BallastCore
+import Logging
+
+/// The event path's moving parts, owned by the backend: the task reading libvirt events,
+/// the balloon watch between ticks, and the pressure triggers' thread.
+struct EventWatchers {
+    var events: Task<Void, Never>?
+    var balloons: Task<Void, Never>?
+    var pressure: PressureTriggerWatcher?
+    var started = false
+    /// Trigger failures already reported (each reason once).
+    var reportedTriggerFailures: Set<String> = []
+
+    func stop() {
+        events?.cancel()
+        balloons?.cancel()
+        pressure?.stop()
+    }
+}
+
+/// libvirt events, the balloon watch and pressure triggers: each only asks the daemon for
+/// an urgent tick (`BalancerEvent.urgentTickRequested`) or updates what the next sample
+/// and apply see; polling stays the source of truth.
+extension LibvirtBackend {
+    /// A balloon this much above the target Ballast set counts as deflated by the guest.
+    static let selfDeflateSlack: UInt64 = 1 << 20
+
+    /// Starts the event path once (the first sample), when `options.events.enabled`.
+    func startWatchers() {
+        guard options.events.enabled, !watchers.started else { return }
+        watchers.started = true
+        if let stream = connection.events {
+            watchers.events = Task { [weak self] in
+                for await event in stream {
+                    guard let self else { return }
+                    await self.handle(event)
+                }
+            }
+        }
+        let period = options.events.balloonWatchInterval
+        watchers.balloons = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(period))
+                guard let self else { return }
+                await self.watchBalloons()
+            }
+        }
+        let sink = events
+        watchers.pressure = PressureTriggerWatcher { path in
+            sink.record(.urgentTickRequested(cause: .pressure, detail: "PSI trigger fired: \(path)"))
+        }
+        if options.events.hostMemoryPressureStall > 0 {
+            armTrigger("/proc/pressure/memory", stall: options.events.hostMemoryPressureStall)
+        }
+    }
+
+    /// Arms a PSI trigger on `path` (a host path) and watches it; a failure is logged once per reason.
+    func armTrigger(_ path: String, stall: UInt64) {
+        guard let watcher = watchers.pressure else { return }
+        guard let root = (options.fileSystem as? RootedFileSystem)?.root else {
+            reportTriggerFailure(PressureTriggerError(path: path, reason: "the backend reads an in-memory file system"))
+            return
+        }
+        switch PressureTrigger.arm(path: path, root: root.isEmpty ? "/" : root, stall: stall,
+                                   window: options.events.pressureWindow) {
+        case .success(let trigger): watcher.add(trigger)
+        case .failure(let error): reportTriggerFailure(error)
+        }
+    }
+
+    /// Arms the VM's cgroup v2 `memory.pressure` trigger once per run of the domain.
+    func armVMTrigger(_ group: MachineCgroup, name: String) {
+        guard options.events.enabled, options.events.vmMemoryPressureStall > 0,
+              let watcher = watchers.pressure else { return }
+        guard group.version == .v2, let directory = group.directory(for: "memory") ?? group.directories.values.first else {
+            reportTriggerFailure(PressureTriggerError(
+                path: "memory.pressure of domain '\(name)'", reason: "cgroup v1 has no memory.pressure"), key: "v1")
+            return
+        }
+        let path = directory + "/memory.pressure"
+        guard !watcher.paths.contains(path) else { return }
+        armTrigger(path, stall: options.events.vmMemoryPressureStall)
+    }
+
+    /// The trigger paths being watched now (tests, diagnostics).
+    public var pressureTriggerPaths: [String] { watchers.pressure?.paths ?? [] }
+
+    private func reportTriggerFailure(_ error: PressureTriggerError, key: String? = nil) {
+        guard watchers.reportedTriggerFailures.insert(key ?? error.reason).inserted else { return }
+        logger.notice("\(error); polling carries on")
+    }
+
+    func requestUrgentTick(_ cause: UrgentTickCause, _ detail: String) {
+        events.record(.urgentTickRequested(cause: cause, detail: detail))
+    }
+
+    /// One libvirt event: updates what the next sample and apply see and asks for a tick.
+    /// Events for domains never sampled, or after a domain is gone, change nothing but
+    /// (for a start) ask for the tick that samples it.
+    func handle(_ event: LibvirtEvent) {
+        let uuid = event.uuid
+        switch event.kind {
+        case .lifecycle(.started, _), .lifecycle(.resumed, _):
+            requestUrgentTick(.vmStarted, "domain '\(event.name)' started or resumed")
+        case .lifecycle(.stopped, _), .lifecycle(.crashed, _):
+            // Dropped now: an apply before the next sample skips it instead of failing.
+            if let group = records.removeValue(forKey: uuid)?.cgroup, group.version == .v2,
+               let directory = group.directory(for: "memory") {
+                watchers.pressure?.remove(path: directory + "/memory.pressure")
+            }
+            requestUrgentTick(.vmStopped, "domain '\(event.name)' stopped")
+        case .lifecycle(.undefined, _):
+            records.removeValue(forKey: uuid)
+        case .lifecycle:
+            break
+        case .balloonChanged(let bytes):
+            guard let target = records[uuid]?.balloonTarget, records[uuid]?.selfDeflateReported == false,
+                  bytes > target &+ Self.selfDeflateSlack else { return }
+            records[uuid]?.selfDeflateReported = true
+            requestUrgentTick(.selfDeflate, "domain '\(event.name)' balloon at \(bytes) bytes, above the \(target) set")
+        case .memoryDeviceResized(let bytes):
+            guard records[uuid] != nil else { return }
+            requestUrgentTick(.memoryResized, "domain '\(event.name)' memory device now \(bytes) bytes")
+        case .jobCompleted:
+            break // a migration's end also arrives as a lifecycle event; the sample sees the rest
+        case .connectionClosed(let reason):
+            let error = LibvirtError(code: 0, domain: 0, message: "libvirt closed the connection (reason \(reason))",
+                                     operation: "connection close callback",
+                                     hint: "Ballast reconnects at once, then with back-off", connectionLost: true)
+            markDisconnected(error)
+            reconnect.retryNow()
+            requestUrgentTick(.connectionLost, "connection to \(uri) closed (reason \(reason))")
+        }
+    }
+
+    /// Between ticks: the balloon statistics of every running guest (one bulk call), asking
+    /// for a tick when a guest's available memory is below its headroom or it deflated its
+    /// balloon by itself. Once per episode: again only after the condition cleared.
+    func watchBalloons() async {
+        guard connected else { return }
+        let all: [DomainStats]
+        do {
+            all = try await connection.balloonStats()
+        } catch {
+            if error.connectionLost {
+                markDisconnected(error)
+                reconnect.retryNow()
+                requestUrgentTick(.connectionLost, "balloon watch: \(error)")
+            }
+            return
+        }
+        for stats in all {
+            guard var record = records[stats.uuid] else { continue }
+            if let usable = stats.balloon.usable, let total = stats.balloon.available ?? stats.balloonCurrent {
+                // The estimator's headroom: max(bytes, fraction x guest used).
+                let used = total > usable ? total - usable : 0
+                let fraction = Double(used) * max(options.headroomFraction, 0)
+                let headroom = max(options.headroomBytes, fraction < Double(UInt64.max) ? UInt64(fraction) : .max)
+                let low = usable < headroom
+                if low, !record.lowHeadroomReported {
+                    requestUrgentTick(.lowHeadroom, "domain '\(stats.name)' has \(usable) bytes available, below its \(headroom) bytes headroom")
+                }
+                record.lowHeadroomReported = low
+            }
+            if let target = record.balloonTarget, let balloon = stats.balloonCurrent {
+                let deflated = balloon > target &+ Self.selfDeflateSlack
+                if deflated, !record.selfDeflateReported {
+                    requestUrgentTick(.selfDeflate, "domain '\(stats.name)' balloon at \(balloon) bytes, above the \(target) set")
+                }
+                record.selfDeflateReported = deflated
+            }
+            records[stats.uuid] = record
+        }
+    }
+}
