@@ -1,8 +1,10 @@
+import BallastCore
 import BallastLogging
 
 /// The settings of `ballast.toml` that take effect only when the daemon starts:
-/// the endpoint's address, the log format and the libvirt connection are set up
-/// once. A reload that changes one says so instead of ignoring it silently.
+/// the endpoint's address, the log format, the libvirt connection, the lock and what
+/// happens at stop are set up once (a dry run holds no lock, so `dry_run` too). A
+/// reload that changes one says so instead of ignoring it silently.
 enum RestartOnlySettings {
     /// Each restart-only setting `new` changes, as `key: old -> new`.
     static func changes(from old: BallastConfig, to new: BallastConfig) -> [String] {
@@ -12,6 +14,15 @@ enum RestartOnlySettings {
             changes.append("log_format: \(old.logFormat.rawValue) -> \(new.logFormat.rawValue)")
         }
         if old.connect != new.connect { changes.append("connect: \(old.connect) -> \(new.connect)") }
+        if old.balancer.governor.dryRun != new.balancer.governor.dryRun {
+            changes.append("dry_run: \(old.balancer.governor.dryRun) -> \(new.balancer.governor.dryRun)")
+        }
+        if old.onStop != new.onStop {
+            changes.append("on_stop/stop_timeout: \(old.onStop.action.rawValue) \(old.onStop.timeout)s -> "
+                + "\(new.onStop.action.rawValue) \(new.onStop.timeout)s")
+        }
+        if old.allowRemote != new.allowRemote { changes.append("allow_remote: \(old.allowRemote) -> \(new.allowRemote)") }
+        if old.lockDirectory != new.lockDirectory { changes.append("lock_dir: \(old.lockDirectory) -> \(new.lockDirectory)") }
         return changes
     }
 }
