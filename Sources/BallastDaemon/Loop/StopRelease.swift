@@ -35,7 +35,8 @@ struct StopRelease: Sendable {
             logger.info("on_stop = release: no VM was resized, nothing to release")
             return true
         }
-        logger.notice("on_stop = release: giving \(resized.count) VM\(resized.count == 1 ? "" : "s") their starting size",
+        let whom = resized.count == 1 ? "1 VM its starting size" : "\(resized.count) VMs their starting sizes"
+        logger.notice("on_stop = release: giving \(whom) back",
                       metadata: ["timeout_s": "\(policy.timeout)"])
         let engine = self.engine
         let attempt = Task<[ReleaseOutcome], any Error> { try await engine.release() }
