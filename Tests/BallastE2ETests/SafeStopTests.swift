@@ -46,7 +46,8 @@ extension RealGuestTests {
                     #expect(released.releasedLines.first?.contains("-> 512.0 MiB applied") == true, "\(released.releasedLines)")
 
                     let kept = try await stopAfterAMove(guest.name, onStop: "keep", from: start)
-                    // A few seconds later nothing has grown it back: keep means keep.
+                    // A few seconds later nothing has grown it back: keep means keep (the guest may
+                    // still be inflating to the last target Ballast set before the stop).
                     try await Task.sleep(for: .seconds(4))
                     let later = try await Virsh.balloonKiB(guest.name)
                     print("""
@@ -55,7 +56,7 @@ extension RealGuestTests {
                         \(kept.views)
                         """)
                     #expect(kept.status == 0, "log: \(kept.log)")
-                    #expect(kept.atExit + Self.movedKiB <= start && later == kept.atExit,
+                    #expect(later + Self.movedKiB <= start && later <= kept.atExit,
                             "keep should leave the balloon where ballast put it: \(kept.atExit) KiB at exit, \(later) KiB later")
                     #expect(kept.releasedLines.isEmpty)
                 }
