@@ -1,3 +1,4 @@
+import BallastTestFixtures
 import Foundation
 @testable import BallastDaemon
 import Testing
@@ -61,6 +62,18 @@ struct BalancerLockTests {
             #expect(path == "\(file)/locks")
             #expect(error.description.contains("--lock-dir") && error.description.contains("lock_dir"), "\(error)")
         }
+    }
+
+    @Test("the real-guest suites' OtherBalancers sees a held lock, with its holder's pid, from /proc/locks")
+    func otherBalancersSeesTheLock() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(OtherBalancers.lockHolders(in: directory).isEmpty)
+        let lock = try BalancerLock.acquire(uri: "qemu:///system", directory: directory)
+        let holders = OtherBalancers.lockHolders(in: directory)
+        #expect(holders.map(\.pid) == [getpid()])
+        #expect(holders.first?.what.contains(lock.path) == true)
+        #expect(OtherBalancers.running(excluding: getpid(), lockDirectory: directory).allSatisfy { !$0.contains(lock.path) })
     }
 
     @Test("file names are readable, and URIs that fold alike still get two files")
