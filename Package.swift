@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(name: "BallastBackendsTests", dependencies: ["BallastBackends"]),
         .testTarget(
             name: "BallastDoctorTests",
-            dependencies: ["BallastDoctor", "BallastLibvirt", "BallastCgroups", "BallastCore"]
+            dependencies: ["BallastDoctor", "BallastLibvirt", "BallastCgroups", "BallastCore", "BallastDaemon"]
         ),
         // Reads Sources/ and Package.swift: every target imports only what docs/architecture.md allows.
         .testTarget(name: "BallastArchitectureTests", dependencies: []),

@@ -15,15 +15,18 @@ public struct RunRequest: Sendable {
     public var listen: String?
     /// Overrides the config's log format when set.
     public var logFormat: LogFormat?
+    /// Overrides the config's `lock_dir` when set.
+    public var lockDirectory: String?
 
     public init(configPath: String? = nil, dryRun: Bool = false, pacing: LoopPacing = .init(), interval: Double? = nil,
-                listen: String? = nil, logFormat: LogFormat? = nil) {
+                listen: String? = nil, logFormat: LogFormat? = nil, lockDirectory: String? = nil) {
         self.configPath = configPath
         self.dryRun = dryRun
         self.pacing = pacing
         self.interval = interval
         self.listen = listen
         self.logFormat = logFormat
+        self.lockDirectory = lockDirectory
     }
 
     /// The config file (or defaults) with this request's command-line overrides applied.
@@ -33,6 +36,11 @@ public struct RunRequest: Sendable {
         if let interval { config.balancer.interval = interval }
         if let listen { config.listen = listen }
         if let logFormat { config.logFormat = logFormat }
+        if let lockDirectory { config.lockDirectory = lockDirectory }
+        if let listen, let refusal = ListenExposure.refusal(listen: listen, allowRemote: config.allowRemote) {
+            throw ConfigError(issues: [ConfigIssue(file: configPath ?? "(no --config file)", line: nil, key: "listen",
+                                                   message: "--listen \(refusal) (in the config file)")])
+        }
         return config
     }
 }
@@ -57,7 +65,16 @@ public struct DaemonRunner: Sendable {
     /// process exit code. Which backend is built is the caller's choice: the daemon
     /// knows backends only through the `Backend` protocol.
     public func run(config: BallastConfig, backend identity: BackendIdentity, makeBackend: BackendFactory) async -> Int32 {
+        let lock: BalancerLock?
+        do {
+            lock = try takeLock(config, backend: identity)
+        } catch {
+            logger.error("refusing to start: \(error.description)")
+            if case .held = error { return Self.exitLockHeld }
+            return 2
+        }
         announce(identity)
+        if let lock { logger.info("holding the balancer lock of this libvirt", metadata: ["lock": "\(lock.path)"]) }
         MallocTuning.applyForDaemon(logger: logger)
         let observability = makeObservability(config, backend: identity)
         let urgent = UrgentTickRequests(maximumPerSecond: config.balancer.events.enabled
@@ -77,8 +94,22 @@ public struct DaemonRunner: Sendable {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2
         }
-        return await run(config: config, backend: backend, observability: observability, events: events,
-                         urgent: urgent, control: control, dashboard: dashboard)
+        let code = await run(config: config, backend: backend, observability: observability, events: events,
+                             urgent: urgent, control: control, dashboard: dashboard)
+        withExtendedLifetime(lock) {}
+        return code
+    }
+
+    /// `ballast run` exit code: another live ballast holds this libvirt's lock.
+    public static let exitLockHeld: Int32 = 4
+    /// `ballast run` exit code: `on_stop = "release"` could not restore every VM.
+    public static let exitReleaseIncomplete: Int32 = 5
+
+    /// The one-balancer-per-libvirt lock, for a live daemon on libvirt; nil for a dry run
+    /// and the simulator, which change nothing real.
+    private func takeLock(_ config: BallastConfig, backend identity: BackendIdentity) throws(BalancerLockError) -> BalancerLock? {
+        guard !identity.isSimulated, !config.balancer.governor.dryRun else { return nil }
+        return try BalancerLock.acquire(uri: identity.uri, directory: config.lockDirectory)
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
@@ -114,11 +145,14 @@ public struct DaemonRunner: Sendable {
             let request = self.request
             reload = { () async -> Result<DaemonLoop.Reloaded, ConfigError> in
                 do throws(ConfigError) {
-                    let fresh = try request.loadConfig()
+                    var fresh = try request.loadConfig()
+                    let needsRestart = RestartOnlySettings.changes(from: config, to: fresh)
+                    // A dry run holds no lock, so it cannot turn live without a restart.
+                    fresh.balancer.governor.dryRun = config.balancer.governor.dryRun
                     overriding.replaceOverrides(fresh.vmOverrides)
                     return .success(DaemonLoop.Reloaded(
                         settings: fresh.balancer, plugins: await plugins.stages(for: fresh.plugins),
-                        needsRestart: RestartOnlySettings.changes(from: config, to: fresh)))
+                        needsRestart: needsRestart))
                 } catch {
                     return .failure(error)
                 }
@@ -134,9 +168,11 @@ public struct DaemonRunner: Sendable {
         if case .tickFailed(let message) = exit {
             logger.error("the single tick failed", metadata: ["error": "\(message)", "exit_code": "\(exit.exitCode)"])
         }
+        let released = await StopRelease(engine: engine, policy: config.onStop,
+                                          dryRun: config.balancer.governor.dryRun, logger: logger).run()
         await plugins.shutdownAll()
         await server.stop()
-        return exit.exitCode
+        return exit.exitCode == 0 && !released ? Self.exitReleaseIncomplete : exit.exitCode
     }
 
     /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.

@@ -17,7 +17,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
             2 bad config or options, or a --log-file that cannot be opened; 3 --once and the backend could not \
-            be sampled. \
+            be sampled; 4 another ballast already balances this libvirt (it holds the lock under --lock-dir); \
+            5 on_stop = "release" could not give every VM its starting size back. \
             SIGHUP reloads --config (a bad file is rejected and the old config kept). \
             Balances libvirt (the config's `connect`, default qemu:///system) unless --backend sim, \
             --scenario or --trace asks for the simulator; an unreachable libvirt is retried, never replaced \
@@ -91,10 +92,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-file"), help: "Append log lines to this file instead of standard error (exit 2 if it cannot be opened).")
     var logFile: String?
 
+    @Option(name: .customLong("lock-dir"), help: "Directory of the one-balancer-per-libvirt lock (overrides the config's lock_dir; default /run/ballast).")
+    var lockDir: String?
+
     func validate() throws {
         if let interval, !(interval > 0 && interval.isFinite) { throw ValidationError("--interval must be positive seconds, got \(interval)") }
         if !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be positive, got \(speed)") }
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be positive seconds, got \(duration)") }
+        if let lockDir, !lockDir.hasPrefix("/") { throw ValidationError("--lock-dir must be an absolute path, got \(lockDir)") }
         if let logFormat, LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
         if let format, TraceFormat(rawValue: format) == nil { throw ValidationError("--format must be gcd, planetlab, gwa or csv, got \(format)") }
         if scenario != nil, trace != nil { throw ValidationError("give --scenario or --trace, not both") }
@@ -149,7 +154,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let request = RunRequest(
             configPath: config, dryRun: dryRun, pacing: LoopPacing(once: once, duration: duration, speed: speed),
-            interval: interval, listen: listen, logFormat: logFormat.flatMap(LogFormat.init(rawValue:)))
+            interval: interval, listen: listen, logFormat: logFormat.flatMap(LogFormat.init(rawValue:)),
+            lockDirectory: lockDir)
         let loaded: BallastConfig
         do {
             loaded = try request.loadConfig()

@@ -17,7 +17,7 @@ struct DomainCheckTests {
         #expect(findings.allSatisfy { $0.severity == .ok }, "\(findings)")
         #expect(Set(findings.map(\.check)) == ["domain.balloon-device", "domain.stats-period", "domain.balloon-driver",
                                                 "domain.deflate-on-oom", "domain.free-page-reporting",
-                                                "domain.guest-agent", "domain.vcpu-maximum"])
+                                                "domain.guest-agent", "domain.vcpu-maximum", "domain.on-stop"])
     }
 
     @Test func noBalloonDeviceIsABlockerWithTheXMLToAdd() throws {

@@ -134,7 +134,7 @@ extension RealGuestTests {
                 another balancer runs on this machine and would change the guest's balloon too; rerun when it is gone:
                 \(OtherBalancers.running(excluding: 0).joined(separator: "\n"))
                 """)
-            let before = try await Self.virshView(guest)
+            let before = try await Virsh.view(guest)
             let daemon = try BallastDaemonProcess(scenario: scenario, config: config)
             let port = try await daemon.listenPort()
             var others: Set<String> = []
@@ -146,7 +146,7 @@ extension RealGuestTests {
                       let covered = reaction.coveredInLibvirt else { return false }
                 return last.at.timeIntervalSince(covered.at) >= 8
             }
-            let after = try await Self.virshView(guest)
+            let after = try await Virsh.view(guest)
             try #require(daemon.isRunning, "ballast stopped during the measurement; log: \(daemon.logPath)")
             try #require(others.isEmpty, """
                 another balancer ran on this machine during the measurement, so both changed the guest's \
@@ -174,13 +174,6 @@ extension RealGuestTests {
             #expect(daemon.isRunning)
             #expect(try await daemon.stop() == 0)
             return reaction
-        }
-
-        /// `virsh dommemstat` and `virsh schedinfo --live` of one guest, as printed.
-        private static func virshView(_ guest: String) async throws -> String {
-            let memory = try await Virsh.run(["dommemstat", guest])
-            let scheduler = try await Virsh.run(["schedinfo", guest, "--live"])
-            return "$ virsh dommemstat \(guest)\n\(memory)$ virsh schedinfo \(guest) --live\n\(scheduler)"
         }
 
         @Test("CPU: two busy guests with shares 2:1 get weights, quotas and CPU time near 2:1")

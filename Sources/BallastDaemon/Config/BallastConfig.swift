@@ -13,6 +13,12 @@ public struct BallastConfig: Sendable, Hashable {
     public var connect: String
     public var vmOverrides: [VMOverride]
     public var plugins: [PluginConfiguration]
+    /// `on_stop` and `stop_timeout`: what the daemon does to the sizes it set when it stops.
+    public var onStop = StopPolicy()
+    /// `allow_remote`: whether `listen` may be a non-loopback address.
+    public var allowRemote = false
+    /// `lock_dir`: where a live daemon holds its one-balancer-per-libvirt lock.
+    public var lockDirectory = BalancerLock.defaultDirectory
 
     public static let defaultListen = "127.0.0.1:9477"
     public static let defaultConnect = "qemu:///system"

@@ -57,6 +57,7 @@ public enum ConfigLoader {
         }
         if let connect = top.string("connect") { config.connect = connect }
         if let dryRun = top.bool("dry_run") { settings.governor.dryRun = dryRun }
+        readSafety(top, into: &config)
 
         if let host = top.child("host") {
             if let cpu = host.integer("reserve_cpu_millicores", in: 0...10_000_000) { settings.hostReserve.cpu = cpu }
@@ -120,6 +121,25 @@ public enum ConfigLoader {
         }
         if let v = table.seconds("balloon_watch_interval", in: 0.5...60) { events.balloonWatchInterval = v }
         table.finish()
+    }
+
+    /// `on_stop`, `stop_timeout`, `allow_remote` and `lock_dir` (docs/configuration.md, "Safety").
+    private static func readSafety(_ top: TableReader, into config: inout BallastConfig) {
+        if let onStop = top.string("on_stop") {
+            if let action = StopPolicy.Action(rawValue: onStop) { config.onStop.action = action } else {
+                top.report("on_stop", "must be \"keep\" or \"release\", found \"\(onStop)\"")
+            }
+        }
+        if let timeout = top.seconds("stop_timeout", in: 0.1...600) { config.onStop.timeout = timeout }
+        if let allow = top.bool("allow_remote") { config.allowRemote = allow }
+        if let refusal = ListenExposure.refusal(listen: config.listen, allowRemote: config.allowRemote) {
+            top.report("listen", refusal)
+        }
+        if let directory = top.string("lock_dir") {
+            if directory.hasPrefix("/") { config.lockDirectory = directory } else {
+                top.report("lock_dir", "must be an absolute path such as \"/run/ballast\", found \"\(directory)\"")
+            }
+        }
     }
 
     /// The estimator's finer settings (docs/core.md explains each; the defaults suit most hosts).

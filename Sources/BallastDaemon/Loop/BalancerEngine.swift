@@ -12,6 +12,7 @@ public actor BalancerEngine {
     private let backend: any Backend
     private var plugins: [any PolicyStage]
     private var core: TickCore
+    private var startingSizes = StartingSizes()
     private let clock = ContinuousClock()
 
     /// `plugins` run in order after the built-in fair share.
@@ -33,6 +34,7 @@ public actor BalancerEngine {
     /// when the backend cannot be sampled at all.
     public func tick(urgent: Bool = false) async throws -> TickReport {
         let raw = try await backend.sample()
+        startingSizes.saw(raw.vms)
         let prepared = core.prepare(raw, urgent: urgent)
         let snapshot = prepared.snapshot
 
@@ -57,11 +59,30 @@ public actor BalancerEngine {
             applied = decision.changes.map { AppliedChange(change: $0, outcome: .skipped("dry run")) }
         } else {
             applied = decision.changes.isEmpty ? [] : await backend.apply(decision.changes)
+            startingSizes.record(applied)
         }
         for plugin in plugins {
             await plugin.observe(snapshot, applied: applied)
         }
         return TickReport(snapshot: snapshot, unbalanced: prepared.unbalanced, proposal: proposal, stages: outcomes,
                           decision: decision, applied: applied)
+    }
+
+    /// The names of the VMs this engine has resized, sorted: what a release restores.
+    var resizedVMs: [String] { startingSizes.resizedNames }
+
+    /// Gives every VM this engine resized back its starting size (`on_stop = "release"`):
+    /// a fresh sample, then the restoring changes through the backend's actuators.
+    /// Throws only when the backend cannot be sampled.
+    func release() async throws -> [ReleaseOutcome] {
+        let plans = startingSizes.plan(try await backend.sample())
+        let changes = plans.flatMap(\.changes)
+        let applied = changes.isEmpty ? [] : await backend.apply(changes)
+        // A backend answers each change in the order given.
+        var next = applied[...]
+        return plans.map { plan in
+            defer { next = next.dropFirst(plan.changes.count) }
+            return ReleaseOutcome(vm: plan.vm, applied: Array(next.prefix(plan.changes.count)), left: plan.left)
+        }
     }
 }

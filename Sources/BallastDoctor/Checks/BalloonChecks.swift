@@ -1,4 +1,5 @@
 import BallastCore
+import BallastDaemon
 import BallastLibvirt
 
 /// The memory checks of a domain: passthrough devices and huge pages (no ballooning
@@ -101,6 +102,28 @@ enum BalloonChecks {
                          why: "if a guest fills its memory faster than Ballast grows it, the guest's OOM killer runs "
                              + "instead of the balloon giving memory back",
                          needs: "")
+    }
+
+    /// A running domain with a balloon, under the config's `on_stop`: with `keep`, the size
+    /// Ballast last set outlives the daemon, which is safe only if the balloon deflates on
+    /// the guest's OOM. Nil for a domain that is not running or has no balloon.
+    static func onStop(_ facts: DomainFacts, _ definition: DomainDefinition, action: StopPolicy.Action) -> Finding? {
+        guard facts.running, definition.hasBalloon else { return nil }
+        let check = "domain.on-stop"
+        switch action {
+        case .release:
+            return .ok(check, facts.scope, "on_stop = \"release\": ballast gives it its starting size back when it stops")
+        case .keep where definition.devices.balloonAutodeflate:
+            return .ok(check, facts.scope, "on_stop = \"keep\" with deflate-on-OOM on: safe to leave sized when ballast stops")
+        case .keep:
+            return Finding(
+                check: check, scope: facts.scope, severity: .warning,
+                found: "on_stop = \"keep\" (the default) and deflate-on-OOM off",
+                why: "when ballast stops, this guest keeps the balloon size ballast last set and nothing grows it any "
+                    + "more: if its demand rises, its OOM killer runs instead of the balloon giving memory back",
+                fix: "virsh edit \(facts.name): <memballoon model='virtio' autodeflate='on'> (takes effect at the next "
+                    + "start), or on_stop = \"release\" in the config (ballast restores the starting size when it stops)")
+        }
     }
 
     static func freePageReporting(_ facts: DomainFacts, _ on: Bool) -> Finding {

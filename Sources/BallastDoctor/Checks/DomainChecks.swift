@@ -1,11 +1,12 @@
 import BallastCgroups
+import BallastDaemon
 import BallastLibvirt
 
 /// Every check of one domain, in a fixed order: opt-out, readable XML, running, the
-/// balloon's checks, the vCPU checks, the cgroup. A domain that opted out gets only the
+/// balloon's checks (with what `on_stop` means for it), the vCPU checks, the cgroup. A domain that opted out gets only the
 /// opt-out finding: Ballast never touches it, so nothing else about it matters.
 public enum DomainChecks {
-    public static func findings(_ facts: DomainFacts) -> [Finding] {
+    public static func findings(_ facts: DomainFacts, onStop: StopPolicy.Action = .keep) -> [Finding] {
         if let reason = facts.optOut {
             return [.ok("domain.opt-out", facts.scope, "opted out of Ballast (\(reason)): observed, never changed; not checked further")]
         }
@@ -21,6 +22,7 @@ public enum DomainChecks {
                                 "not running: checked from its persistent definition; the guest driver and cgroup are checked while it runs"))
         }
         findings += BalloonChecks.findings(facts, definition)
+        if let stop = BalloonChecks.onStop(facts, definition, action: onStop) { findings.append(stop) }
         findings += VCPUChecks.findings(facts, definition)
         if let cgroup = cgroupFinding(facts) { findings.append(cgroup) }
         return findings

@@ -16,6 +16,8 @@ struct DoctorConfig {
     var connect: String { config.connect }
     /// `[host] reserve_cpu_millicores` and `reserve_memory`.
     var hostReserve: ResourceVector { config.balancer.hostReserve }
+    /// `on_stop`: whether the sizes Ballast set outlive it.
+    var onStop: StopPolicy.Action { config.onStop.action }
 
     static func load(path requested: String?) -> DoctorConfig {
         let check = "host.config"

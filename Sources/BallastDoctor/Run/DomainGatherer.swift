@@ -30,7 +30,7 @@ struct DomainGatherer {
         if facts.isEmpty, options.domains.isEmpty {
             findings.append(.ok("host.domains", .host, "no domains defined at \(connection.uri): nothing to check per domain"))
         }
-        for fact in facts { findings += DomainChecks.findings(fact) }
+        for fact in facts { findings += DomainChecks.findings(fact, onStop: config.onStop) }
         return findings
     }
 

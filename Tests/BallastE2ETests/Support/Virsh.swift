@@ -76,6 +76,14 @@ enum Virsh {
         return values
     }
 
+    /// `virsh dommemstat` and `virsh schedinfo --live` of one guest, as printed: the
+    /// before/after views the scenarios print.
+    static func view(_ guest: String) async throws -> String {
+        let memory = try await run(["dommemstat", guest])
+        let scheduler = try await run(["schedinfo", guest, "--live"])
+        return "$ virsh dommemstat \(guest)\n\(memory)$ virsh schedinfo \(guest) --live\n\(scheduler)"
+    }
+
     /// The running domain's numeric id (part of its cgroup name).
     static func domainID(_ domain: String) async throws -> Int {
         let output = try await run(["domid", domain])

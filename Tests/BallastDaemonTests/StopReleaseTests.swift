@@ -1,0 +1,138 @@
+import BallastCore
+@testable import BallastDaemon
+import Logging
+import Synchronization
+import Testing
+
+/// A host double whose VMs keep the sizes they are given, so that what the engine
+/// applied and what a release restores can be read back.
+final class SizedBackend: Backend {
+    static let start = VMAllocation(memory: .gibibytes(4), cpu: 2000, vcpus: 2, cpuWeight: .standard)
+    enum ReleaseMode { case obey, refuse, stall }
+
+    let sizes = Mutex<[String: VMAllocation]>(["a": SizedBackend.start, "b": SizedBackend.start])
+    let mode = Mutex(ReleaseMode.obey)
+    let applyCalls = Mutex(0)
+    let samples = Mutex(0)
+
+    func sample() async throws -> HostSnapshot {
+        let count = samples.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(4)), maxVCPUs: 2)
+        let vms = sizes.withLock { $0 }.sorted { $0.key < $1.key }.map { name, current in
+            VMSample(id: VMID("00000000-0000-4000-8000-00000000000\(name == "a" ? 1 : 2)"), name: name, state: .running,
+                     spec: spec, current: current, cpu: CPUCounters(usageNanos: UInt64(count) * 100_000_000),
+                     memory: MemoryCounters(balloon: BalloonStats(available: current.memory, unused: current.memory / 2)))
+        }
+        return HostSnapshot(host: HostSample(time: Double(count) * 2, capacity: ResourceVector(cpu: 4000, memory: .gibibytes(8)),
+                                             memoryAvailable: .gibibytes(2)), vms: vms)
+    }
+
+    func apply(_ changes: [Change]) async -> [AppliedChange] {
+        applyCalls.withLock { $0 += 1 }
+        switch mode.withLock({ $0 }) {
+        case .refuse: return changes.map { AppliedChange(change: $0, outcome: .failed("operation refused")) }
+        case .stall: try? await Task.sleep(for: .seconds(30))
+        case .obey: break
+        }
+        sizes.withLock { sizes in
+            for change in changes {
+                switch change.adjustment {
+                case .memory(_, let to): sizes[change.vmName]?.memory = to
+                case .cpuQuota(_, let to): sizes[change.vmName]?.cpu = to
+                case .vcpus(_, let to): sizes[change.vmName]?.vcpus = to
+                case .cpuWeight(_, let to): sizes[change.vmName]?.cpuWeight = to
+                }
+            }
+        }
+        return changes.map { AppliedChange(change: $0, outcome: .applied) }
+    }
+}
+
+@Suite("on_stop: release and keep")
+struct StopReleaseTests {
+    let logger = Logger(label: "ballast-test")
+
+    /// An engine on `backend` ticked until it has resized a VM.
+    func balanced(_ backend: SizedBackend, dryRun: Bool = false) async throws -> BalancerEngine {
+        var settings = BalancerSettings()
+        settings.governor.dryRun = dryRun
+        let engine = BalancerEngine(backend: backend, plugins: [], settings: settings)
+        for _ in 0..<6 { _ = try await engine.tick() }
+        return engine
+    }
+
+    func release(_ engine: BalancerEngine, _ action: StopPolicy.Action, timeout: Double = 10, dryRun: Bool = false) async -> Bool {
+        await StopRelease(engine: engine, policy: StopPolicy(action: action, timeout: timeout), dryRun: dryRun,
+                          logger: logger).run()
+    }
+
+    @Test("release gives every resized VM its starting size back through the backend")
+    func releaseRestoresStartingSizes() async throws {
+        let backend = SizedBackend()
+        let engine = try await balanced(backend)
+        let balanced = backend.sizes.withLock { $0 }
+        try #require(balanced.values.contains { $0 != SizedBackend.start }, "the engine resized nothing: \(balanced)")
+        #expect(await release(engine, .release))
+        #expect(backend.sizes.withLock { $0 } == ["a": SizedBackend.start, "b": SizedBackend.start])
+    }
+
+    @Test("keep leaves the sizes as the engine set them")
+    func keepLeavesSizes() async throws {
+        let backend = SizedBackend()
+        let engine = try await balanced(backend)
+        let balanced = backend.sizes.withLock { $0 }
+        #expect(await release(engine, .keep))
+        #expect(backend.sizes.withLock { $0 } == balanced)
+    }
+
+    @Test("a dry run changed nothing, so release applies nothing")
+    func dryRunReleasesNothing() async throws {
+        let backend = SizedBackend()
+        let engine = try await balanced(backend, dryRun: true)
+        #expect(await release(engine, .release, dryRun: true))
+        #expect(backend.applyCalls.withLock { $0 } == 0)
+        #expect(await engine.resizedVMs.isEmpty)
+    }
+
+    @Test("a refused restore and a restore past stop_timeout both report failure")
+    func failuresAreReported() async throws {
+        for mode in [SizedBackend.ReleaseMode.refuse, .stall] {
+            let backend = SizedBackend()
+            let engine = try await balanced(backend)
+            try #require(await !engine.resizedVMs.isEmpty)
+            backend.mode.withLock { $0 = mode }
+            #expect(await release(engine, .release, timeout: 0.2) == false, "\(mode)")
+        }
+    }
+
+    @Test("a VM gone or opted out since is left alone; only the knobs that were turned are restored")
+    func planLeavesGoneAndOptedOutVMs() {
+        let spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: .gibibytes(4)), maxVCPUs: 2)
+        func vm(_ name: String, _ current: VMAllocation, optOut: Bool = false) -> VMSample {
+            var spec = spec
+            spec.optOut = optOut
+            return VMSample(id: VMID(name), name: name, state: .running, spec: spec, current: current, cpu: nil,
+                            memory: MemoryCounters())
+        }
+        var shrunk = SizedBackend.start
+        shrunk.memory = .gibibytes(2)
+        shrunk.cpuWeight = CPUWeight(clamping: 500)
+        var sizes = StartingSizes()
+        sizes.saw(["kept", "gone", "opted"].map { vm($0, SizedBackend.start) })
+        sizes.record(["kept", "gone", "opted"].map {
+            AppliedChange(change: Change(vm: VMID($0), vmName: $0, .memory(from: .gibibytes(4), to: .gibibytes(2)),
+                                         reason: "test"), outcome: .applied)
+        })
+        let host = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0),
+                                vms: [vm("kept", shrunk), vm("opted", shrunk, optOut: true)])
+        let plans = sizes.plan(host)
+        #expect(plans.map(\.vm) == ["gone", "kept", "opted"])
+        #expect(plans[0].changes.isEmpty && plans[0].left?.contains("no longer on the host") == true)
+        // The weight moved outside Ballast: only the memory Ballast turned goes back.
+        #expect(plans[1].changes.map(\.adjustment) == [.memory(from: .gibibytes(2), to: .gibibytes(4))])
+        #expect(plans[2].changes.isEmpty && plans[2].left?.contains("opted out") == true)
+    }
+}
