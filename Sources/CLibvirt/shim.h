@@ -29,6 +29,7 @@ static inline void ballast_silence_connection_error_printer(virConnectPtr conn) 
  * hand it to a single sink (Swift), so Swift never casts libvirt's callback types. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     BALLAST_EVENT_LIFECYCLE = 0,
@@ -157,13 +158,16 @@ static inline int ballast_unregister_close(virConnectPtr conn) {
     return virConnectUnregisterCloseCallback(conn, ballast_on_close);
 }
 
-static void ballast_wake_event_loop(int timer, void *opaque) {
-    (void)timer; (void)opaque;
+static void ballast_drain_wake_pipe(int watch, int fd, int events, void *opaque) {
+    char buffer[64];
+    (void)watch; (void)events; (void)opaque;
+    while (read(fd, buffer, sizeof buffer) > 0) {}
 }
 
-/* A timeout that fires at every turn of the default event loop: added to wake
- * virEventRunDefaultImpl so its thread can see a stop request; removed afterwards. */
-static inline int ballast_add_wake_timeout(void) {
-    return virEventAddTimeout(0, ballast_wake_event_loop, NULL, NULL);
+/* Watches the read end of a pipe in the default event loop: a byte written to the pipe
+ * (a plain write, no libvirt call) wakes virEventRunDefaultImpl so its thread can see a
+ * stop request. Added and removed on the event loop's own thread. */
+static inline int ballast_add_wake_handle(int fd) {
+    return virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE, ballast_drain_wake_pipe, NULL, NULL);
 }
 #endif

@@ -1,3 +1,4 @@
+import BallastCgroups
 import BallastCore
 import CLibvirt
 import Foundation
@@ -106,6 +107,19 @@ struct LibvirtEventTests {
         #expect(starts.count == 1000)
         let snapshot = try await backend.sample()
         #expect(snapshot.vms.contains { $0.name == "test" })
+        await backend.close()
+    }
+
+    @Test func aPressureFileThatRefusesATriggerIsReportedOnceAndSamplingCarriesOn() async throws {
+        // A fixture root with no /proc/pressure/memory: the host trigger cannot be armed.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-nopsi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let backend = LibvirtBackend(uri: Self.uri,
+                                     options: LibvirtBackendOptions(fileSystem: RootedFileSystem(root: root.path)))
+        for _ in 0..<3 { _ = try? await backend.sample() }
+        #expect(await backend.pressureTriggerPaths.isEmpty)
+        #expect(await backend.watchers.reportedTriggerFailures.count == 1)
         await backend.close()
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLibvirt
 import NIOPosix
 import Synchronization
@@ -7,17 +10,25 @@ import Synchronization
 /// callback and keep-alive through it. libvirt allows one event implementation per
 /// process, registered before the first connection that wants events opens, so this is a
 /// process-wide singleton; `acquire()` starts it, the matching `release()` of the last
-/// user stops and joins its thread (a wake timeout makes `virEventRunDefaultImpl` return).
+/// user stops and joins its thread. Every libvirt event call (registering the
+/// implementation, the wake handle) is made on that thread: the caller's thread, often
+/// one of Swift's cooperative pool, only writes a byte to the wake pipe.
 public final class LibvirtEventLoop: Sendable {
     public static let shared = LibvirtEventLoop()
 
     private struct State {
-        var registered = false
+        /// nil until the loop's thread first tried `virEventRegisterDefaultImpl`; then why
+        /// it failed, or "" when it succeeded.
+        var registration: String?
         var users = 0
-        var thread: NIOThreadPool?
-        var stopping: StopFlag?
-        /// Set when `virEventRegisterDefaultImpl` failed: events stay off, polling carries on.
-        var failure: String?
+        var running: Running?
+    }
+
+    /// One run of the loop's thread.
+    private struct Running {
+        var thread: NIOThreadPool
+        var stop: StopFlag
+        var wakeWrite: Int32
     }
 
     private let state = Mutex(State())
@@ -27,50 +38,69 @@ public final class LibvirtEventLoop: Sendable {
     /// Starts the loop if it is not running; returns why events are unavailable, if they are.
     @discardableResult
     public func acquire() -> String? {
-        state.withLock { state in
-            if !state.registered {
-                if virEventRegisterDefaultImpl() < 0 {
-                    state.failure = "virEventRegisterDefaultImpl failed: \(LibvirtError.capture(operation: "virEventRegisterDefaultImpl", connection: nil))"
-                    return state.failure
-                }
-                state.registered = true
-            }
+        let started: Bool = state.withLock { state in
+            if let failure = state.registration, !failure.isEmpty { return false }
             state.users += 1
-            if state.thread == nil {
-                let stop = StopFlag()
-                let thread = NIOThreadPool(numberOfThreads: 1)
-                thread.start()
-                thread.submit { _ in
-                    while !stop.isSet {
-                        // Blocks until a file descriptor or timeout of the loop is due.
-                        if virEventRunDefaultImpl() < 0 { break }
-                    }
-                }
-                state.thread = thread
-                state.stopping = stop
+            guard state.running == nil else { return false }
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else {
+                state.users -= 1
+                state.registration = state.registration ?? "cannot make the event loop's wake pipe"
+                return false
             }
-            return nil
+            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+            let stop = StopFlag()
+            let thread = NIOThreadPool(numberOfThreads: 1)
+            thread.start()
+            let registered = state.registration != nil
+            let readEnd = ends[0]
+            thread.submit { [self] _ in
+                if !registered {
+                    let failure = virEventRegisterDefaultImpl() < 0
+                        ? "virEventRegisterDefaultImpl failed: \(LibvirtError.capture(operation: "virEventRegisterDefaultImpl", connection: nil))"
+                        : ""
+                    self.state.withLock { $0.registration = failure }
+                    if !failure.isEmpty { return }
+                }
+                let watch = ballast_add_wake_handle(readEnd)
+                while !stop.isSet {
+                    // Blocks until a file descriptor or timeout of the loop is due.
+                    if virEventRunDefaultImpl() < 0 { break }
+                }
+                if watch >= 0 { _ = virEventRemoveHandle(watch) }
+                _ = Glibc.close(readEnd)
+            }
+            state.running = Running(thread: thread, stop: stop, wakeWrite: ends[1])
+            return true
+        }
+        // The first start registers libvirt's implementation on the loop's thread; wait
+        // for it (microseconds), since a connection that wants events must open after it.
+        while state.withLock({ $0.registration == nil && $0.running != nil }) { usleep(200) }
+        return state.withLock { state -> String? in
+            guard let failure = state.registration, !failure.isEmpty else { return nil }
+            if started { state.users -= 1 }
+            return failure
         }
     }
 
-    /// Whether the loop's thread runs (for tests and `ballast doctor`).
-    public var isRunning: Bool { state.withLock { $0.thread != nil } }
+    /// Whether the loop's thread runs (for tests and diagnostics).
+    public var isRunning: Bool { state.withLock { $0.running != nil } }
 
     /// One user fewer; the last one stops the loop and waits for its thread to end.
     public func release() {
-        let ending: (NIOThreadPool, StopFlag)? = state.withLock { state in
+        let ending: Running? = state.withLock { state in
             guard state.users > 0 else { return nil }
             state.users -= 1
-            guard state.users == 0, let thread = state.thread, let stop = state.stopping else { return nil }
-            state.thread = nil
-            state.stopping = nil
-            return (thread, stop)
+            guard state.users == 0 else { return nil }
+            defer { state.running = nil }
+            return state.running
         }
-        guard let (thread, stop) = ending else { return }
-        stop.set()
-        let timer = ballast_add_wake_timeout()
-        try? thread.syncShutdownGracefully()
-        if timer >= 0 { _ = virEventRemoveTimeout(timer) }
+        guard let ending else { return }
+        ending.stop.set()
+        var byte: UInt8 = 1
+        _ = write(ending.wakeWrite, &byte, 1)
+        try? ending.thread.syncShutdownGracefully()
+        _ = Glibc.close(ending.wakeWrite)
     }
 }
 
