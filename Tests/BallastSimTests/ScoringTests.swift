@@ -107,5 +107,21 @@ import Testing
         #expect(try ArgumentValues.policies("mom, oracle") == [.mom, .oracle])
         #expect(throws: ArgumentValues.Invalid.self) { try ArgumentValues.policies("mom,vmware") }
         #expect(throws: ArgumentValues.Invalid.self) { try ArgumentValues.sweep("6:1:0.5") }
+        let plan = try ArgumentValues.sweepPlan("1:2:0.5:0.1")
+        #expect(plan.grid == [1, 1.5, 2] && plan.refine == 0.1)
+        #expect(try ArgumentValues.sweepPlan("1:2:0.5").refine == nil)
+        #expect(throws: ArgumentValues.Invalid.self) { try ArgumentValues.sweepPlan("1:2:0.5:0.5") }
+    }
+
+    @Test func densityOverSeedsIsMinimumAndMedian() {
+        var seeds = SeedDensity()
+        for (seed, value) in [(1, 4.0), (2, 3.5), (3, 4.25), (4, 3.75), (5, 4.0)] {
+            seeds.add(seed: UInt64(seed), density: [.ballast: value])
+        }
+        // Sorted 3.5, 3.75, 4.0, 4.0, 4.25: minimum 3.5, median 4.0.
+        #expect(seeds.minimum(.ballast) == 3.5 && seeds.median(.ballast) == 4.0)
+        seeds.add(seed: 6, density: [.ballast: 3.0])
+        // Six: 3.0, 3.5, 3.75, 4.0, 4.0, 4.25: median (3.75 + 4.0) / 2.
+        #expect(seeds.minimum(.ballast) == 3.0 && seeds.median(.ballast) == 3.875)
     }
 }

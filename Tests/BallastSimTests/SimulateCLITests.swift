@@ -58,6 +58,27 @@ import Testing
         #expect(Set(density.keys) == ["static", "oracle"])
     }
 
+    @Test func seedsAndSensitivityAddTheirKeys() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let result = try Self.run(["simulate", "--trace", TestPaths.gcd, "--vms", "8", "--policy", "static,proxmox,oracle",
+                                   "--tick", "300", "--sweep-overcommit", "1:2:0.5:0.25", "--seeds", "2",
+                                   "--proxmox-sensitivity", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("aligned on one epoch"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let perSeed = try #require(object["density_seeds"] as? [String: [Double]])
+        #expect(perSeed["static"]?.count == 2)
+        let minimum = try #require(object["density"] as? [String: Double])
+        let median = try #require(object["density_median"] as? [String: Double])
+        for (policy, values) in perSeed {
+            #expect(minimum[policy] == values.min())
+            #expect(median[policy] == values.reduce(0, +) / 2)
+        }
+        let rows = try #require(object["proxmox_sensitivity"] as? [[String: Any]])
+        #expect(rows.count == 6)
+        #expect(rows.filter { $0["best"] as? Bool == true }.count == 1)
+    }
+
     @Test func badFlagsFailClearly() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
         let cases: [([String], String)] = [
@@ -66,6 +87,10 @@ import Testing
             (["simulate", "--trace", "/nonexistent"], "/nonexistent"),
             (["simulate", "--scenario", "demo", "--host-memory", "lots"], "not a memory size"),
             (["simulate"], "exactly one of --trace"),
+            (["simulate", "--scenario", "demo", "--seeds", "3"], "--seeds needs --sweep-overcommit"),
+            (["simulate", "--scenario", "demo", "--proxmox-target", "0"], "--proxmox-target"),
+            (["simulate", "--scenario", "demo", "--proxmox-minimum", "150"], "--proxmox-minimum"),
+            (["simulate", "--scenario", "demo", "--sweep-overcommit", "1:2:0.5:0.6"], "refinement step FINE"),
         ]
         for (arguments, message) in cases {
             let result = try Self.run(arguments)
