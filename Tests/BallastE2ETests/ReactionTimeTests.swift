@@ -29,15 +29,13 @@ extension RealGuestTests {
                 var step = GuestSpec("react-step")
                 step.memoryMiB = 768
                 step.currentMiB = 256
-                var neighbour = GuestSpec("react-idle")
-                neighbour.memoryMiB = 1024
                 var late = GuestSpec("react-late")
                 late.memoryMiB = 384
                 late.vcpus = 1
-                try await withGuests([step, neighbour]) {
+                try await withGuests([step]) {
                     try await Guests.script(["define"] + late.arguments(metadataFile: nil))
                     do {
-                        try await Self.measure(step: step.name, neighbour: neighbour.name, late: late, began: began)
+                        try await Self.measure(step: step.name, late: late, began: began)
                         await Guests.remove([late])
                     } catch {
                         await Guests.remove([late])
@@ -48,7 +46,7 @@ extension RealGuestTests {
         }
 
         /// The rounds, the table and the checks, with the guests booted and `late` defined.
-        private static func measure(step: String, neighbour: String, late: GuestSpec, began: Date) async throws {
+        private static func measure(step: String, late: GuestSpec, began: Date) async throws {
             let others = OtherBalancers.running(excluding: 0)
             try #require(others.isEmpty, """
                 another balancer runs on this machine and would change these guests too; rerun when it is gone:
@@ -61,8 +59,7 @@ extension RealGuestTests {
             var figures = ReactionFigures()
             var urgentTicks: [(events: Bool, count: Double?)] = []
             for (round, events) in rounds.enumerated() {
-                let ticks = try await Self.round(round, events: events, step: step, neighbour: neighbour,
-                                                 late: late, into: &figures)
+                let ticks = try await Self.round(round, events: events, step: step, late: late, into: &figures)
                 urgentTicks.append((events, ticks))
             }
             let counts = urgentTicks.map { "\($0.events ? "on" : "off")=\($0.count.map { String(format: "%.0f", $0) } ?? "?")" }
@@ -87,26 +84,30 @@ extension RealGuestTests {
         /// One round in one mode: resets the step guest to 256 MiB with Ballast stopped,
         /// starts `ballast run`, measures one VM start and `stepsPerRound` memory steps,
         /// stops it. Returns the daemon's urgent-tick count at the end.
-        private static func round(_ round: Int, events: Bool, step: String, neighbour: String, late: GuestSpec,
+        private static func round(_ round: Int, events: Bool, step: String, late: GuestSpec,
                                   into figures: inout ReactionFigures) async throws -> Double? {
             try await GuestShell.run(step, "rm -f /mnt/react/step-*")
             try await Virsh.run(["setmem", step, "256M", "--live"])
             try await eventually("\(step) back at 256 MiB", within: 60, every: 0.5) {
                 try await Virsh.balloonKiB(step) <= 257 * 1024
             }
+            // Spare memory is not handed out, so the guest holds its demand (used + 64 MiB,
+            // no growth lookahead) and each step needs the balloon to grow; a fast fall
+            // brings it back near its demand between steps. The CPU cap gives every VM a
+            // vCPU quota: the first change on a VM that starts.
             let config = """
                 interval = "2s"
                 [host]
-                guest_memory = "1280MiB"
                 guest_cpu_millicores = 1500
+                [allocator]
+                distribute_surplus = false
                 [estimator]
-                fall_half_life = "10s"
+                fall_half_life = "2s"
+                memory_growth_lookahead = "0s"
                 [events]
                 enabled = \(events)
                 [vm."\(step)"]
                 floor_memory = "256MiB"
-                [vm."\(neighbour)"]
-                memory_shares = 262144
                 """
             let daemon = try BallastDaemonProcess(scenario: "react-\(round)-events-\(events ? "on" : "off")", config: config)
             let port = try await daemon.listenPort()
@@ -122,7 +123,7 @@ extension RealGuestTests {
 
             for index in 0..<stepsPerRound {
                 let seen = try await measureStep(step, file: "step-\(index)")
-                print("[react] round \(round) events \(events ? "on" : "off") step \(index): \(seen.summary)")
+                progress("[react] round \(round) events \(events ? "on" : "off") step \(index): \(seen.summary)")
                 let visible = MemoryStepObservation.milliseconds(seen.started, seen.visibleAt)
                 let applied = MemoryStepObservation.milliseconds(seen.visibleAt, seen.appliedAt)
                 if let visible { figures.record(.statsDelay, events: events, milliseconds: visible) }
@@ -142,6 +143,11 @@ extension RealGuestTests {
             try #require(daemon.isRunning, "ballast stopped during round \(round); log: \(daemon.logPath)")
             #expect(try await daemon.stop() == 0)
             return urgent
+        }
+
+        /// A line of the test's log, written at once (stdout is buffered when redirected).
+        private static func progress(_ line: String) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
 
         /// Waits until the daemon has run `count` more ticks.
@@ -173,8 +179,12 @@ extension RealGuestTests {
 
         /// Fills `stepMiB` into a new tmpfs file in the guest and follows libvirt's balloon
         /// statistics back to back until the balloon has grown by half the fill and stayed
-        /// put for 3 s (or 40 s passed). The baseline is the last 1.5 s before the step.
+        /// put for 1 s (or 20 s passed). The baseline is the last 1.5 s before the step.
         private static func measureStep(_ guest: String, file: String) async throws -> MemoryStepObservation {
+            // Tight before the step: MemAvailable within half a step of the 64 MiB headroom.
+            _ = try? await eventually("\(guest) back near its demand", within: 20, every: 0.2) {
+                try await BalloonReading.read(guest).usable < (64 + stepMiB / 2) * mib
+            }
             var baseline: [BalloonReading] = []
             let baselineStart = Date()
             while Date().timeIntervalSince(baselineStart) < 1.5 { baseline.append(try await BalloonReading.read(guest)) }
@@ -185,14 +195,14 @@ extension RealGuestTests {
             var seen = MemoryStepObservation(started: started, balloonBefore: before.actual,
                                              usableBefore: baseline.map(\.usable).max() ?? before.usable)
             var lastChange = started
-            while Date().timeIntervalSince(started) < 40 {
+            while Date().timeIntervalSince(started) < 20 {
                 let reading = try await BalloonReading.read(guest)
                 if reading.actual != seen.lastReading?.actual ?? before.actual { lastChange = reading.at }
                 seen.lastReading = reading
                 if seen.visibleAt == nil, reading.usable + fill / 2 <= seen.usableBefore { seen.visibleAt = reading.at }
                 if seen.appliedAt == nil, reading.actual >= before.actual + 4 * mib { seen.appliedAt = reading.at }
                 if seen.halfCoveredAt == nil, reading.actual >= before.actual + fill / 2 { seen.halfCoveredAt = reading.at }
-                if seen.visibleAt != nil, seen.halfCoveredAt != nil, reading.at.timeIntervalSince(lastChange) >= 3 { break }
+                if seen.visibleAt != nil, seen.halfCoveredAt != nil, reading.at.timeIntervalSince(lastChange) >= 1 { break }
             }
             try await GuestShell.wait(exec)
             return seen
