@@ -53,6 +53,7 @@ extension RealGuestTests {
                 another balancer runs on this machine and would change these guests too; rerun when it is gone:
                 \(others.joined(separator: "\n"))
                 """)
+            try await GuestShell.waitForAgent(step)
             try await GuestShell.run(step, """
                 mkdir -p /mnt/react && mount -t tmpfs -o size=400m react /mnt/react \
                 && dd if=/dev/zero of=/mnt/react/prefill bs=1M count=\(stepMiB) 2>/dev/null

@@ -11,6 +11,13 @@ enum GuestShell {
         let script: String
     }
 
+    /// Waits until the guest's agent answers a ping (it connects a little after the ready marker).
+    static func waitForAgent(_ guest: String, within timeout: Double = 60) async throws {
+        try await eventually("the guest agent of \(guest) answers", within: timeout, every: 0.5) {
+            (try? await command(guest, ["execute": "guest-ping"])) != nil
+        }
+    }
+
     /// Starts `/bin/sh -c script` in the guest and returns at once.
     static func start(_ guest: String, _ script: String) async throws -> Started {
         let request: [String: Any] = ["execute": "guest-exec",
