@@ -31,6 +31,7 @@ struct ConfigLoaderTests {
 
         [allocator]
         idle_memory_tax = 0.5
+        distribute_surplus = false
 
         [governor]
         max_shrink_fraction = 0.2
@@ -66,6 +67,7 @@ struct ConfigLoaderTests {
         #expect(config.balancer.estimator.pressureThreshold == 20)
         #expect(config.balancer.estimator.memoryFullFraction == EstimatorSettings().memoryFullFraction)
         #expect(config.balancer.allocator.idleMemoryTax == 0.5)
+        #expect(config.balancer.allocator.distributeSurplus == false)
         #expect(config.balancer.governor.maxShrinkFraction == 0.2)
         #expect(config.balancer.governor.minMemoryChange == .mebibytes(8))
         #expect(config.vmOverrides.count == 2)

@@ -78,6 +78,7 @@ public enum ConfigLoader {
         }
         if let allocator = top.child("allocator") {
             if let v = allocator.number("idle_memory_tax", in: 0...0.99) { settings.allocator.idleMemoryTax = v }
+            if let v = allocator.bool("distribute_surplus") { settings.allocator.distributeSurplus = v }
             allocator.finish()
         }
         if let governor = top.child("governor") {
