@@ -22,4 +22,16 @@ import Testing
         #expect(report.traces.isEmpty)
         #expect(report.diagnostics.contains { $0.message.contains("too large") })
     }
+
+    /// Ballast's CSV sizes each VM by its peaks: memory past UInt64 (found by CI's fuzz step,
+    /// minimized) and CPU past Int trapped when the size was rounded to whole GiB and cores.
+    @Test(arguments: [
+        "vm,time,cpu_millicores,memory_bytes\nweb,0,500,1e70\nweb,10,700,1073741824",
+        "vm,time,cpu_millicores,memory_bytes\nweb,0,1e30,1073741824\nweb,10,700,1073741824",
+    ])
+    func csvSizesPastTheIntegersAreRefused(text: String) {
+        let report = load(.csv, text)
+        #expect(report.traces.isEmpty)
+        #expect(report.diagnostics.contains { $0.message.contains("too large") })
+    }
 }

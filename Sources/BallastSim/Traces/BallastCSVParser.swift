@@ -42,6 +42,14 @@ struct BallastCSVParser {
                     message: "time, cpu_millicores and memory_bytes must be non-negative numbers; row skipped"))
                 continue
             }
+            // The VM's size is the smallest flavor holding its peaks (SizeCatalogue): demand
+            // past any VM's size would overflow that size's integers, so such a row is garbage.
+            guard cpu <= Double(GWATraceParser.maximumCores) * 1000, memory <= Double(GWATraceParser.maximumMemory) else {
+                diagnostics.append(LoadDiagnostic(path: path, line: record.line,
+                    message: "\(cpu) millicores or \(memory) bytes is too large for a VM "
+                        + "(at most \(GWATraceParser.maximumCores) cores and 2^60 bytes); row skipped"))
+                continue
+            }
             if samples[name] == nil { order.append(name) }
             if let last = samples[name]?.last, time <= last.time {
                 diagnostics.append(LoadDiagnostic(path: path, line: record.line,
