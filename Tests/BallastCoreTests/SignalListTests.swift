@@ -28,8 +28,11 @@ struct SignalListTests {
         })
         #expect(inline == values)
         #expect(inline.hashValue == values.hashValue)
-        let encoded = try JSONEncoder().encode(inline)
-        #expect(encoded == (try JSONEncoder().encode(Array(values))))
+        // Sorted keys: JSONEncoder's key order is otherwise not fixed from one encode to the next.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let encoded = try encoder.encode(inline)
+        #expect(encoded == (try encoder.encode(Array(values))))
         #expect(try JSONDecoder().decode(SignalList.self, from: encoded) == inline)
     }
 }

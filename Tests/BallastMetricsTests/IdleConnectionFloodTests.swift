@@ -59,8 +59,14 @@ struct IdleConnectionFloodTests {
     }
 
     /// Times `healthRequests` requests, each on a new connection, a little apart;
-    /// returns the median and every status.
+    /// returns the median and every status. The requests run at high priority, as the
+    /// server answers them: other suites of this process keep the shared threads busy, and
+    /// the figure is the server's latency, not how long this test waited behind them.
     private static func timeHealthRequests(url: String) async throws -> (Duration, [Int]) {
+        try await Task(priority: .high) { try await timeHealthRequestsInPlace(url: url) }.value
+    }
+
+    private static func timeHealthRequestsInPlace(url: String) async throws -> (Duration, [Int]) {
         var durations: [Duration] = []
         var statuses: [Int] = []
         let clock = ContinuousClock()

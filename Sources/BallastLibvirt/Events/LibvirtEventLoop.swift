@@ -83,8 +83,8 @@ public final class LibvirtEventLoop: Sendable {
         }
     }
 
-    /// Whether the loop's thread runs (for tests and diagnostics).
-    public var isRunning: Bool { state.withLock { $0.running != nil } }
+    /// How many users hold the loop and whether its thread runs, read together (tests).
+    var status: (users: Int, isRunning: Bool) { state.withLock { ($0.users, $0.running != nil) } }
 
     /// One user fewer; the last one stops the loop and waits for its thread to end.
     public func release() {

@@ -128,14 +128,13 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func serve(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let routes = self.routes
-        let future = context.eventLoop.makeFutureWithTask { await routes.reply(to: path) }
-        future.assumeIsolated().whenComplete { result in
-            switch result {
-            case let .success(reply):
-                self.respond(reply, to: head, close: !head.isKeepAlive, context: context)
-            case let .failure(error):
-                self.respond(.text(.internalServerError, "\(error)"), to: head, close: true, context: context)
-            }
+        // At high priority: Swift concurrency queues tasks by priority, so a health check
+        // or scrape is answered ahead of whatever long work (a large tick) waits on the
+        // few threads it shares, rather than behind it.
+        let promise = context.eventLoop.makePromise(of: HTTPReply.self)
+        Task(priority: .high) { promise.succeed(await routes.reply(to: path)) }
+        promise.futureResult.assumeIsolated().whenSuccess { reply in
+            self.respond(reply, to: head, close: !head.isKeepAlive, context: context)
         }
     }
 
