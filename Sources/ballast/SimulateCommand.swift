@@ -32,8 +32,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Memory overcommit per host: configured memory / physical memory (default 1, or the scenario's).")
     var overcommit: Double?
 
-    @Option(help: "Comma-separated policies: ballast,static,mom,proxmox,oracle.")
-    var policy: String = PolicyKind.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Comma-separated policies: ballast,ballast-predict,static,mom,proxmox,oracle (default: all but ballast-predict).")
+    var policy: String = PolicyKind.comparedByDefault.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Seed for VM sizes, subsets, packing and scenarios.")
     var seed: UInt64 = 1
@@ -71,6 +71,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("proxmox-sensitivity"), help: "Also run Proxmox under minimum 10/25/50 % x target 80/90 % and print the table (best row marked).")
     var proxmoxSensitivity = false
 
+    @Option(name: .customLong("prediction-sigmas"), help: "ballast-predict: predicted demand = mean + this many standard deviations (default 1).")
+    var predictionSigmas: Double = PredictionSettings().sigmas
+
+    @Flag(name: .customLong("prediction-cpu"), help: "ballast-predict: predict CPU as well as memory.")
+    var predictionCPU = false
+
     func validate() throws {
         if (trace == nil) == (scenario == nil) { throw ValidationError("give exactly one of --trace PATH or --scenario NAME") }
         if let vms, vms < 1 { throw ValidationError("--vms must be at least 1, got \(vms)") }
@@ -87,6 +93,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if !(proxmoxTarget > 0 && proxmoxTarget <= 100) {
             throw ValidationError("--proxmox-target must be a percentage above 0 and at most 100, got \(proxmoxTarget)")
+        }
+        if !(predictionSigmas >= 0 && predictionSigmas <= 10) {
+            throw ValidationError("--prediction-sigmas must be a number from 0 to 10, got \(predictionSigmas)")
         }
         if CPUModel(rawValue: cpuModel) == nil { throw ValidationError("unknown --cpu-model '\(cpuModel)'; use quota or cfs") }
         do {
@@ -163,6 +172,8 @@ struct SimulateCommand: AsyncParsableCommand {
         options.policies = try ArgumentValues.policies(policy)
         options.host.cpuModel = CPUModel(rawValue: cpuModel) ?? .quota
         options.proxmox = ProxmoxSettings(minimumFraction: proxmoxMinimum / 100, targetUsage: proxmoxTarget / 100)
+        options.ballastSettings.estimator.prediction.sigmas = predictionSigmas
+        options.ballastSettings.estimator.prediction.cpu = predictionCPU
         let traces: [VMTrace]
         if let scenario {
             let generated = try NamedScenarios.named(scenario, seed: seed, vms: vms)

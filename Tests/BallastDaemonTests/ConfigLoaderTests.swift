@@ -29,6 +29,12 @@ struct ConfigLoaderTests {
         memory_growth_lookahead = 0
         pressure_threshold = 20
 
+        [estimator.prediction]
+        enabled = true
+        sigmas = 1.5
+        minimum_days = 2
+        lookahead = "30m"
+
         [allocator]
         idle_memory_tax = 0.5
         distribute_surplus = false
@@ -65,6 +71,8 @@ struct ConfigLoaderTests {
         #expect(config.balancer.estimator.swapThreshold == Double(2 << 20))
         #expect(config.balancer.estimator.memoryGrowthLookahead == 0)
         #expect(config.balancer.estimator.pressureThreshold == 20)
+        #expect(config.balancer.estimator.prediction == PredictionSettings(enabled: true, sigmas: 1.5, minimumDays: 2,
+                                                                           lookahead: 1800))
         #expect(config.balancer.estimator.memoryFullFraction == EstimatorSettings().memoryFullFraction)
         #expect(config.balancer.allocator.idleMemoryTax == 0.5)
         #expect(config.balancer.allocator.distributeSurplus == false)
@@ -129,6 +137,18 @@ struct ConfigLoaderTests {
         #expect(config.balancer.estimator.memoryGrowthLookahead == defaults.memoryGrowthLookahead)
         #expect(config.balancer.estimator.swapThreshold == defaults.swapThreshold)
         #expect(config.balancer.estimator.staleStatsAfter == defaults.staleStatsAfter)
+        #expect(config.balancer.estimator.prediction == defaults.prediction)
+    }
+
+    @Test("a prediction setting out of range or misspelt is an error naming its key and line")
+    func predictionRange() {
+        #expect {
+            try ConfigLoader.parse("[estimator.prediction]\nenabled = true\nminimum_days = 0\nsigma = 2\n", file: "t.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.issues.contains { $0.key == "estimator.prediction.minimum_days" && $0.line == 3 }
+                && error.issues.contains { $0.key == "estimator.prediction.sigma" && $0.line == 4 }
+        }
     }
 
     @Test("an estimator setting out of range is an error naming its key and line")

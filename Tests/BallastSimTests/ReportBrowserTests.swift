@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import BallastSim
 
 /// `ballast simulate --report` output opened in a real browser (Debian's
 /// headless `chromium`): it must render every chart, log nothing to the
 /// console, not scroll sideways, and stay small and quick at 1,600 VMs.
 /// Missing chromium is a failure that names the install script, never a skip.
 @Suite struct ReportBrowserTests {
-    static let policies = 5
+    static let policies = PolicyKind.comparedByDefault.count
 
     static func browser() throws -> HeadlessChromium {
         try #require(FileManager.default.isExecutableFile(atPath: SimulateCLITests.binary),

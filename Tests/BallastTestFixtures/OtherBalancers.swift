@@ -8,7 +8,8 @@ import Foundation
 /// A live daemon holds its libvirt's balancer lock (an flock on a file under
 /// /run/ballast), which the kernel lists in /proc/locks with the holder's pid: that is
 /// read first, without touching the lock. Daemons built before the lock existed are
-/// found by their command line (`ballast run`, not the simulator, not a dry run).
+/// found by their command line (`ballast run`, not the simulator, not a dry run, not on
+/// libvirt's test driver).
 public enum OtherBalancers {
     /// "pid: what" of every such process except `excluding`.
     public static func running(excluding: Int32, lockDirectory: String = "/run/ballast") -> [String] {
@@ -46,8 +47,10 @@ public enum OtherBalancers {
                 return nil
             }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            // The simulator, a dry run and libvirt's in-process test driver touch no guest.
             guard let program = arguments.first, program.hasSuffix("ballast"), arguments.dropFirst().first == "run",
-                  !arguments.contains("sim"), !arguments.contains("--dry-run") else { return nil }
+                  !arguments.contains("sim"), !arguments.contains("--dry-run"),
+                  !arguments.contains(where: { $0.hasPrefix("test:///") }) else { return nil }
             return (pid, arguments.joined(separator: " "))
         }
     }

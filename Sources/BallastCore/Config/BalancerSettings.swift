@@ -36,6 +36,8 @@ public struct EstimatorSettings: Sendable, Hashable, Codable {
     /// guest filling its memory is grown before it is full: the balloon needs a tick
     /// to be decided and a few seconds to deflate.
     public var memoryGrowthLookahead: Double
+    /// The prediction stage: recent history and usual peaks by hour of day (off by default).
+    public var prediction = PredictionSettings()
 
     public init(riseHalfLife: Double = 0, fallHalfLife: Double = 120, cpuFallHalfLife: Double = 60,
                 probeFactor: Double = 1.25, memoryProbeFactor: Double = 1.2, throttleThreshold: Double = 0.05,

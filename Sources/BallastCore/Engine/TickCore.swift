@@ -93,8 +93,8 @@ public struct TickCore: Sendable {
         // Samples are read in place (through a buffer pointer), not copied out of the array.
         raw.vms.withUnsafeBufferPointer { samples in
             for index in samples.indices {
-                admit(samples[index], at: raw.host.time, into: &views, heldElsewhere: &heldElsewhere,
-                      unbalanced: &unbalanced)
+                admit(samples[index], at: raw.host.time, dayClock: raw.host.wallClock, into: &views,
+                      heldElsewhere: &heldElsewhere, unbalanced: &unbalanced)
             }
         }
         // Backends usually list VMs in a stable order: check before paying for a sort.
@@ -119,7 +119,7 @@ public struct TickCore: Sendable {
 
     /// One sampled VM: estimated and viewed when balanced (running, not opted out);
     /// otherwise listed as unbalanced, with what it holds counted as held elsewhere.
-    private mutating func admit(_ vm: VMSample, at time: Double, into views: inout [VMView],
+    private mutating func admit(_ vm: VMSample, at time: Double, dayClock: Double?, into views: inout [VMView],
                                 heldElsewhere: inout ResourceVector, unbalanced: inout [VMSample]) {
         if vm.state == .paused {
             heldElsewhere.memory &+= vm.current.memory
@@ -128,7 +128,7 @@ public struct TickCore: Sendable {
             unbalanced.append(vm)
             return
         }
-        let estimate = estimator.estimate(vm, at: time)
+        let estimate = estimator.estimate(vm, at: time, dayClock: dayClock)
         guard !vm.spec.optOut else {
             heldElsewhere.memory &+= vm.current.memory
             heldElsewhere.cpu += min(vm.current.cpu, vm.current.vcpus * CPUUnits.millicoresPerCore)

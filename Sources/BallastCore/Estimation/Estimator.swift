@@ -17,13 +17,18 @@
 /// simulator run reproducible; owned by one loop.
 public struct Estimator: Sendable {
     public var settings: EstimatorSettings {
-        didSet { weights = SmoothingWeights() }
+        didSet {
+            weights = SmoothingWeights()
+            if !settings.prediction.enabled { forecasts = [] }
+        }
     }
     /// Two columns indexed by slot: each VM's history (plain numbers, so reading and
     /// writing it back copies bytes and retains nothing) and its id.
     private var slots: [VMHistory] = []
     private var slotIDs: [VMID] = []
     private var slotIndex: [VMID: Int] = [:]
+    /// Each VM's forecast, a third column, kept only while prediction is on.
+    private var forecasts: [DemandForecast] = []
     private var cursor = 0
     private var addedSinceLastPrune = false
     /// Smoothing weights for the last interval seen: every VM of a tick shares dt.
@@ -36,8 +41,10 @@ public struct Estimator: Sendable {
     /// The VMs the estimator keeps history for.
     public var trackedIDs: [VMID] { slotIDs }
 
-    /// Estimates one VM's demand at `time` (seconds, the host sample's clock).
-    public mutating func estimate(_ vm: VMSample, at time: Double) -> DemandEstimate {
+    /// Estimates one VM's demand at `time` (seconds, the host sample's clock). `dayClock`
+    /// (seconds whose remainder by a day is the time of day; `time` when nil) places the
+    /// sample in its hour of the day for prediction.
+    public mutating func estimate(_ vm: VMSample, at time: Double, dayClock: Double? = nil) -> DemandEstimate {
         let slot = findSlot(vm.id, time: time, current: vm.current)
         var history = slots[slot]
         defer {
@@ -58,12 +65,16 @@ public struct Estimator: Sendable {
         }
 
         if weights.dt != dt { weights = SmoothingWeights(dt: dt, settings: settings) }
-        let cpu = estimateCPU(vm, history: &history, dt: dt, signals: &signals, confidence: &confidence)
-        let memory = estimateMemory(vm, history: &history, dt: dt, time: time, signals: &signals,
+        var cpu = estimateCPU(vm, history: &history, dt: dt, signals: &signals, confidence: &confidence)
+        var memory = estimateMemory(vm, history: &history, dt: dt, time: time, signals: &signals,
                                     confidence: &confidence)
         history.remember(vm, at: time)
+        if settings.prediction.enabled {
+            predict(slot: slot, vm: vm, cpu: &cpu, memory: &memory, time: time, dayClock: dayClock ?? time,
+                    signals: &signals)
+        }
         return DemandEstimate(
-            demand: ResourceVector(cpu: WholeUnits.upInt(cpu), memory: WholeUnits.up(memory.demand)),
+            demand: ResourceVector(cpu: WholeUnits.upInt(cpu.demand), memory: WholeUnits.up(memory.demand)),
             guestUsedMemory: memory.guestUsed, memoryActiveFraction: memory.activeFraction,
             confidence: min(max(confidence, 0.05), 1), signals: signals)
     }
@@ -86,6 +97,61 @@ public struct Estimator: Sendable {
         return changed
     }
 
+    // MARK: - Prediction
+
+    /// Learns this sample into the VM's forecast, then moves each resource's estimate to
+    /// the predicted demand of the next hour, never below what the live signals show this
+    /// sample (and only for a resource read this sample).
+    private mutating func predict(slot: Int, vm: VMSample, cpu: inout ResourceEstimate, memory: inout MemoryEstimate,
+                                  time: Double, dayClock: Double, signals: inout SignalList) {
+        // Switched on mid-run: the VMs already tracked start learning now.
+        while forecasts.count < slots.count { forecasts.append(DemandForecast()) }
+        let prediction = settings.prediction
+        let sample = DemandForecast.Demand(cpu: cpu.observed ?? cpu.demand, memory: memory.observed ?? memory.demand)
+        forecasts[slot].observe(sample, time: time, dayClock: dayClock, settings: prediction)
+        switch forecasts[slot].predict(time: time, dayClock: dayClock, settings: prediction) {
+        case .abstained(let why):
+            signals.append(Signal(name: SignalName.predictionAbstained, value: 0, note: why))
+        case .predicted(let predicted):
+            if prediction.cpu, let live = cpu.live {
+                Self.follow(predicted, \.cpu, live: live, ceiling: Double(max(vm.spec.ceiling.cpu, 0)),
+                            estimate: &cpu.demand, signal: SignalName.cpuPredicted, signals: &signals) {
+                    CPUUnits.describe(WholeUnits.upInt($0))
+                }
+            }
+            if let live = memory.live {
+                Self.follow(predicted, \.memory, live: live, ceiling: max(Double(vm.spec.ceiling.memory), 0),
+                            estimate: &memory.demand, signal: SignalName.memoryPredicted, signals: &signals) {
+                    ByteUnits.describe(WholeUnits.up($0))
+                }
+            }
+        }
+    }
+
+    /// Moves one resource's estimate to its prediction, never below `live` nor above
+    /// `ceiling`, and says why when that changes it by a whole unit.
+    private static func follow(_ predicted: DemandForecast.Prediction, _ resource: KeyPath<DemandForecast.Demand, Double>,
+                               live: Double, ceiling: Double, estimate: inout Double, signal: String,
+                               signals: inout SignalList, text: (Double) -> String) {
+        let target = min(max(live, predicted.demand[keyPath: resource]), ceiling)
+        guard target.rounded(.up) != estimate.rounded(.up) else { return }
+        signals.append(Signal(name: signal, value: target,
+                              note: reason(predicted, resource, reactive: estimate, target: target, text: text)))
+        estimate = target
+    }
+
+    /// "usual 14:00 peak 2.10 cores (5 days), recent 1.80 cores: 2.10 cores, not the reactive 1.50 cores".
+    private static func reason(_ predicted: DemandForecast.Prediction, _ resource: KeyPath<DemandForecast.Demand, Double>,
+                               reactive: Double, target: Double, text: (Double) -> String) -> String {
+        var parts: [String] = []
+        if let usual = predicted.usual {
+            parts.append("usual \(HourlyPeaks.clock(usual.hourOfDay)) peak \(text(usual.demand[keyPath: resource])) (\(usual.days) days)")
+        }
+        if let recent = predicted.recent { parts.append("recent \(text(recent[keyPath: resource]))") }
+        let direction = target > reactive ? "raised ahead" : "lowered with confidence"
+        return "\(parts.joined(separator: ", ")): \(direction) to \(text(target)), not the reactive \(text(reactive))"
+    }
+
     // MARK: - Slots
 
     private mutating func findSlot(_ id: VMID, time: Double, current: VMAllocation) -> Int {
@@ -100,6 +166,7 @@ public struct Estimator: Sendable {
         }
         slots.append(VMHistory(time: time, current: current))
         slotIDs.append(id)
+        if settings.prediction.enabled { forecasts.append(DemandForecast()) }
         slotIndex[id] = slots.count - 1
         addedSinceLastPrune = true
         cursor = slots.count
@@ -113,11 +180,13 @@ public struct Estimator: Sendable {
             if kept != slot {
                 slots.swapAt(kept, slot)
                 slotIDs.swapAt(kept, slot)
+                if !forecasts.isEmpty { forecasts.swapAt(kept, slot) }
             }
             kept += 1
         }
         slots.removeLast(slots.count - kept)
         slotIDs.removeLast(slotIDs.count - kept)
+        if !forecasts.isEmpty { forecasts.removeLast(forecasts.count - kept) }
     }
 
     private mutating func rebuildIndex() {
@@ -156,13 +225,23 @@ public struct Estimator: Sendable {
 
     // MARK: - CPU
 
+    /// One resource's estimate: the smoothed demand, and for prediction what the live
+    /// signals show this sample (the floor no prediction goes below: the probe while
+    /// censored) and the demand observed, uncensored (what the forecast learns); both nil
+    /// when this sample could not be read.
+    struct ResourceEstimate {
+        var demand: Double
+        var live: Double?
+        var observed: Double?
+    }
+
     private func estimateCPU(_ vm: VMSample, history: inout VMHistory, dt: Double,
-                             signals: inout SignalList, confidence: inout Double) -> Double {
+                             signals: inout SignalList, confidence: inout Double) -> ResourceEstimate {
         let ceiling = Double(max(vm.spec.ceiling.cpu, 0))
         guard let counters = vm.cpu else {
             confidence -= 0.3
             signals.append(.cpuUnreported, value: 0)
-            return min(history.cpu, ceiling)
+            return ResourceEstimate(demand: min(history.cpu, ceiling))
         }
         let usedNanos: Double
         switch CounterDelta(now: counters.usageNanos, before: history.usageNanos) {
@@ -171,11 +250,11 @@ public struct Estimator: Sendable {
         case .reset:
             confidence -= 0.3
             signals.append(.counterReset, value: 0)
-            return min(history.cpu, ceiling)
+            return ResourceEstimate(demand: min(history.cpu, ceiling))
         case .missing:
             confidence -= 0.3
             signals.append(.cpuCountersAppeared, value: 0)
-            return min(history.cpu, ceiling)
+            return ResourceEstimate(demand: min(history.cpu, ceiling))
         }
         let usage = usedNanos / dt / 1e6
         signals.append(.cpuUsage, value: usage)
@@ -218,6 +297,7 @@ public struct Estimator: Sendable {
         }
 
         var raw = usage * (1 + settings.cpuHeadroomFraction) + unmet
+        let observed = min(raw, ceiling)
         if censored {
             raw = max(raw, usage * settings.probeFactor + unmet)
         }
@@ -230,7 +310,7 @@ public struct Estimator: Sendable {
             history.cpu += weight * (raw - history.cpu)
         }
         history.cpu = min(max(history.cpu, 0), ceiling)
-        return history.cpu
+        return ResourceEstimate(demand: history.cpu, live: censored ? history.cpu : max(raw, 0), observed: observed)
     }
 
     // MARK: - Memory
@@ -239,6 +319,9 @@ public struct Estimator: Sendable {
         var demand: Double
         var guestUsed: UInt64?
         var activeFraction: Double
+        /// As in `ResourceEstimate`.
+        var live: Double?
+        var observed: Double?
     }
 
     /// Memory the guest can still use: usable (MemAvailable), or unused + disk
@@ -321,6 +404,7 @@ public struct Estimator: Sendable {
             raw += ahead
             signals.append(.memoryGrowth, value: history.usedGrowth)
         }
+        let observed = min(raw, max(ceiling, 0))
         if censored {
             raw = max(raw, current * settings.memoryProbeFactor + swappedIn)
         }
@@ -334,7 +418,8 @@ public struct Estimator: Sendable {
         }
         history.memory = min(max(history.memory, 0), max(ceiling, 0))
         let active = current > 0 ? min(1, usedBytes / current) : 1
-        return MemoryEstimate(demand: history.memory, guestUsed: used, activeFraction: active)
+        return MemoryEstimate(demand: history.memory, guestUsed: used, activeFraction: active,
+                              live: censored ? history.memory : raw, observed: observed)
     }
 }
 
@@ -354,3 +439,4 @@ struct SmoothingWeights {
         memoryFall = HalfLife.weight(dt: dt, halfLife: settings.fallHalfLife)
     }
 }
+

@@ -22,4 +22,7 @@ public enum SignalName {
     public static let repeatedSample = "sample.repeated"
     public static let counterReset = "sample.counter_reset"
     public static let sampleNotes = "sample.notes"
+    public static let cpuPredicted = "cpu.predicted"
+    public static let memoryPredicted = "memory.predicted"
+    public static let predictionAbstained = "prediction.abstained"
 }

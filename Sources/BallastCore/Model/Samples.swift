@@ -9,14 +9,18 @@ public struct HostSample: Sendable, Hashable, Codable {
     public var memoryAvailable: UInt64
     public var cpuPressure: PressureSample?
     public var memoryPressure: PressureSample?
+    /// Wall-clock time of the sample, seconds since 1970 UTC, for what repeats by time of
+    /// day (prediction); nil where there is none (the simulator: its clock starts with the traces).
+    public var wallClock: Double?
 
     public init(time: Double, capacity: ResourceVector, memoryAvailable: UInt64,
-                cpuPressure: PressureSample? = nil, memoryPressure: PressureSample? = nil) {
+                cpuPressure: PressureSample? = nil, memoryPressure: PressureSample? = nil, wallClock: Double? = nil) {
         self.time = time
         self.capacity = capacity
         self.memoryAvailable = memoryAvailable
         self.cpuPressure = cpuPressure
         self.memoryPressure = memoryPressure
+        self.wallClock = wallClock
     }
 }
 

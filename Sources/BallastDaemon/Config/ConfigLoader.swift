@@ -143,6 +143,17 @@ public enum ConfigLoader {
         }
     }
 
+    /// `[estimator.prediction]` (docs/core.md, "Prediction").
+    private static func readPrediction(_ table: TableReader, into prediction: inout PredictionSettings) {
+        if let v = table.bool("enabled") { prediction.enabled = v }
+        if let v = table.bool("cpu") { prediction.cpu = v }
+        if let v = table.number("sigmas", in: 0...10) { prediction.sigmas = v }
+        if let v = table.seconds("recent_half_life", in: 10...86_400) { prediction.recentHalfLife = v }
+        if let v = table.seconds("minimum_recent", in: 0...86_400) { prediction.minimumRecent = v }
+        if let v = table.integer("minimum_days", in: 1...365) { prediction.minimumDays = v }
+        if let v = table.seconds("lookahead", in: 0...86_400) { prediction.lookahead = v }
+    }
+
     /// The estimator's finer settings (docs/core.md explains each; the defaults suit most hosts).
     private static func readEstimatorTuning(_ table: TableReader, into estimator: inout EstimatorSettings) {
         if let v = table.seconds("cpu_fall_half_life") { estimator.cpuFallHalfLife = v }
@@ -158,6 +169,10 @@ public enum ConfigLoader {
         if let v = table.number("memory_full_fraction", in: 0...1) { estimator.memoryFullFraction = v }
         if let v = table.seconds("stale_stats_after") { estimator.staleStatsAfter = v }
         if let v = table.seconds("memory_growth_lookahead", in: 0...3600) { estimator.memoryGrowthLookahead = v }
+        if let prediction = table.child("prediction") {
+            readPrediction(prediction, into: &estimator.prediction)
+            prediction.finish()
+        }
     }
 
     private static func readOverride(_ pattern: String, _ table: TableReader) -> VMOverride {

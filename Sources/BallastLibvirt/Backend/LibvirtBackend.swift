@@ -1,4 +1,7 @@
 import BallastCgroups
+#if canImport(Glibc)
+import Glibc
+#endif
 import BallastCore
 import Logging
 
@@ -126,7 +129,8 @@ public actor LibvirtBackend: Backend {
         records = records.filter { seen.contains($0.key) }
         vcpusBeforeReconnect = [:]
         let sample = HostSample(time: now, capacity: host.capacity, memoryAvailable: host.memoryAvailable,
-                                cpuPressure: host.cpuPressure, memoryPressure: host.memoryPressure)
+                                cpuPressure: host.cpuPressure, memoryPressure: host.memoryPressure,
+                                wallClock: Self.wallClock())
         return HostSnapshot(host: sample, vms: vms.sorted { $0.id < $1.id })
     }
 
@@ -315,4 +319,13 @@ public actor LibvirtBackend: Backend {
 func uniqueInOrder(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
+}
+
+extension LibvirtBackend {
+    /// Seconds since 1970 UTC (CLOCK_REALTIME): where a sample falls in the day, for prediction.
+    static func wallClock() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
 }

@@ -4,12 +4,13 @@ import BallastCore
 /// estimator, fair share, governor) with no plugin, returning the governed
 /// allocation of every VM.
 public struct BallastPolicy: ObservingPolicy {
-    public let name = "ballast"
+    public let name: String
     private var core: TickCore
     private var indexByID: [VMID: Int] = [:]
 
     public init(settings: BalancerSettings) {
         self.core = TickCore(settings: settings)
+        self.name = settings.estimator.prediction.enabled ? PolicyKind.ballastPredict.rawValue : PolicyKind.ballast.rawValue
     }
 
     public mutating func decide(_ snapshot: HostSnapshot) -> [VMAllocation] {

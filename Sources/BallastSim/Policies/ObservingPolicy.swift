@@ -9,7 +9,14 @@ public protocol ObservingPolicy: Sendable {
     mutating func decide(_ snapshot: HostSnapshot) -> [VMAllocation]
 }
 
-/// The policies `ballast simulate` knows by name.
+/// The policies `ballast simulate` knows by name. `ballast-predict` is Ballast with its
+/// prediction stage on (`[estimator.prediction] enabled`), beside the reactive `ballast`.
 public enum PolicyKind: String, Sendable, CaseIterable, Hashable {
-    case ballast, `static`, mom, proxmox, oracle
+    case ballast
+    case ballastPredict = "ballast-predict"
+    case `static`, mom, proxmox, oracle
+
+    /// What `ballast simulate` compares unless `--policy` says otherwise: every policy but
+    /// `ballast-predict`, whose stage is off by default in the daemon too.
+    public static let comparedByDefault: [PolicyKind] = [.ballast, .static, .mom, .proxmox, .oracle]
 }

@@ -13,6 +13,7 @@ struct SeriesStyle: Sendable, Hashable {
     static func policy(_ policy: PolicyKind) -> SeriesStyle {
         switch policy {
         case .ballast: SeriesStyle(color: "#0072b2", dash: nil)
+        case .ballastPredict: SeriesStyle(color: "#56b4e9", dash: "1 2")
         case .static: SeriesStyle(color: "#6e6e6e", dash: "8 4")
         case .mom: SeriesStyle(color: "#e69f00", dash: "2 3")
         case .proxmox: SeriesStyle(color: "#009e73", dash: "10 3 2 3")

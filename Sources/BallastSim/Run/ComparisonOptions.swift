@@ -20,7 +20,7 @@ public struct ComparisonOptions: Sendable {
     /// How many VMs of the first host the report plots.
     public var tracedVMs: Int
 
-    public init(host: HostConfig = HostConfig(), overcommit: Double = 1, policies: [PolicyKind] = PolicyKind.allCases,
+    public init(host: HostConfig = HostConfig(), overcommit: Double = 1, policies: [PolicyKind] = PolicyKind.comparedByDefault,
                 seed: UInt64 = 1, tick: Double = 10, duration: Double? = nil,
                 ballastSettings: BalancerSettings = BalancerSettings(), proxmox: ProxmoxSettings = ProxmoxSettings(),
                 keepSeries: Bool = false, tracedVMs: Int = 3) {

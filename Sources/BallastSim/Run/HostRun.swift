@@ -55,6 +55,10 @@ struct HostRun {
         case .proxmox:
             return run(kind, observing: ProxmoxPolicy(settings: options.proxmox))
         case .ballast:
+            settings.estimator.prediction.enabled = false
+            return run(kind, observing: BallastPolicy(settings: settings))
+        case .ballastPredict:
+            settings.estimator.prediction.enabled = true
             return run(kind, observing: BallastPolicy(settings: settings))
         case .oracle:
             var policy = OraclePolicy(vms: vms)
