@@ -140,6 +140,32 @@ struct ConfigLoaderTests {
         #expect(config.balancer.estimator.prediction == defaults.prediction)
     }
 
+    /// Found by CI's fuzz step: TOMLKit's parser (toml++) aborted the process on an
+    /// assertion for U+007F after `[[`. Control characters TOML forbids are refused first,
+    /// with their line and column; tabs and CRLF line ends still parse.
+    @Test("a control character TOML forbids is a syntax error with its line, never a crash",
+          arguments: ["\u{7F}", "\u{00}", "\u{1B}", "\u{08}"])
+    func controlCharactersAreRefusedBeforeTheParser(character: String) {
+        let text = "interval = \"2s\"\n\n[[\(character)plugin]]\nname = \"p\"\n"
+        do {
+            _ = try ConfigLoader.parse(text, file: "t.toml")
+            Issue.record("a config with a control character was accepted")
+        } catch {
+            let issue = error.issues.first
+            let hex = String(character.unicodeScalars.first?.value ?? 0, radix: 16, uppercase: true)
+            #expect(issue?.line == 3, "\(error)")
+            #expect(issue?.message.contains("column 3: control character U+\(String(repeating: "0", count: 4 - hex.count))\(hex)") == true,
+                    "\(error)")
+        }
+    }
+
+    @Test("tabs, CRLF line ends and escaped control characters in strings still parse")
+    func tabsAndCRLFStillParse() throws {
+        let config = try ConfigLoader.parse("interval\t= \"2s\"\r\nconnect = \"test:///default\\u007F\"\r\n", file: "t.toml")
+        #expect(config.balancer.interval == 2)
+        #expect(config.connect == "test:///default\u{7F}")
+    }
+
     @Test("a prediction setting out of range or misspelt is an error naming its key and line")
     func predictionRange() {
         #expect {
