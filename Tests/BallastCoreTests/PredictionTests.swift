@@ -124,6 +124,44 @@ struct PredictionTests {
         }
     }
 
+    /// A reload switches prediction on and off while VMs come and go: the forecasts stay
+    /// with their VMs (a new VM's first sample returns before any prediction is made).
+    @Test func switchingPredictionOnAndOffWhileVMsComeAndGoKeepsForecastsWithTheirVMs() throws {
+        var estimator = Estimator()
+        var guests = (1...4).map { n in var guest = Guest(); guest.n = n; return guest }
+        var time = 0.0
+        for round in 0..<40 {
+            if round == 5 || round == 25 { estimator.settings = Self.settings() }
+            if round == 15 { estimator.settings = EstimatorSettings() }
+            // VM 5 appears at round 8, VM 2 leaves at round 12; at round 25, as prediction is
+            // switched on again, VM 6 appears first in the tick and VM 3 leaves.
+            if round == 8 { var guest = Guest(); guest.n = 5; guests.append(guest) }
+            if round == 12 { guests.removeAll { $0.n == 2 } }
+            if round == 25 {
+                var guest = Guest()
+                guest.n = 6
+                guests.insert(guest, at: 0)
+                guests.removeAll { $0.n == 3 }
+            }
+            for index in guests.indices {
+                guests[index].run(dt: 300, millicores: 400 * guests[index].n)
+                _ = estimator.estimate(guests[index].sample, at: time)
+            }
+            _ = estimator.pruneUnseen(at: time)
+            time += 300
+        }
+        // Prediction has been on since round 25 (15 rounds, 75 min): each VM's recent history
+        // is its own, so its prediction matches its own steady usage.
+        for index in guests.indices {
+            guests[index].run(dt: 300, millicores: 400 * guests[index].n)
+            let estimate = estimator.estimate(guests[index].sample, at: time)
+            #expect(!estimate.signals.contains { $0.name == SignalName.predictionAbstained },
+                    "VM \(guests[index].n): \(estimate.signals.map(\.note))")
+            let expected = Double(400 * guests[index].n) * 1.1
+            #expect(abs(Double(estimate.demand.cpu) - expected) <= 2, "VM \(guests[index].n): \(estimate.demand)")
+        }
+    }
+
     // MARK: - Property: never below the live signals
 
     /// One step of a random guest: seconds, CPU used, fraction throttled, memory used, swapping.

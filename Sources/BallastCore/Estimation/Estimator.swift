@@ -19,7 +19,13 @@ public struct Estimator: Sendable {
     public var settings: EstimatorSettings {
         didSet {
             weights = SmoothingWeights()
-            if !settings.prediction.enabled { forecasts = [] }
+            // The forecast column is as long as the others while prediction is on (switched
+            // on by a reload: every tracked VM starts learning now), empty while it is off.
+            if !settings.prediction.enabled {
+                forecasts = []
+            } else if forecasts.count != slots.count {
+                forecasts = Array(repeating: DemandForecast(), count: slots.count)
+            }
         }
     }
     /// Two columns indexed by slot: each VM's history (plain numbers, so reading and
@@ -27,7 +33,8 @@ public struct Estimator: Sendable {
     private var slots: [VMHistory] = []
     private var slotIDs: [VMID] = []
     private var slotIndex: [VMID: Int] = [:]
-    /// Each VM's forecast, a third column, kept only while prediction is on.
+    /// Each VM's forecast, a third column, kept only while prediction is on (then exactly
+    /// as long as `slots`: `settings` and the slot functions keep it so).
     private var forecasts: [DemandForecast] = []
     private var cursor = 0
     private var addedSinceLastPrune = false
@@ -104,8 +111,6 @@ public struct Estimator: Sendable {
     /// sample (and only for a resource read this sample).
     private mutating func predict(slot: Int, vm: VMSample, cpu: inout ResourceEstimate, memory: inout MemoryEstimate,
                                   time: Double, dayClock: Double, signals: inout SignalList) {
-        // Switched on mid-run: the VMs already tracked start learning now.
-        while forecasts.count < slots.count { forecasts.append(DemandForecast()) }
         let prediction = settings.prediction
         let sample = DemandForecast.Demand(cpu: cpu.observed ?? cpu.demand, memory: memory.observed ?? memory.demand)
         forecasts[slot].observe(sample, time: time, dayClock: dayClock, settings: prediction)

@@ -23,11 +23,10 @@ public enum ConfigLoader {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> BallastConfig {
-        if let found = TOMLControlCharacters.first(in: text) {
+        if let problem = TOMLTextCheck.firstProblem(in: text) {
             throw ConfigError(issues: [ConfigIssue(
-                file: file, line: found.line, key: "",
-                message: "TOML syntax error at column \(found.column): control character U+\(found.hex) is not allowed "
-                    + "(only tab, line feed and carriage return; in a string, write it as \\u\(found.hex))")])
+                file: file, line: problem.line, key: "",
+                message: "TOML syntax error at column \(problem.column): \(problem.message)")])
         }
         let root: TOMLTable
         do {
