@@ -34,4 +34,21 @@ import Testing
         #expect(report.traces.isEmpty)
         #expect(report.diagnostics.contains { $0.message.contains("too large") })
     }
+
+    /// Timestamps are unbounded: one past Int that does not increase (found by CI's fuzz
+    /// step) trapped in its diagnostic, and gaps and epochs past Int in the alignment's.
+    @Test func timestampsPastTheIntegersAreReportedNotTrapped() {
+        let header = "Timestamp;cores;capacity;usage;percent;memory;usage\n"
+        let repeated = load(.gwa, header + "1e300;2;2600;1300;50;4194304;2097152\n"
+                                 + "1e300;2;2600;1300;50;4194304;2097152\n2e300;2;2600;1300;50;4194304;2097152")
+        #expect(repeated.diagnostics.contains { $0.message.contains("not after the previous one") })
+        #expect(repeated.traces.count == 1)
+        let rows = ["0", "300", "600", "900", "1e300"].map { "\($0);2;2600;1300;50;4194304;2097152" }
+        var traces = load(.gwa, header + rows.joined(separator: "\n")).traces
+        let late = load(.gwa, header + "1e301;2;2600;1300;50;4194304;2097152\n2e301;2;2600;1300;50;4194304;2097152")
+        traces += late.traces
+        let (alignment, diagnostics) = TraceAlignment.align(&traces)
+        #expect(diagnostics.contains { $0.message.contains("gap") }, "\(diagnostics)")
+        #expect(alignment.description.contains("start later"), "\(alignment.description)")
+    }
 }

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Parses Bitbrains GWA-T-12 files: `;`+TAB separated with a header row;
 /// columns: timestamp (s), CPU cores, CPU capacity provisioned (MHz), CPU
 /// usage (MHz), CPU usage (%), memory provisioned (KB), memory usage (KB), ...
@@ -65,7 +67,7 @@ struct GWATraceParser {
             }
             if let last = times.last, time <= last {
                 diagnostics.append(LoadDiagnostic(path: path, line: lineNumber,
-                    message: "timestamp \(Int(time)) not after the previous one; line skipped"))
+                    message: "timestamp \(time.decimalText(places: 0)) not after the previous one; line skipped"))
                 continue
             }
             let coreCount = Int(min(cores, 4096))

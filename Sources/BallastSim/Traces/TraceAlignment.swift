@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Puts every trace of a set on one clock: the epoch is the earliest first
 /// sample of the set, and each VM starts at its own first sample after it
 /// (before that it is not running yet). Without this, a VM whose first days
@@ -35,7 +37,7 @@ public struct TraceAlignment: Sendable, Hashable, CustomStringConvertible {
                 alignment.gappedVMs += 1
                 alignment.longestGap = max(alignment.longestGap, longest)
                 diagnostics.append(LoadDiagnostic(path: traces[index].name, line: 0,
-                    message: "\(gaps) gap(s) of more than \(Int(gapFactor)) samples (longest \(Int(longest)) s); "
+                    message: "\(gaps) gap(s) of more than \(Int(gapFactor)) samples (longest \(longest.decimalText(places: 0)) s); "
                         + "demand is interpolated across them"))
             }
         }
@@ -61,10 +63,10 @@ public struct TraceAlignment: Sendable, Hashable, CustomStringConvertible {
 
     /// `epoch 1375308176 s; 3 of 60 VMs start late (up to 86400 s, not running until then); 2 VMs with gaps (up to 7200 s)`.
     public var description: String {
-        var text = "aligned on one epoch (\(Int(epoch)) s on the trace clock); "
+        var text = "aligned on one epoch (\(epoch.decimalText(places: 0)) s on the trace clock); "
         text += lateVMs == 0 ? "every VM starts at it"
-            : "\(lateVMs) VM(s) start later (up to \(Int(longestLeadingGap)) s; not running until then)"
-        if gappedVMs > 0 { text += "; \(gappedVMs) VM(s) with gaps (longest \(Int(longestGap)) s)" }
+            : "\(lateVMs) VM(s) start later (up to \(longestLeadingGap.decimalText(places: 0)) s; not running until then)"
+        if gappedVMs > 0 { text += "; \(gappedVMs) VM(s) with gaps (longest \(longestGap.decimalText(places: 0)) s)" }
         return text
     }
 }
