@@ -28,7 +28,7 @@ public final class LibvirtEventLoop: Sendable {
     private struct Running {
         var thread: NIOThreadPool
         var stop: StopFlag
-        var wakeWrite: Int32
+        var wake: WakePipe
     }
 
     private let state = Mutex(State())
@@ -42,18 +42,16 @@ public final class LibvirtEventLoop: Sendable {
             if let failure = state.registration, !failure.isEmpty { return false }
             state.users += 1
             guard state.running == nil else { return false }
-            var ends: [Int32] = [-1, -1]
-            guard pipe(&ends) == 0 else {
+            guard let wake = WakePipe() else {
                 state.users -= 1
                 state.registration = state.registration ?? "cannot make the event loop's wake pipe"
                 return false
             }
-            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
             let stop = StopFlag()
             let thread = NIOThreadPool(numberOfThreads: 1)
             thread.start()
             let registered = state.registration != nil
-            let readEnd = ends[0]
+            let readEnd = wake.readEnd
             thread.submit { [self] _ in
                 if !registered {
                     let failure = virEventRegisterDefaultImpl() < 0
@@ -68,9 +66,8 @@ public final class LibvirtEventLoop: Sendable {
                     if virEventRunDefaultImpl() < 0 { break }
                 }
                 if watch >= 0 { _ = virEventRemoveHandle(watch) }
-                _ = Glibc.close(readEnd)
             }
-            state.running = Running(thread: thread, stop: stop, wakeWrite: ends[1])
+            state.running = Running(thread: thread, stop: stop, wake: wake)
             return true
         }
         // The first start registers libvirt's implementation on the loop's thread; wait
@@ -97,10 +94,10 @@ public final class LibvirtEventLoop: Sendable {
         }
         guard let ending else { return }
         ending.stop.set()
-        var byte: UInt8 = 1
-        _ = write(ending.wakeWrite, &byte, 1)
+        ending.wake.wake()
         try? ending.thread.syncShutdownGracefully()
-        _ = Glibc.close(ending.wakeWrite)
+        // The thread has ended and removed its watch on the read end: both ends can go.
+        ending.wake.close()
     }
 }
 

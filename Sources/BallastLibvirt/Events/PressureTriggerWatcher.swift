@@ -19,22 +19,15 @@ final class PressureTriggerWatcher: Sendable {
     }
 
     private let shared = Mutex(Shared())
-    /// A pipe: a byte written to `wakeWrite` ends the thread's `poll()` on `wakeRead`.
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    /// A byte written to it ends the thread's `poll()`.
+    private let wakePipe: WakePipe
     private let thread: NIOThreadPool
     private let fired: @Sendable (String) -> Void
 
     /// nil when no pipe can be made (then no trigger is watched; polling carries on).
     init?(fired: @escaping @Sendable (String) -> Void) {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { return nil }
-        for end in ends {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = ends[0]
-        wakeWrite = ends[1]
+        guard let wakePipe = WakePipe() else { return nil }
+        self.wakePipe = wakePipe
         self.fired = fired
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
@@ -77,13 +70,11 @@ final class PressureTriggerWatcher: Sendable {
             return Array(state.triggers.values) + state.retired
         }
         for trigger in triggers { trigger.close() }
-        _ = Glibc.close(wakeRead)
-        _ = Glibc.close(wakeWrite)
+        wakePipe.close()
     }
 
     private func signal() {
-        var one: UInt8 = 1
-        _ = write(wakeWrite, &one, 1)
+        wakePipe.wake()
     }
 
     /// The thread's loop: poll the wake descriptor and every trigger, forever until stopped.
@@ -95,17 +86,14 @@ final class PressureTriggerWatcher: Sendable {
             }
             for trigger in retired { trigger.close() }
             if stopping { return }
-            var descriptors = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)]
             descriptors += triggers.map { pollfd(fd: $0.descriptor, events: Int16(POLLPRI), revents: 0) }
             let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return
             }
-            if descriptors[0].revents != 0 {
-                var drained = [UInt8](repeating: 0, count: 64)
-                while read(wakeRead, &drained, drained.count) > 0 {}
-            }
+            if descriptors[0].revents != 0 { wakePipe.drain() }
             for (index, trigger) in triggers.enumerated() {
                 let events = descriptors[index + 1].revents
                 if events & Int16(POLLERR | POLLNVAL | POLLHUP) != 0 {
