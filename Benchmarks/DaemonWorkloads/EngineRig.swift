@@ -50,4 +50,8 @@ final class PrebuiltBackend: Backend {
     func apply(_ changes: [Change]) async -> [AppliedChange] {
         changes.map { AppliedChange(change: $0, outcome: .applied) }
     }
+
+    var shrinksReleaseAtOnce: Bool { true }
+
+    func growthAwaitsRelease(_ awaiting: Bool) async {}
 }

@@ -20,6 +20,8 @@ struct EstimatorTests {
         var swapIn: UInt64 = 0
         var swapOut: UInt64 = 0
         var majorFaults: UInt64 = 0
+        /// The guest's stamp on its statistics (nil: not reported).
+        var lastUpdate: Double?
         var balloon = true
         var cpuCounters = true
         var notes: [String] = []
@@ -39,7 +41,8 @@ struct EstimatorTests {
                                                           throttledPeriods: throttledPeriods,
                                                           throttledNanos: throttledNanos) : nil,
                            balloon: balloon ? BalloonStats(available: available, usable: usable, swapIn: swapIn,
-                                                           swapOut: swapOut, majorFaults: majorFaults) : nil,
+                                                           swapOut: swapOut, majorFaults: majorFaults,
+                                                           lastUpdate: lastUpdate) : nil,
                            rss: 3 << 30, notes: notes)
         }
     }
@@ -94,6 +97,43 @@ struct EstimatorTests {
         #expect(estimate.guestUsedMemory == 156 * mib)
         // used + 64 MiB headroom: at 220 MiB the guest would have 64 MiB MemAvailable again.
         #expect(estimate.demand.memory == 220 * mib)
+    }
+
+    /// libvirt shows a balloon's new size before the guest's next statistics report shows
+    /// it (and the other way round): balloon size − free then jumps by the resize. Growth of
+    /// used memory is measured on the guest's own reports, so a resize is not growth.
+    @Test("an idle guest being resized does not look like a growing one; real growth still does")
+    func resizingIsNotGrowth() {
+        let mib = ByteUnits.mebibyte
+        var estimator = Estimator()
+        var guest = Guest()
+        guest.current = Fixture.allocation(memory: 512 * mib, cpu: 1000)
+        (guest.available, guest.usable, guest.lastUpdate) = (450 * mib, 360 * mib, 100)
+        _ = estimator.estimate(guest.sample, at: 0)
+        guest.lastUpdate = 102
+        _ = estimator.estimate(guest.sample, at: 2)
+        func growth(_ estimate: DemandEstimate) -> Double? {
+            estimate.signals.first { $0.name == SignalName.memoryGrowth }?.value
+        }
+
+        // Deflated by 48 MiB; the guest has not reported since (an urgent tick half a second later).
+        guest.current.memory = 560 * mib
+        #expect(growth(estimator.estimate(guest.sample, at: 2.5)) == nil)
+        // Its next report shows the 48 MiB as MemTotal and MemAvailable both.
+        (guest.available, guest.usable, guest.lastUpdate) = (498 * mib, 408 * mib, 103)
+        #expect(growth(estimator.estimate(guest.sample, at: 4)) == nil)
+        // Inflated back by 48 MiB: the report comes first this time.
+        (guest.available, guest.usable, guest.lastUpdate) = (450 * mib, 360 * mib, 104)
+        #expect(growth(estimator.estimate(guest.sample, at: 4.5)) == nil)
+        guest.current.memory = 512 * mib
+        #expect(growth(estimator.estimate(guest.sample, at: 5)) == nil)
+
+        // The guest fills 60 MiB over the next two seconds of its reports: 30 MiB/s.
+        (guest.usable, guest.lastUpdate) = (300 * mib, 106)
+        let filling = estimator.estimate(guest.sample, at: 7)
+        #expect(growth(filling) == Double(30 * mib))
+        // Demand covers the next 15 s of it (the default look-ahead) on top of used + headroom.
+        #expect(filling.demand.memory >= (212 + 64 + 15 * 30) * mib)
     }
 
     @Test func probeIsCappedAtTheCeiling() {

@@ -265,6 +265,92 @@ struct GovernorHostTests {
         #expect(decision.vms[1].clamps.contains(GovernorClamp.memoryGrowthLimited))
     }
 
+    /// Two full 8 GiB VMs on 16 GiB: VM 1 gives 512 MiB back (within the 10 % step), VM 2 wants 9 GiB.
+    static func releaseAndGrow(vm1 current1: UInt64, shrinksReleaseAtOnce: Bool) -> GovernorDecision {
+        var governor = Governor()
+        governor.shrinksReleaseAtOnce = shrinksReleaseAtOnce
+        let views = [(1, current1), (2, UInt64(8) << 30)].map { id, memory in
+            Fixture.view(id, current: Fixture.allocation(memory: memory),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 7 << 30, used: 6 << 30))
+        }
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 16 << 30))
+        let proposal = GovernorTests.proposal(snapshot, [Fixture.allocation(memory: 7 << 30 + 512 << 20),
+                                                         Fixture.allocation(memory: 9 << 30)])
+        return governor.govern(snapshot, proposal: proposal)
+    }
+
+    @Test("on a hypervisor, growth waits until the memory a neighbour gives back is released")
+    func growthWaitsForReleasedMemory() {
+        let shrinkTick = Self.releaseAndGrow(vm1: 8 << 30, shrinksReleaseAtOnce: false)
+        #expect(shrinkTick.vms[0].final.memory == 7 << 30 + 512 << 20)
+        #expect(shrinkTick.vms[1].final.memory == 8 << 30, "grew into memory VM 1 still holds")
+        #expect(shrinkTick.vms[1].clamps.contains(GovernorClamp.memoryGrowthLimited))
+        #expect(shrinkTick.growthAwaitsRelease)
+        #expect(shrinkTick.changes.count == 1)
+
+        // The next tick sees VM 1's balloon at its new size: the 512 MiB are free.
+        let afterRelease = Self.releaseAndGrow(vm1: 7 << 30 + 512 << 20, shrinksReleaseAtOnce: false)
+        #expect(afterRelease.vms[1].final.memory == 8 << 30 + 512 << 20)
+        #expect(!afterRelease.growthAwaitsRelease)
+    }
+
+    @Test("a growth still deflating the balloon counts at its target: no other VM grows into it")
+    func growthInFlightIsCommitted() {
+        var governor = Governor()
+        // 22 of 24 GiB held, but VM 1's balloon is still moving to the 10 GiB set last tick.
+        var views = [8, 8, 6].enumerated().map { index, gib in
+            Fixture.view(index + 1, current: Fixture.allocation(memory: UInt64(gib) << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: UInt64(gib) << 30, used: 4 << 30))
+        }
+        views[0].memoryTarget = 10 << 30
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 24 << 30))
+        let proposal = GovernorTests.proposal(snapshot, [10, 8, 8].map { Fixture.allocation(memory: UInt64($0) << 30) })
+        let decision = governor.govern(snapshot, proposal: proposal)
+        #expect(decision.vms[0].final.memory == 10 << 30)
+        #expect(decision.vms[2].final.memory == 6 << 30, "VM 3 took the 2 GiB VM 1 is being handed")
+        #expect(decision.vms[2].clamps.contains(GovernorClamp.memoryGrowthLimited))
+        #expect(!decision.growthAwaitsRelease, "nothing is being released")
+    }
+
+    @Test("a shrink still inflating the balloon frees nothing yet, and the growth it holds back is flagged")
+    func releaseInFlightIsNotFree() {
+        var governor = Governor()
+        // VM 1 was asked down to 7.5 GiB last tick; its balloon is still at 8 GiB.
+        var views = [8, 8].enumerated().map { index, gib in
+            Fixture.view(index + 1, current: Fixture.allocation(memory: UInt64(gib) << 30),
+                         estimate: Fixture.estimate(cpu: 1000, memory: 7 << 30, used: 6 << 30))
+        }
+        views[0].memoryTarget = 7 << 30 + 512 << 20
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 16_000, memory: 16 << 30))
+        // The proposal keeps VM 1 where its balloon is now (no new change for it).
+        let proposal = GovernorTests.proposal(snapshot, [Fixture.allocation(memory: 8 << 30),
+                                                         Fixture.allocation(memory: 9 << 30)])
+        let decision = governor.govern(snapshot, proposal: proposal)
+        #expect(decision.vms[1].final.memory == 8 << 30)
+        #expect(decision.growthAwaitsRelease)
+    }
+
+    @Test("a shrink still inflating the balloon goes on from its target, never back up towards the balloon")
+    func shrinkStepGoesOnFromTheTargetInFlight() {
+        var governor = Governor()
+        var view = Fixture.view(1, current: Fixture.allocation(memory: 8 << 30),
+                                estimate: Fixture.estimate(cpu: 1000, memory: 2 << 30, used: 1 << 30))
+        view.memoryTarget = 7 << 30
+        let snapshot = Fixture.snapshot([view], capacity: ResourceVector(cpu: 16_000, memory: 16 << 30))
+        let decision = governor.govern(snapshot, proposal: GovernorTests.proposal(snapshot, [Fixture.allocation(memory: 2 << 30)]))
+        // 10 % of the 7 GiB target, not of the 8 GiB balloon (which would give 7.2 GiB: back up).
+        #expect(decision.vms[0].final.memory == (7 << 30) - 751_619_276)
+        #expect(decision.vms[0].clamps.contains(GovernorClamp.memoryShrinkStep))
+    }
+
+    @Test("in the simulator a tick's shrink makes room for the same tick's growth")
+    func simulatedShrinksReleaseAtOnce() {
+        let decision = Self.releaseAndGrow(vm1: 8 << 30, shrinksReleaseAtOnce: true)
+        #expect(decision.vms[0].final.memory == 7 << 30 + 512 << 20)
+        #expect(decision.vms[1].final.memory == 8 << 30 + 512 << 20)
+        #expect(!decision.growthAwaitsRelease)
+    }
+
     @Test func fullGuestFloorDoesNotRatchet() {
         var governor = Governor()
         // The guest uses its whole balloon: used + margin is above the current size.

@@ -44,6 +44,9 @@ final class RecordingBackend: Backend {
             vms: vms)
     }
 
+    var shrinksReleaseAtOnce: Bool { true }
+    func growthAwaitsRelease(_ awaiting: Bool) async {}
+
     func apply(_ changes: [Change]) async -> [AppliedChange] {
         applied.withLock { $0 += changes }
         return changes.map { AppliedChange(change: $0, outcome: .applied) }

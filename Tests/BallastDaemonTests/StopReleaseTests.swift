@@ -30,6 +30,9 @@ final class SizedBackend: Backend {
                                              memoryAvailable: .gibibytes(2)), vms: vms)
     }
 
+    var shrinksReleaseAtOnce: Bool { true }
+    func growthAwaitsRelease(_ awaiting: Bool) async {}
+
     func apply(_ changes: [Change]) async -> [AppliedChange] {
         applyCalls.withLock { $0 += 1 }
         switch mode.withLock({ $0 }) {

@@ -46,6 +46,11 @@ extension RealGuestTests {
                     #expect(minB >= 192 * Self.mib, "B went down to \(minB / Self.mib) MiB, below its 192 MiB floor")
                     #expect(minB < 512 * Self.mib, "B was never shrunk to make room for A")
                     #expect(peakA + minB <= 784 * Self.mib, "guests hold more than the 768 MiB cap")
+                    // A grows into what B's balloon has released, not into what B was asked to
+                    // release: B's release brings A's growth forward (an urgent tick).
+                    let released = await BallastDaemonProcess.urgentTicks(port: try await daemon.listenPort(),
+                                                                          cause: "memory_released")
+                    #expect((released ?? 0) >= 1, "no urgent tick for memory B released (\(String(describing: released)))")
 
                     try await eventually("A released", within: 60) { SerialLog.contains(a.name, "mem-released") }
                     // Memory flows back: from A's peak and B's low point while A filled, A gives
@@ -89,7 +94,12 @@ extension RealGuestTests {
             }
         }
 
-        @Test("reaction: a memory step is covered within 2 ticks when the spare memory sits in an idle neighbour")
+        /// The step guest grows only into memory the neighbour's balloon has released (guests
+        /// never hold more than the capacity, not even while balloons move), and each release
+        /// brings an urgent tick: the bound is in seconds, since those ticks are not the
+        /// interval's. Measured here: 2.6 s, of which the neighbour's balloon took about 1.5 s
+        /// to start inflating (TCG).
+        @Test("reaction: a memory step is covered within 6 s (3 intervals) when the spare memory sits in an idle neighbour")
         func memoryStepFromNeighbour() async throws {
             try await balancingScenario {
                 var step = GuestSpec("step")
@@ -117,7 +127,7 @@ extension RealGuestTests {
                     let reaction = try await measureMemoryStep(scenario: "step-neighbour", guest: step.name, config: config)
                     #expect(reaction.coveringTick != nil,
                             "the balloon covered the step before it came, so no reaction was measured: \(reaction.summary)")
-                    #expect(reaction.reactionTicks <= 2, "\(reaction.summary)")
+                    #expect((reaction.secondsFromVisible ?? .infinity) <= 6, "\(reaction.summary)")
                 }
             }
         }

@@ -89,6 +89,56 @@ struct LibvirtEventTests {
         await backend.close()
     }
 
+    /// The balloon events of a shrink, in the order QEMU sends them: the first shows the
+    /// size before the shrink, the last the target.
+    @Test("a shrink's first balloon event is no self-deflation; its release brings waiting growth a tick; a balloon rising while shrinking is")
+    func balloonEventsOfAShrink() async throws {
+        let sink = CollectingSink()
+        let backend = LibvirtBackend(uri: Self.uri, events: sink)
+        let snapshot = try await backend.sample()
+        let vm = try #require(snapshot.vms.first { $0.name == "test" })
+        let uuid = vm.id.uuid, size = vm.current.memory, mib: UInt64 = 1 << 20
+        func requests(_ cause: UrgentTickCause) -> Int {
+            sink.snapshot.filter { if case .urgentTickRequested(cause, _) = $0 { return true } else { return false } }.count
+        }
+        func shrink(from: UInt64, to: UInt64) async {
+            let applied = await backend.apply([Change(vm: vm.id, vmName: vm.name, .memory(from: from, to: to), reason: "test")])
+            #expect(applied.first?.outcome == .applied, "\(String(describing: applied.first?.outcome))")
+        }
+        func balloon(_ bytes: UInt64) async {
+            await backend.handle(LibvirtEvent(uuid: uuid, name: vm.name, kind: .balloonChanged(bytes: bytes)))
+        }
+
+        // Released while no growth waits: no tick.
+        await shrink(from: size, to: size - 64 * mib)
+        await backend.growthAwaitsRelease(false)
+        await balloon(size - mib)
+        await balloon(size - 64 * mib)
+        #expect(requests(.selfDeflate) == 0, "the size before the shrink is not a self-deflation")
+        #expect(requests(.memoryReleased) == 0)
+
+        // Released while growth waits for it: one tick, at the release.
+        await shrink(from: size - 64 * mib, to: size - 128 * mib)
+        await backend.growthAwaitsRelease(true)
+        await balloon(size - 65 * mib)
+        #expect(requests(.memoryReleased) == 0, "not released yet")
+        await balloon(size - 128 * mib)
+        #expect(requests(.memoryReleased) == 1)
+        await balloon(size - 128 * mib)
+        #expect(requests(.memoryReleased) == 1, "one tick per wait")
+        #expect(requests(.selfDeflate) == 0)
+
+        // Shrinking, the balloon rises instead: the guest deflated it by itself.
+        await shrink(from: size - 128 * mib, to: size - 192 * mib)
+        await backend.growthAwaitsRelease(true)
+        await balloon(size - 130 * mib)
+        await balloon(size - 100 * mib)
+        #expect(requests(.selfDeflate) == 1)
+        await balloon(size - 192 * mib)
+        #expect(requests(.memoryReleased) == 1, "a self-deflated balloon is not releasing any more")
+        await backend.close()
+    }
+
     @Test func eventsForUnknownOrGoneDomainsAndABurstChangeNothingButRequests() async throws {
         let sink = CollectingSink()
         let backend = LibvirtBackend(uri: Self.uri, events: sink)

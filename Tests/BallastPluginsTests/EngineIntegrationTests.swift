@@ -19,6 +19,9 @@ struct EngineIntegrationTests {
                                                  memoryAvailable: .gibibytes(16)), vms: vms)
         }
 
+        var shrinksReleaseAtOnce: Bool { true }
+        func growthAwaitsRelease(_ awaiting: Bool) async {}
+
         func apply(_ changes: [Change]) async -> [AppliedChange] {
             changes.map { AppliedChange(change: $0, outcome: .applied) }
         }

@@ -7,6 +7,15 @@
 public protocol Backend: Sendable {
     func sample() async throws -> HostSnapshot
     func apply(_ changes: [Change]) async -> [AppliedChange]
+    /// Whether a memory shrink has released its memory when `apply` returns (the
+    /// simulator). False for a hypervisor: there growth funded by a shrink waits for
+    /// the release (`Governor.shrinksReleaseAtOnce`).
+    var shrinksReleaseAtOnce: Bool { get }
+    /// Told after every apply whether memory growth waits for memory that shrinking
+    /// guests are still releasing (`GovernorDecision.growthAwaitsRelease`). A backend
+    /// whose shrinks take time asks for an urgent tick once one is done; one whose
+    /// shrinks are done within `apply` has nothing to do.
+    func growthAwaitsRelease(_ awaiting: Bool) async
 }
 
 /// A stage of the policy chain after the built-in fair share (`TickCore.allocate`):

@@ -24,10 +24,14 @@ public struct TickCore: Sendable {
     /// per-tick limits are scaled by the time since it when urgent ticks are in play.
     private var lastTick: (time: Double, urgent: Bool)?
 
-    public init(settings: BalancerSettings) {
+    /// `shrinksReleaseAtOnce`: the backend's shrinks have released their memory when its
+    /// apply returns (the simulator), so a tick's shrinks make room for its growth; a
+    /// hypervisor's balloons take seconds (`Governor.shrinksReleaseAtOnce`).
+    public init(settings: BalancerSettings, shrinksReleaseAtOnce: Bool = false) {
         self.settings = settings
         self.estimator = Estimator(settings: settings.estimator)
         self.governor = Governor(settings: settings.governor)
+        self.governor.shrinksReleaseAtOnce = shrinksReleaseAtOnce
         self.fairShare = FairShareStage(settings: settings.allocator)
     }
 
@@ -136,7 +140,7 @@ public struct TickCore: Sendable {
             return
         }
         views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
-                            hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false))
+                            hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false, memoryTarget: vm.memoryTarget))
     }
 
     /// The fraction of a regular tick's limits a tick may use: 1 between regular ticks,

@@ -338,6 +338,24 @@ public struct Estimator: Sendable {
         return unused &+ (balloon.diskCaches ?? 0)
     }
 
+    /// How fast guest used memory grows, from the guest's own reports: used as the guest
+    /// counts it (MemTotal − MemAvailable, both from one report) between two reports, over
+    /// the time between them (the guest's stamps). Not from the balloon size: libvirt
+    /// reports a balloon's new size a moment before or after the guest's statistics show
+    /// it, so balloon size − free jumps by every resize and an idle guest being shrunk or
+    /// grown looked like a growing one. A sample without a new report changes nothing;
+    /// each new report follows a rise at once and halves the rate otherwise; a stamp that
+    /// went back (a rebooted guest) starts over.
+    static func followUsedGrowth(reportedUsed: Double, reportedAt: Double, history: inout VMHistory) {
+        if let previous = history.usedMemory, let previousAt = history.usedMemoryAt, reportedAt >= previousAt {
+            guard reportedAt > previousAt else { return }
+            let growth = max(0, (reportedUsed - previous) / (reportedAt - previousAt))
+            history.usedGrowth = max(growth, history.usedGrowth / 2)
+        }
+        history.usedMemory = reportedUsed
+        history.usedMemoryAt = reportedAt
+    }
+
     /// The part of the balloon the guest cannot give away: balloon size − free.
     /// The balloon size (libvirt's `actual`) is larger than what the guest sees
     /// (`available`, MemTotal) by the kernel's own reservations, about 60 MiB in a
@@ -398,11 +416,8 @@ public struct Estimator: Sendable {
             signals.append(.memoryFull, value: headroom / Double(available))
         }
 
-        if let previous = history.usedMemory, dt > 0 {
-            let growth = max(0, (usedBytes - previous) / dt)
-            history.usedGrowth = max(growth, history.usedGrowth / 2)
-        }
-        history.usedMemory = usedBytes
+        Self.followUsedGrowth(reportedUsed: Double(available > free ? available - free : 0),
+                              reportedAt: balloon.lastUpdate ?? time, history: &history)
         var raw = usedBytes + max(Double(settings.memoryHeadroomBytes), settings.memoryHeadroomFraction * usedBytes)
         let ahead = history.usedGrowth * max(settings.memoryGrowthLookahead, 0)
         if ahead >= Double(ByteUnits.mebibyte) {

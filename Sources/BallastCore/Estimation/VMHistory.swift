@@ -20,9 +20,10 @@ struct VMHistory {
     var statsUpdate: Double?
     var statsUpdateChangedAt: Double
 
-    /// Guest used memory at the previous sample, and its recent growth in bytes per
-    /// second (follows a rise at once, halves each sample without one).
+    /// Guest used memory in the last guest report seen (the guest's own count), when it
+    /// was reported, and its recent growth in bytes per second (`Estimator.followUsedGrowth`).
     var usedMemory: Double?
+    var usedMemoryAt: Double?
     var usedGrowth: Double = 0
     /// Smoothed demand, millicores and bytes.
     var cpu: Double

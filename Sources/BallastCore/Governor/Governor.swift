@@ -13,8 +13,13 @@
 ///   growth, or a full guest, whose "used" is its whole balloon, would ratchet up
 ///   forever); changes smaller than `minMemoryChange` are dropped (hysteresis)
 ///   unless needed to reach the configured floor or the ceiling;
-/// - host-wide: growth never takes the balanced VMs past the guest capacity (what
-///   shrinks this tick frees room; growth beyond the room is cut proportionally);
+/// - host-wide: growth never takes the balanced VMs past the guest capacity, not even
+///   while balloons move (unless `shrinksReleaseAtOnce`, the simulator): a VM that
+///   shrinks counts at its balloon's actual size until its memory is released, a VM
+///   whose balloon is still moving to a larger target (`VMView.memoryTarget`) at that
+///   target; growth beyond the room is cut proportionally, and
+///   `GovernorDecision.growthAwaitsRelease` says when it waits for memory being
+///   released. A shrink's per-tick step goes on from a smaller target still in flight;
 /// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
 ///   `minCPUChange`;
 /// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
@@ -29,6 +34,12 @@ public struct Governor: Sendable {
     /// The share of the per-tick shrink limits this tick may use (1 for a regular tick;
     /// less for an urgent tick soon after another, see `TickCore.prepare`).
     public var stepScale: Double = 1
+    /// Whether a shrink has released its memory before the same tick's growth is applied.
+    /// False on a hypervisor: a balloon takes seconds to inflate while a deflate is almost
+    /// immediate, so growth funded by a shrink waits for the next tick (which the backend
+    /// brings forward when the memory is released). True in the simulator, whose
+    /// balloons reach their targets within the apply.
+    public var shrinksReleaseAtOnce = false
     private var lastVCPUChange: [VMID: Double] = [:]
     private var scratch = Scratch()
 
@@ -75,7 +86,7 @@ public struct Governor: Sendable {
                 }
             }
         }
-        limitGrowth(snapshot, &pending)
+        let growthAwaitsRelease = limitGrowth(snapshot, &pending)
 
         var changes: [Change] = []
         swap(&changes, &scratch.lastChanges)
@@ -94,7 +105,8 @@ public struct Governor: Sendable {
             }
         }
         scratch = Scratch(pending: pending, lastChanges: changes, lastGoverned: governed)
-        return GovernorDecision(changes: changes, vms: governed, emergency: emergency)
+        return GovernorDecision(changes: changes, vms: governed, emergency: emergency,
+                                growthAwaitsRelease: growthAwaitsRelease)
     }
 
     /// Arrays kept between ticks: the pending list, and the last decision's
@@ -117,40 +129,70 @@ public struct Governor: Sendable {
     }
 
     /// Growth is immediate but never pushes the balanced VMs' memory past the guest
-    /// capacity: shrinks this tick free room, and when the growth wanted exceeds the
-    /// room, each growing VM gets the same fraction of its growth (never less than
-    /// its configured floor). A host already over capacity does not get worse.
-    private func limitGrowth(_ snapshot: TickSnapshot, _ pending: inout [Pending]) {
+    /// capacity. Unless `shrinksReleaseAtOnce` (the simulator), each VM counts at the most
+    /// it holds while its balloon moves (`heldWhileMoving`): memory a guest is still
+    /// releasing is not free yet, and memory a growing guest's balloon is still handing
+    /// it is taken. When the growth wanted exceeds the room, each growing VM gets the same
+    /// fraction of its growth (never less than its configured floor). A host already over
+    /// capacity does not get worse. Returns whether growth was cut while some VM is
+    /// releasing memory, i.e. whether a tick soon after the release would grow it further.
+    private func limitGrowth(_ snapshot: TickSnapshot, _ pending: inout [Pending]) -> Bool {
+        let atOnce = shrinksReleaseAtOnce
         var committed: UInt64 = 0
         var growth: UInt64 = 0
+        var releasing = false
         for index in pending.indices {
-            let current = snapshot.vms[index].current.memory
+            let vm = snapshot.vms[index]
+            let base = Self.growthBase(vm, atOnce: atOnce)
             let final = pending[index].final.memory
-            if final > current {
-                committed &+= current
-                growth &+= final - current
-            } else {
+            if final > base {
+                committed &+= base
+                growth &+= final - base
+            } else if atOnce {
                 committed &+= final
+            } else {
+                let held = Self.heldWhileMoving(vm, final: final)
+                committed &+= held.most
+                releasing = releasing || held.destination < vm.current.memory
             }
         }
         let capacity = snapshot.guestCapacity.memory
         let room = capacity > committed ? capacity - committed : 0
-        guard growth > room else { return }
+        guard growth > room else { return false }
         let ratio = Double(room) / Double(growth)
+        var cut = false
         for index in pending.indices {
-            let current = snapshot.vms[index].current.memory
+            let base = Self.growthBase(snapshot.vms[index], atOnce: atOnce)
             let wanted = pending[index].final.memory
-            guard wanted > current else { continue }
-            var allowed = current + WholeUnits.down(Double(wanted - current) * ratio)
+            guard wanted > base else { continue }
+            var allowed = base + WholeUnits.down(Double(wanted - base) * ratio)
             allowed = max(allowed, min(pending[index].hardFloor, wanted))
-            if allowed - current < settings.minMemoryChange, current >= pending[index].hardFloor {
-                allowed = current
+            if allowed - base < settings.minMemoryChange, base >= pending[index].hardFloor {
+                allowed = base
             }
             if allowed < wanted {
                 pending[index].final.memory = allowed
                 pending[index].clamps.insert(.memoryGrowthLimited)
+                cut = true
             }
         }
+        return cut && releasing
+    }
+
+    /// What a VM holds before this tick's growth: its balloon now, or the larger target
+    /// the balloon is still moving to.
+    private static func growthBase(_ vm: VMView, atOnce: Bool) -> UInt64 {
+        let current = vm.current.memory
+        guard !atOnce, let target = vm.memoryTarget, target > current else { return current }
+        return target
+    }
+
+    /// Where a VM's balloon goes after this tick when it does not grow (`final`, if a change
+    /// is emitted; else the target it is still moving to), and the most it holds on the way.
+    private static func heldWhileMoving(_ vm: VMView, final: UInt64) -> (destination: UInt64, most: UInt64) {
+        let current = vm.current.memory
+        let destination = final != current ? final : vm.memoryTarget ?? current
+        return (destination, max(current, destination))
     }
 
     /// Forgets cool-downs of VMs that are gone.
@@ -218,6 +260,9 @@ public struct Governor: Sendable {
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
                               clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
         let current = vm.current.memory
+        // A shrink still inflating the balloon has used its step already: this tick's step
+        // goes on from its target (from the balloon, it would raise the target again).
+        let shrinkFrom = min(current, vm.memoryTarget ?? current)
         let ceiling = vm.spec.ceiling.memory
         var hardFloor = vm.spec.floor.memory
         if hardFloor > ceiling {
@@ -240,7 +285,7 @@ public struct Governor: Sendable {
                 clamps.insert(.memoryEmergencyNoGrowth)
             }
             if idle, vm.estimate.confidence >= settings.minShrinkConfidence {
-                let pressed = current - Self.step(current, settings.emergencyShrinkFraction * stepScale)
+                let pressed = shrinkFrom - Self.step(shrinkFrom, settings.emergencyShrinkFraction * stepScale)
                 if target > pressed, current > floor {
                     target = max(pressed, floor)
                     clamps.insert(.memoryEmergencyIdleShrink)
@@ -254,7 +299,7 @@ public struct Governor: Sendable {
             } else {
                 let fraction = emergency && idle
                     ? max(settings.emergencyShrinkFraction, settings.maxShrinkFraction) : settings.maxShrinkFraction
-                let lowest = current - Self.step(current, fraction * stepScale)
+                let lowest = shrinkFrom - Self.step(shrinkFrom, fraction * stepScale)
                 if target < lowest {
                     target = lowest
                     clamps.insert(.memoryShrinkStep)

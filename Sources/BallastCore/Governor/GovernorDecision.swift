@@ -60,15 +60,20 @@ public struct GovernedVM: Sendable, Hashable, Codable {
 }
 
 /// The governor's output for a tick: the changes to apply, the per-VM result
-/// (aligned with `TickSnapshot.vms`), and whether emergency mode was on.
+/// (aligned with `TickSnapshot.vms`), whether emergency mode was on, and whether
+/// growth waits for memory that shrinking guests are still releasing.
 public struct GovernorDecision: Sendable, Hashable, Codable {
     public var changes: [Change]
     public var vms: [GovernedVM]
     public var emergency: Bool
+    /// Growth was cut to the room free now while some guest is releasing memory: a tick
+    /// once the release is done grows it further (`Backend.growthAwaitsRelease`).
+    public var growthAwaitsRelease: Bool
 
-    public init(changes: [Change], vms: [GovernedVM], emergency: Bool) {
+    public init(changes: [Change], vms: [GovernedVM], emergency: Bool, growthAwaitsRelease: Bool = false) {
         self.changes = changes
         self.vms = vms
         self.emergency = emergency
+        self.growthAwaitsRelease = growthAwaitsRelease
     }
 }

@@ -119,9 +119,12 @@ public struct VMSample: Sendable, Hashable, Codable {
     public var memory: MemoryCounters
     /// Problems met while sampling, e.g. "cgroup cpu.stat unreadable: permission denied".
     public var sampleNotes: [String]
+    /// The memory target set last where the balloon has not reached it yet (a balloon
+    /// moves in seconds); nil once it has, or where a resize is done at once.
+    public var memoryTarget: UInt64?
 
     public init(id: VMID, name: String, state: VMRunState, spec: VMSpec, current: VMAllocation,
-                cpu: CPUCounters?, memory: MemoryCounters, sampleNotes: [String] = []) {
+                cpu: CPUCounters?, memory: MemoryCounters, sampleNotes: [String] = [], memoryTarget: UInt64? = nil) {
         self.id = id
         self.name = name
         self.state = state
@@ -130,6 +133,7 @@ public struct VMSample: Sendable, Hashable, Codable {
         self.cpu = cpu
         self.memory = memory
         self.sampleNotes = sampleNotes
+        self.memoryTarget = memoryTarget
     }
 }
 

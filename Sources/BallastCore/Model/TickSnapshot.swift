@@ -8,14 +8,18 @@ public struct VMView: Sendable, Hashable, Codable {
     public var estimate: DemandEstimate
     /// Whether the guest reports balloon statistics (memory is left alone otherwise).
     public var hasBalloonStats: Bool
+    /// The memory target the balloon is still moving to (`VMSample.memoryTarget`).
+    public var memoryTarget: UInt64?
 
-    public init(id: VMID, name: String, spec: VMSpec, current: VMAllocation, estimate: DemandEstimate, hasBalloonStats: Bool) {
+    public init(id: VMID, name: String, spec: VMSpec, current: VMAllocation, estimate: DemandEstimate,
+                hasBalloonStats: Bool, memoryTarget: UInt64? = nil) {
         self.id = id
         self.name = name
         self.spec = spec
         self.current = current
         self.estimate = estimate
         self.hasBalloonStats = hasBalloonStats
+        self.memoryTarget = memoryTarget
     }
 }
 

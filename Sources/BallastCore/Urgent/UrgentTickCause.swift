@@ -7,6 +7,8 @@ public enum UrgentTickCause: String, Sendable, Hashable, CaseIterable, Comparabl
     case lowHeadroom = "low_headroom"
     /// A guest deflated its balloon by itself (its balloon grew past what Ballast set).
     case selfDeflate = "self_deflate"
+    /// A guest released the memory a shrink asked for, and another guest's growth waits for it.
+    case memoryReleased = "memory_released"
     /// A guest's memory device (virtio-mem) changed size.
     case memoryResized = "memory_resized"
     /// A VM started, resumed or migrated in.

@@ -33,4 +33,10 @@ public final class OverridingBackend: Backend {
     public func apply(_ changes: [Change]) async -> [AppliedChange] {
         await inner.apply(changes)
     }
+
+    public var shrinksReleaseAtOnce: Bool { inner.shrinksReleaseAtOnce }
+
+    public func growthAwaitsRelease(_ awaiting: Bool) async {
+        await inner.growthAwaitsRelease(awaiting)
+    }
 }

@@ -19,7 +19,7 @@ public actor BalancerEngine {
     public init(backend: any Backend, plugins: [any PolicyStage], settings: BalancerSettings) {
         self.backend = backend
         self.plugins = plugins
-        self.core = TickCore(settings: settings)
+        self.core = TickCore(settings: settings, shrinksReleaseAtOnce: backend.shrinksReleaseAtOnce)
     }
 
     public var settings: BalancerSettings { core.settings }
@@ -59,6 +59,7 @@ public actor BalancerEngine {
             applied = decision.changes.map { AppliedChange(change: $0, outcome: .skipped("dry run")) }
         } else {
             applied = decision.changes.isEmpty ? [] : await backend.apply(decision.changes)
+            await backend.growthAwaitsRelease(decision.growthAwaitsRelease)
             startingSizes.record(applied)
         }
         for plugin in plugins {

@@ -26,6 +26,12 @@ struct DomainRecord {
     /// self-deflation): asked again only after the condition cleared.
     var lowHeadroomReported = false
     var selfDeflateReported = false
+    /// Whether the balloon is inflating towards a smaller target Ballast set: memory
+    /// the guest is still releasing (cleared once the balloon reaches the target).
+    var releasing = false
+    /// The balloon size the last balloon event or watch saw (a balloon that rises while
+    /// shrinking was deflated by the guest).
+    var lastBalloonSeen: UInt64?
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
 }

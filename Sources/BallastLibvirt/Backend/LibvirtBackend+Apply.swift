@@ -20,6 +20,16 @@ extension LibvirtBackend {
         return applied
     }
 
+    /// A balloon takes seconds to inflate: growth that waits for the memory being
+    /// released is brought forward by an urgent tick once a release is done (see
+    /// `noteBalloon`). Never at once: what libvirt reports right after the apply is
+    /// the size before it.
+    public nonisolated var shrinksReleaseAtOnce: Bool { false }
+
+    public func growthAwaitsRelease(_ awaiting: Bool) {
+        growthAwaitingRelease = awaiting && records.values.contains { $0.releasing }
+    }
+
     /// vCPUs first (the quota is split over them), memory last.
     private static func order(_ kind: ChangeKind) -> Int {
         switch kind {
@@ -38,10 +48,11 @@ extension LibvirtBackend {
         }
         do throws(LibvirtError) {
             switch change.adjustment {
-            case .memory(_, let bytes):
+            case .memory(let from, let bytes):
                 try await BalloonActuator(connection: connection).apply(uuid: uuid, bytes: bytes)
                 records[uuid]?.balloonTarget = bytes
                 records[uuid]?.selfDeflateReported = false
+                records[uuid]?.releasing = bytes < from
             case .vcpus(_, let count):
                 let actuator = VCPUActuator(control: connection, uuid: uuid, name: record.name,
                                             agentTimeout: options.agentTimeout)

@@ -23,8 +23,10 @@ struct EventWatchers {
 /// an urgent tick (`BalancerEvent.urgentTickRequested`) or updates what the next sample
 /// and apply see; polling stays the source of truth.
 extension LibvirtBackend {
-    /// A balloon this much above the target Ballast set counts as deflated by the guest.
-    static let selfDeflateSlack: UInt64 = 1 << 20
+    /// A balloon within this much of the target Ballast set is at the target (libvirt's
+    /// balloon size wanders by a page or so); more above it while not shrinking towards
+    /// it, the guest deflated the balloon by itself.
+    static let balloonSlack: UInt64 = 1 << 20
 
     /// Starts the event path once (the first sample), when `options.events.enabled`.
     func startWatchers() {
@@ -115,10 +117,7 @@ extension LibvirtBackend {
         case .lifecycle:
             break
         case .balloonChanged(let bytes):
-            guard let target = records[uuid]?.balloonTarget, records[uuid]?.selfDeflateReported == false,
-                  bytes > target &+ Self.selfDeflateSlack else { return }
-            records[uuid]?.selfDeflateReported = true
-            requestUrgentTick(.selfDeflate, "domain '\(event.name)' balloon at \(bytes) bytes, above the \(target) set")
+            noteBalloon(uuid: uuid, name: event.name, bytes: bytes)
         case .memoryDeviceResized(let bytes):
             guard records[uuid] != nil else { return }
             requestUrgentTick(.memoryResized, "domain '\(event.name)' memory device now \(bytes) bytes")
@@ -163,14 +162,35 @@ extension LibvirtBackend {
                 }
                 record.lowHeadroomReported = low
             }
-            if let target = record.balloonTarget, let balloon = stats.balloonCurrent {
-                let deflated = balloon > target &+ Self.selfDeflateSlack
-                if deflated, !record.selfDeflateReported {
-                    requestUrgentTick(.selfDeflate, "domain '\(stats.name)' balloon at \(balloon) bytes, above the \(target) set")
-                }
-                record.selfDeflateReported = deflated
-            }
             records[stats.uuid] = record
+            if let balloon = stats.balloonCurrent {
+                noteBalloon(uuid: stats.uuid, name: stats.name, bytes: balloon)
+            }
+        }
+    }
+
+    /// A balloon size seen between ticks (a balloon event or the balloon watch), against
+    /// the target Ballast set. Above it, the guest deflated its balloon by itself (one
+    /// urgent tick per episode), unless the balloon is still inflating towards a smaller
+    /// target and has not risen since last seen (the first event after a shrink reports the
+    /// size before it). At the target after a shrink, the guest has released the memory,
+    /// and growth waiting for it gets an urgent tick.
+    func noteBalloon(uuid: String, name: String, bytes: UInt64) {
+        guard var record = records[uuid], let target = record.balloonTarget else { return }
+        defer { records[uuid] = record }
+        let rising = record.lastBalloonSeen.map { bytes > $0 &+ Self.balloonSlack } ?? false
+        record.lastBalloonSeen = bytes
+        let deflated = bytes > target &+ Self.balloonSlack && (!record.releasing || rising)
+        if deflated, !record.selfDeflateReported {
+            requestUrgentTick(.selfDeflate, "domain '\(name)' balloon at \(bytes) bytes, above the \(target) set")
+        }
+        record.selfDeflateReported = deflated
+        if deflated { record.releasing = false }
+        guard record.releasing, bytes <= target &+ Self.balloonSlack else { return }
+        record.releasing = false
+        if growthAwaitingRelease {
+            growthAwaitingRelease = false
+            requestUrgentTick(.memoryReleased, "domain '\(name)' released memory: balloon at \(bytes) bytes, the \(target) set")
         }
     }
 }

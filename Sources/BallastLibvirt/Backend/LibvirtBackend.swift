@@ -36,6 +36,9 @@ public actor LibvirtBackend: Backend {
     /// The event path's tasks (event stream, balloon watch) and pressure triggers, started
     /// by the first sample; `eventLoopHeld` says whether this backend holds the event loop.
     var watchers = EventWatchers()
+    /// The last decision's growth waits for memory a guest is still releasing: the first
+    /// release done asks for an urgent tick (`growthAwaitsRelease(_:)`).
+    var growthAwaitingRelease = false
     nonisolated let eventLoopHeld: Bool
     private var layout: Result<CgroupLayout, CgroupLayoutError>?
     var records: [String: DomainRecord] = [:]
@@ -190,8 +193,13 @@ public actor LibvirtBackend: Backend {
         records[stats.uuid] = record
         var effective = stats
         if stats.vcpuCurrent != nil { effective.vcpuCurrent = record.vcpus.effective }
-        return VMSampleAssembler.assemble(stats: effective, spec: record.spec, hasBalloonDevice: record.hasBalloon,
-                                          cgroup: cgroup, extraNotes: extraNotes)
+        var sample = VMSampleAssembler.assemble(stats: effective, spec: record.spec, hasBalloonDevice: record.hasBalloon,
+                                                cgroup: cgroup, extraNotes: extraNotes)
+        if let target = record.balloonTarget, let balloon = stats.balloonCurrent,
+           (target > balloon ? target - balloon : balloon - target) > Self.balloonSlack {
+            sample.memoryTarget = target
+        }
+        return sample
     }
 
     /// The domain's record, with its XML re-read when new, restarted (id changed) or due.
@@ -239,7 +247,9 @@ public actor LibvirtBackend: Backend {
                                       known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
             balloonTarget: sameRun ? previous?.balloonTarget : nil,
             lowHeadroomReported: sameRun ? previous?.lowHeadroomReported ?? false : false,
-            selfDeflateReported: sameRun ? previous?.selfDeflateReported ?? false : false
+            selfDeflateReported: sameRun ? previous?.selfDeflateReported ?? false : false,
+            releasing: sameRun ? previous?.releasing ?? false : false,
+            lastBalloonSeen: sameRun ? previous?.lastBalloonSeen : nil
         )
     }
 

@@ -69,6 +69,12 @@ public final class SimulatedBackend: Backend {
         }
     }
 
+    /// A simulated balloon is at its target as soon as it is set.
+    public var shrinksReleaseAtOnce: Bool { true }
+
+    /// Nothing to wait for: shrinks are done within `apply`.
+    public func growthAwaitsRelease(_ awaiting: Bool) async {}
+
     /// The true demand of the last sampled tick, per VM, for display next to
     /// the estimate (the demo table). Never given to a policy.
     public func trueDemand() -> [VMID: ResourceVector] {

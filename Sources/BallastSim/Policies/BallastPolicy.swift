@@ -2,14 +2,16 @@ import BallastCore
 
 /// Ballast itself in the comparison: the daemon's tick core (`TickCore.decide`:
 /// estimator, fair share, governor) with no plugin, returning the governed
-/// allocation of every VM.
+/// allocation of every VM. The simulated balloons reach their targets within the
+/// tick, so a tick's shrinks make room for its growth (on a real host the growth
+/// follows in the urgent tick the release brings, seconds later).
 public struct BallastPolicy: ObservingPolicy {
     public let name: String
     private var core: TickCore
     private var indexByID: [VMID: Int] = [:]
 
     public init(settings: BalancerSettings) {
-        self.core = TickCore(settings: settings)
+        self.core = TickCore(settings: settings, shrinksReleaseAtOnce: true)
         self.name = settings.estimator.prediction.enabled ? PolicyKind.ballastPredict.rawValue : PolicyKind.ballast.rawValue
     }
 

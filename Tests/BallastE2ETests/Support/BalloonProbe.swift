@@ -46,14 +46,15 @@ struct MemoryStepObservation: Sendable {
 }
 
 extension BallastDaemonProcess {
-    /// The sum of the daemon's `ballast_urgent_ticks_total` counters (all causes), from
-    /// its /metrics; nil while it does not answer.
-    static func urgentTicks(port: Int) async -> Double? {
+    /// The sum of the daemon's `ballast_urgent_ticks_total` counters (all causes, or the
+    /// one `cause`), from its /metrics; nil while it does not answer.
+    static func urgentTicks(port: Int, cause: String? = nil) async -> Double? {
         guard let result = try? await Shell.run("curl", ["-sf", "--max-time", "2", "http://127.0.0.1:\(port)/metrics"],
                                                 timeout: 5),
               result.succeeded else { return nil }
+        let series = cause.map { "ballast_urgent_ticks_total{cause=\"\($0)\"}" } ?? "ballast_urgent_ticks_total"
         return result.stdout.split(whereSeparator: \.isNewline)
-            .filter { $0.hasPrefix("ballast_urgent_ticks_total") }
+            .filter { $0.hasPrefix(series) }
             .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
             .reduce(0, +)
     }
