@@ -6,14 +6,16 @@ import Logging
 /// built-in simulator (the embedded default, needing no hypervisor). The one place
 /// that names concrete backends; the daemon gets `make` as its `BackendFactory`.
 public enum BackendChoice: Sendable, Hashable {
-    /// `events`: the event path's settings (libvirt events, pressure triggers, balloon watch).
-    case libvirt(uri: String, events: EventSettings = EventSettings())
+    /// `events`: the event path's settings (libvirt events, pressure triggers, balloon watch);
+    /// `headroom`: the estimator's, below which the balloon watch asks for an urgent tick.
+    case libvirt(uri: String, events: EventSettings = EventSettings(),
+                 headroom: MemoryHeadroom = EstimatorSettings().memoryHeadroom)
     case simulator(SimulatorSource)
 
     /// What the daemon announces: the kind and the URI (or what the simulator replays).
     public var identity: BackendIdentity {
         switch self {
-        case .libvirt(let uri, _):
+        case .libvirt(let uri, _, _):
             return BackendIdentity(kind: .libvirt, uri: uri)
         case .simulator(let source):
             switch source.input {
@@ -27,9 +29,9 @@ public enum BackendChoice: Sendable, Hashable {
     /// message saying what to fix when the source cannot be used.
     public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
         switch self {
-        case .libvirt(let uri, let settings):
+        case .libvirt(let uri, let settings, let headroom):
             return LibvirtBackend(uri: uri, events: events, logger: logger,
-                                  options: LibvirtBackendOptions(events: settings))
+                                  options: LibvirtBackendOptions(events: settings, headroom: headroom))
         case .simulator(let source):
             let prepared = try source.prepare()
             logger.info("\(prepared.summary)")

@@ -179,7 +179,8 @@ struct RunCommand: AsyncParsableCommand {
         let choice: BackendChoice
         switch resolvedBackend {
         case .libvirt:
-            choice = .libvirt(uri: connect ?? loaded.connect, events: loaded.balancer.events)
+            choice = .libvirt(uri: connect ?? loaded.connect, events: loaded.balancer.events,
+                              headroom: loaded.balancer.estimator.memoryHeadroom)
         case .sim:
             let input: SimulatorSource.Input = trace.map {
                 .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)

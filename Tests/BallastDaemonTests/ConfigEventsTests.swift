@@ -66,4 +66,14 @@ struct ConfigEventsTests {
         off.balancer.events.enabled = false
         #expect(RestartOnlySettings.changes(from: old, to: off).count == 1)
     }
+
+    /// The balloon watch is built with the estimator's headroom at start (BackendChoice).
+    @Test func changingTheMemoryHeadroomOnReloadSaysTheBalloonWatchKeepsTheOldOne() throws {
+        let old = BallastConfig()
+        let new = try ConfigLoader.parse("[estimator]\nmemory_headroom = \"128MiB\"\n", file: "t.toml")
+        #expect(new.balancer.estimator.memoryHeadroom == MemoryHeadroom(bytes: 128 << 20, fraction: 0.1))
+        let changes = RestartOnlySettings.changes(from: old, to: new)
+        #expect(changes.count == 1)
+        #expect(changes.first?.contains("balloon watch") == true, "\(changes)")
+    }
 }

@@ -23,6 +23,15 @@ import Testing
         #expect(report.diagnostics.contains { $0.message.contains("too large") })
     }
 
+    /// A GWA memory capacity above zero but under one byte (1.65e-8 KB, found by CI's fuzz
+    /// step) sized the VM at 0 bytes: now a skipped line, like a zero capacity.
+    @Test func gwaMemoryUnderOneByteIsRefused() {
+        let report = load(.gwa, "Timestamp;cores;capacity;usage;percent;memory;usage\n"
+                                + "0;2;2600;1300;50;0.00000001654245656;1\n300;2;2600;1300;50;0.00000001654245656;1")
+        #expect(report.traces.isEmpty)
+        #expect(report.diagnostics.contains { $0.message.contains("under one byte") })
+    }
+
     /// Ballast's CSV sizes each VM by its peaks: memory past UInt64 (found by CI's fuzz step,
     /// minimized) and CPU past Int trapped when the size was rounded to whole GiB and cores.
     @Test(arguments: [

@@ -39,6 +39,11 @@ public struct EstimatorSettings: Sendable, Hashable, Codable {
     /// The prediction stage: recent history and usual peaks by hour of day (off by default).
     public var prediction = PredictionSettings()
 
+    /// `memoryHeadroomBytes` and `memoryHeadroomFraction` as the rule they make.
+    public var memoryHeadroom: MemoryHeadroom {
+        MemoryHeadroom(bytes: memoryHeadroomBytes, fraction: memoryHeadroomFraction)
+    }
+
     public init(riseHalfLife: Double = 0, fallHalfLife: Double = 120, cpuFallHalfLife: Double = 60,
                 probeFactor: Double = 1.25, memoryProbeFactor: Double = 1.2, throttleThreshold: Double = 0.05,
                 cpuUnmetThreshold: Int = 50, pressureThreshold: Double = 10, cpuHeadroomFraction: Double = 0.1,

@@ -361,7 +361,7 @@ public struct Estimator: Sendable {
     /// (`available`, MemTotal) by the kernel's own reservations, about 60 MiB in a
     /// 256 MiB guest; counting from `available` instead would let a demand of
     /// used + headroom leave the guest with headroom − 60 MiB.
-    static func guestUsed(_ balloon: BalloonStats?, balloonSize: UInt64) -> UInt64? {
+    public static func guestUsed(_ balloon: BalloonStats?, balloonSize: UInt64) -> UInt64? {
         guard let available = balloon?.available, let free = guestFree(balloon) else { return nil }
         return guestUsed(free: free, available: available, balloonSize: balloonSize)
     }
@@ -418,7 +418,7 @@ public struct Estimator: Sendable {
 
         Self.followUsedGrowth(reportedUsed: Double(available > free ? available - free : 0),
                               reportedAt: balloon.lastUpdate ?? time, history: &history)
-        var raw = usedBytes + max(Double(settings.memoryHeadroomBytes), settings.memoryHeadroomFraction * usedBytes)
+        var raw = usedBytes + settings.memoryHeadroom.amount(forUsed: usedBytes)
         let ahead = history.usedGrowth * max(settings.memoryGrowthLookahead, 0)
         if ahead >= Double(ByteUnits.mebibyte) {
             raw += ahead

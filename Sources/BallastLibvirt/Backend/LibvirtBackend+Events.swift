@@ -151,11 +151,10 @@ extension LibvirtBackend {
         }
         for stats in all {
             guard var record = records[stats.uuid] else { continue }
-            if let usable = stats.balloon.usable, let total = stats.balloon.available ?? stats.balloonCurrent {
-                // The estimator's headroom: max(bytes, fraction x guest used).
-                let used = total > usable ? total - usable : 0
-                let fraction = Double(used) * max(options.headroomFraction, 0)
-                let headroom = max(options.headroomBytes, fraction < Double(UInt64.max) ? UInt64(fraction) : .max)
+            if let usable = stats.balloon.usable,
+               let used = Estimator.guestUsed(stats.balloon, balloonSize: stats.balloonCurrent ?? 0) {
+                // Guest used and headroom as the estimator counts them.
+                let headroom = options.headroom.bytes(forUsed: used)
                 let low = usable < headroom
                 if low, !record.lowHeadroomReported {
                     requestUrgentTick(.lowHeadroom, "domain '\(stats.name)' has \(usable) bytes available, below its \(headroom) bytes headroom")

@@ -25,21 +25,18 @@ public struct LibvirtBackendOptions: Sendable {
     public var fileSystem: any KernelFileSystem
     /// libvirt events, pressure triggers and the balloon watch (`[events]`).
     public var events: EventSettings
-    /// A guest whose available memory (balloon statistics' `usable`) falls below
-    /// max(bytes, fraction × guest used) asks for an urgent tick (the estimator's headroom).
-    public var headroomBytes: UInt64
-    public var headroomFraction: Double
+    /// A guest whose available memory (balloon statistics' `usable`) falls below its
+    /// headroom (the estimator's, `[estimator] memory_headroom`) asks for an urgent tick.
+    public var headroom: MemoryHeadroom
 
     public init(memoryStatsPeriod: Int32? = nil, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
                 reconnectInitialDelay: Double = 1, reconnectMaximumDelay: Double = 30,
                 agentTimeout: Int32 = 3, guestVCPURecheckInterval: Double = 30,
                 fileSystem: any KernelFileSystem = RootedFileSystem.host, events: EventSettings = EventSettings(),
-                headroomBytes: UInt64 = EstimatorSettings().memoryHeadroomBytes,
-                headroomFraction: Double = EstimatorSettings().memoryHeadroomFraction) {
+                headroom: MemoryHeadroom = EstimatorSettings().memoryHeadroom) {
         self.memoryStatsPeriod = memoryStatsPeriod ?? (events.enabled ? 1 : 2)
         self.events = events
-        self.headroomBytes = headroomBytes
-        self.headroomFraction = headroomFraction
+        self.headroom = headroom
         self.xmlRefreshSamples = xmlRefreshSamples
         self.vcpuPeriod = vcpuPeriod
         self.reconnectInitialDelay = reconnectInitialDelay

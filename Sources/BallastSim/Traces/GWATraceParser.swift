@@ -54,9 +54,10 @@ struct GWATraceParser {
             guard values.count == indices.count else { continue }
             let (time, cores, capacityMHz, usageMHz, memoryKB, usageKB) =
                 (values[0], values[1], values[2], values[3], values[4], values[5])
-            guard cores >= 1, capacityMHz > 0, memoryKB > 0 else {
+            // Memory under one byte would size the VM at 0 bytes once converted.
+            guard cores >= 1, capacityMHz > 0, memoryKB * 1024 >= 1 else {
                 diagnostics.append(LoadDiagnostic(path: path, line: lineNumber,
-                    message: "zero cores, CPU capacity or memory capacity; line skipped"))
+                    message: "zero cores, CPU capacity or memory capacity (under one byte); line skipped"))
                 continue
             }
             guard cores <= Double(Self.maximumCores), memoryKB * 1024 <= Double(Self.maximumMemory) else {
