@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Defines, starts, waits for, destroys and undefines Ballast's e2e guests on
 # $BALLAST_E2E_URI (default qemu:///system). Guest names must start with "ballast-e2e-"
-# so that cleanup never touches anyone else's domains.
+# so that cleanup never touches anyone else's domains (it also destroys the libvirt-level
+# suite's orphaned ballast-lvtest-<pid> guests).
 #
 #   guest.sh xml NAME [options]      print the domain XML
 #   guest.sh define NAME [options]   define (replacing an existing ballast-e2e- guest)
@@ -9,7 +10,8 @@
 #   guest.sh wait-ready NAME [SECS]  wait for BALLAST-READY on the serial log (default 90 s)
 #   guest.sh serial-log NAME         print the serial log's path
 #   guest.sh destroy NAME | undefine NAME
-#   guest.sh cleanup                 destroy and undefine every ballast-e2e- guest
+#   guest.sh cleanup                 destroy and undefine every ballast-e2e- guest, and destroy
+#                                    ballast-lvtest-<pid> guests whose test process is gone
 #
 # Options: --memory MIB (ceiling, <memory>, default 384)  --current MIB (<currentMemory>,
 #   default = memory)  --vcpus MAX (default 2)  --current-vcpus N (default 1)
@@ -169,6 +171,14 @@ case "$cmd" in
     for name in $(v list --all --name | grep "^$prefix" || true); do
       remove_guest "$name"
       log "removed $name"
+    done
+    # The libvirt-level suite's transient guests are named ballast-lvtest-<pid of the test
+    # process> and destroyed by it on exit; a test process that crashed left its guest
+    # running, and the next balancing run would share the host with it.
+    for name in $(v list --name | grep '^ballast-lvtest-[0-9][0-9]*$' || true); do
+      kill -0 "${name#ballast-lvtest-}" 2>/dev/null && continue
+      stop_guest "$name"
+      log "destroyed $name, left by a test process that is gone"
     done ;;
   *)
     die "usage: $0 xml|define|start|wait-ready|serial-log|destroy|undefine|cleanup NAME [options] (see the header of this script)" ;;
