@@ -347,10 +347,12 @@ public struct Estimator: Sendable {
     /// each new report follows a rise at once and halves the rate otherwise; a stamp that
     /// went back (a rebooted guest) starts over.
     static func followUsedGrowth(reportedUsed: Double, reportedAt: Double, history: inout VMHistory) {
-        if let previous = history.usedMemory, let previousAt = history.usedMemoryAt, reportedAt >= previousAt {
-            guard reportedAt > previousAt else { return }
-            let growth = max(0, (reportedUsed - previous) / (reportedAt - previousAt))
-            history.usedGrowth = max(growth, history.usedGrowth / 2)
+        if let previous = history.usedMemory, let previousAt = history.usedMemoryAt {
+            if reportedAt == previousAt { return }
+            if reportedAt > previousAt {
+                let growth = max(0, (reportedUsed - previous) / (reportedAt - previousAt))
+                history.usedGrowth = max(growth, history.usedGrowth / 2)
+            }
         }
         history.usedMemory = reportedUsed
         history.usedMemoryAt = reportedAt
