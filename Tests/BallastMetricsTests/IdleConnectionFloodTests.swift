@@ -17,7 +17,6 @@ struct IdleConnectionFloodTests {
     static let healthRequests = 9
 
     @Test func healthzIsAnsweredQuicklyWith2000IdleConnectionsOpen() async throws {
-        try FileDescriptorRoom.ensure(connections: Self.idleConnections + 64)
         // A clock that stands still: opening 2,000 connections may take longer than
         // the three intervals after which a real clock would call the daemon stalled.
         let state = ObservabilityState(interval: 2, clock: ManualClock())
@@ -26,8 +25,8 @@ struct IdleConnectionFloodTests {
         let port = try await server.start()
         defer { Task { await server.stop() } }
 
-        let idle = try await RawConnection.open(Self.idleConnections, port: port)
-        defer { idle.forEach { $0.close() } }
+        let idle = try await IdleConnectionHolder.open(Self.idleConnections, port: port)
+        defer { idle.release() }
         let (median, statuses) = try await Self.timeHealthRequests(url: "http://127.0.0.1:\(port)/healthz")
         print("[flood] server alone: median /healthz \(median) with \(Self.idleConnections) idle connections open")
 
@@ -38,15 +37,14 @@ struct IdleConnectionFloodTests {
     }
 
     @Test func theDaemonAnswersAndTicksOnTimeWith2000IdleConnectionsOpen() async throws {
-        try FileDescriptorRoom.ensure(connections: Self.idleConnections + 64)
         // Demo interval 2 s at speed 2: a tick is due every wall second.
         let daemon = try await DaemonProcess(arguments: ["--backend", "sim", "--scenario", "demo", "--speed", "2",
                                                          "--no-table"])
         defer { _ = daemon.stop() }
         let before = try await daemon.waitForTicks(2)
 
-        let idle = try await RawConnection.open(Self.idleConnections, port: daemon.port)
-        defer { idle.forEach { $0.close() } }
+        let idle = try await IdleConnectionHolder.open(Self.idleConnections, port: daemon.port)
+        defer { idle.release() }
         let (median, statuses) = try await Self.timeHealthRequests(url: daemon.baseURL + "/healthz")
         print("[flood] ballast run: median /healthz \(median) with \(Self.idleConnections) idle connections open")
         let after = try await daemon.waitForTicks((before.tick ?? 2) + 4)
