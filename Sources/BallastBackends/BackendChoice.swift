@@ -7,9 +7,8 @@ import Logging
 /// that names concrete backends; the daemon gets `make` as its `BackendFactory`.
 public enum BackendChoice: Sendable, Hashable {
     /// `events`: the event path's settings (libvirt events, pressure triggers, balloon watch);
-    /// `headroom`: the estimator's, below which the balloon watch asks for an urgent tick.
-    case libvirt(uri: String, events: EventSettings = EventSettings(),
-                 headroom: MemoryHeadroom = EstimatorSettings().memoryHeadroom)
+    /// `watch`: when the balloon watch asks for an urgent tick (from the balancer settings).
+    case libvirt(uri: String, events: EventSettings = EventSettings(), watch: BalloonWatchRules = BalloonWatchRules())
     case simulator(SimulatorSource)
 
     /// What the daemon announces: the kind and the URI (or what the simulator replays).
@@ -29,9 +28,9 @@ public enum BackendChoice: Sendable, Hashable {
     /// message saying what to fix when the source cannot be used.
     public func make(events: any BalancerEventSink, logger: Logger) throws -> any Backend {
         switch self {
-        case .libvirt(let uri, let settings, let headroom):
+        case .libvirt(let uri, let settings, let watch):
             return LibvirtBackend(uri: uri, events: events, logger: logger,
-                                  options: LibvirtBackendOptions(events: settings, headroom: headroom))
+                                  options: LibvirtBackendOptions(events: settings, watch: watch))
         case .simulator(let source):
             let prepared = try source.prepare()
             logger.info("\(prepared.summary)")

@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the balancer: against libvirt (the default) or the built-in simulator (--backend sim).",
         discussion: """
             Exit codes: 0 stopped cleanly (SIGTERM/SIGINT, --duration, or --once succeeded); \
-            2 bad config or options, or a --log-file that cannot be opened; 3 --once and the backend could not \
+            2 bad config, or a --log-file that cannot be opened; 64 bad options (the message names the option); 3 --once and the backend could not \
             be sampled; 4 another ballast already balances this libvirt (it holds the lock under --lock-dir); \
             5 on_stop = "release" could not give every VM its starting size back. \
             SIGHUP reloads --config (a bad file is rejected and the old config kept). \
@@ -52,6 +52,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("log-format"), help: "text or json (overrides the config).")
     var logFormat: String?
+
+    @Option(name: .customLong("log-level"),
+            help: "Least severe level logged: trace, debug, info (default), notice, warning, error or critical.")
+    var logLevel: String = "info"
 
     @Option(help: "Simulator: a generated scenario (\(NamedScenarios.names.joined(separator: ", "))).")
     var scenario: String?
@@ -101,6 +105,10 @@ struct RunCommand: AsyncParsableCommand {
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be positive seconds, got \(duration)") }
         if let lockDir, !lockDir.hasPrefix("/") { throw ValidationError("--lock-dir must be an absolute path, got \(lockDir)") }
         if let logFormat, LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--log-level must be one of \(levels), got \(logLevel)")
+        }
         if let format, TraceFormat(rawValue: format) == nil { throw ValidationError("--format must be gcd, planetlab, gwa or csv, got \(format)") }
         if scenario != nil, trace != nil { throw ValidationError("give --scenario or --trace, not both") }
         if resolvedBackend == .libvirt, scenario != nil || trace != nil {
@@ -171,7 +179,7 @@ struct RunCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(2)
         }
-        loaded.logFormat.bootstrap(level: .info, sink: console)
+        loaded.logFormat.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, sink: console)
         let logger = Logger(label: "ballast")
         if tableWanted, console.mode == .logLines {
             logger.notice("no live table: standard output is not a terminal; writing log lines only")
@@ -180,7 +188,7 @@ struct RunCommand: AsyncParsableCommand {
         switch resolvedBackend {
         case .libvirt:
             choice = .libvirt(uri: connect ?? loaded.connect, events: loaded.balancer.events,
-                              headroom: loaded.balancer.estimator.memoryHeadroom)
+                              watch: BalloonWatchRules(settings: loaded.balancer))
         case .sim:
             let input: SimulatorSource.Input = trace.map {
                 .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)

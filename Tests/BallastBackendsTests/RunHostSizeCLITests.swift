@@ -47,6 +47,14 @@ import Testing
         }
     }
 
+    @Test func anUnknownLogLevelIsRefusedWithTheLevelsThatExist() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let result = try await Self.run(["run", "--backend", "sim", "--scenario", "demo", "--once", "--log-level", "loud"])
+        #expect(result.status == 64, "exit status \(result.status): \(result.output)")
+        #expect(result.output.contains("--log-level must be one of trace, debug, info, notice, warning, error, critical, got loud"),
+                "\(result.output)")
+    }
+
     @Test func overcommitSizesTheHostAndTheFirstLogLinesSayWhatIsSimulated() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
         let result = try await Self.run(["run", "--backend", "sim", "--trace", TracePaths.gcd, "--vms", "500",

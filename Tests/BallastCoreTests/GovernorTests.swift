@@ -112,6 +112,28 @@ struct GovernorTests {
         #expect(nearFloor.final.memory == (2 << 30) + (2 << 30) / 10)
     }
 
+    /// A capped host (`[host] guest_memory`) is in emergency when its guests use all but
+    /// `emergencyFreeFraction` of the cap, while the host itself has plenty free.
+    @Test func guestsUsingNearlyAllOfTheirBudgetIsAnEmergency() {
+        let governor = Governor()
+        let host = HostSample(time: 100, capacity: ResourceVector(cpu: 64_000, memory: 256 << 30), memoryAvailable: 200 << 30)
+        func snapshot(used: [UInt64?]) -> TickSnapshot {
+            let views = used.enumerated().map { index, used in
+                Fixture.view(index, current: Fixture.allocation(memory: 400 * Self.mib),
+                             estimate: Fixture.estimate(cpu: 1000, memory: 400 * Self.mib, used: used))
+            }
+            return TickSnapshot(tick: 1, time: 100, host: host,
+                                guestCapacity: ResourceVector(cpu: 64_000, memory: 1000 * Self.mib), vms: views)
+        }
+        // 3 % of the 1,000 MiB budget is 30 MiB: 980 MiB used leaves 20 MiB.
+        #expect(governor.isEmergency(snapshot(used: [490 * Self.mib, 490 * Self.mib])))
+        #expect(!governor.isEmergency(snapshot(used: [480 * Self.mib, 480 * Self.mib])))
+        // A guest without balloon statistics adds nothing it does not report.
+        #expect(!governor.isEmergency(snapshot(used: [960 * Self.mib, nil])))
+        // Used beyond the budget (guests that deflated their balloons by themselves).
+        #expect(governor.isEmergency(snapshot(used: [700 * Self.mib, 700 * Self.mib])))
+    }
+
     @Test func vcpuHotplugCooldown() {
         var governor = Governor(settings: GovernorSettings(vcpuCooldown: 60))
         let spec = Fixture.spec(maxVCPUs: 8, hotplug: true)
@@ -341,6 +363,28 @@ struct GovernorHostTests {
         // 10 % of the 7 GiB target, not of the 8 GiB balloon (which would give 7.2 GiB: back up).
         #expect(decision.vms[0].final.memory == (7 << 30) - 751_619_276)
         #expect(decision.vms[0].clamps.contains(GovernorClamp.memoryShrinkStep))
+    }
+
+    @Test("a balloon still moving to its target keeps it: nearly the same target is not sent again, a real change is")
+    func targetInFlightIsNotSentAgain() {
+        var governor = Governor()
+        func decide(proposed: UInt64) -> GovernorDecision {
+            // Growth to 402.5 MiB applied last tick; the balloon is still at 373.4 MiB.
+            var view = Fixture.view(1, current: Fixture.allocation(memory: 373 * GovernorTests.mib + 400 << 10),
+                                    estimate: Fixture.estimate(cpu: 1000, memory: proposed, used: 300 * GovernorTests.mib))
+            view.memoryTarget = 402 * GovernorTests.mib + 512 << 10
+            let snapshot = Fixture.snapshot([view], capacity: ResourceVector(cpu: 16_000, memory: 16 << 30))
+            return governor.govern(snapshot, proposal: GovernorTests.proposal(snapshot, [Fixture.allocation(memory: proposed)]))
+        }
+        // The estimate moved by 1 MiB (the balloon started deflating): the target in flight stands.
+        let nearly = decide(proposed: 403 * GovernorTests.mib + 512 << 10)
+        #expect(nearly.changes.isEmpty, "\(nearly.changes)")
+        #expect(nearly.vms[0].final.memory == 402 * GovernorTests.mib + 512 << 10)
+        #expect(nearly.vms[0].clamps.contains(GovernorClamp.memoryHysteresis))
+        // More demand arrived: a new target, from the balloon's size now.
+        let more = decide(proposed: 450 * GovernorTests.mib)
+        #expect(more.changes.count == 1)
+        #expect(more.vms[0].final.memory == 450 * GovernorTests.mib)
     }
 
     @Test("in the simulator a tick's shrink makes room for the same tick's growth")

@@ -66,7 +66,7 @@ extension RealGuestTests {
             }
             let counts = urgentTicks.map { "\($0.events ? "on" : "off")=\($0.count.map { String(format: "%.0f", $0) } ?? "?")" }
             print("""
-                [react] reaction times, ms (interval 2 s, balloon watch 1 s, TCG guests, stats period 2 s; \
+                [react] reaction times, ms (interval 2 s, balloon watch at its default, TCG guests, stats period 1 s with events on, 2 s off; \
                 test polling resolution 50-100 ms); targets (not asserted): (a) median < 500, (b) < 1000
                 \(figures.table)
                 [react] urgent ticks per round: \(counts.joined(separator: ", "))
@@ -80,6 +80,7 @@ extension RealGuestTests {
                 }
             }
             #expect(!figures.values(.memoryStep, events: true).isEmpty, "no memory step measured with events on")
+            #expect(!figures.values(.targetApplied, events: true).isEmpty, "no target applied after a memory step with events on")
             #expect(!figures.values(.vmStart, events: true).isEmpty, "no VM start measured with events on")
         }
 
@@ -111,7 +112,10 @@ extension RealGuestTests {
                 [vm."\(step)"]
                 floor_memory = "256MiB"
                 """
-            let daemon = try BallastDaemonProcess(scenario: "react-\(round)-events-\(events ? "on" : "off")", config: config)
+            // JSON lines carry milliseconds, debug adds each urgent-tick request: the log shows
+            // where a reaction's time went.
+            let daemon = try BallastDaemonProcess(scenario: "react-\(round)-events-\(events ? "on" : "off")", config: config,
+                                                  arguments: ["--log-format", "json", "--log-level", "debug"])
             let port = try await daemon.listenPort()
             try await waitTicks(3, port: port, daemon: daemon)
 
@@ -125,10 +129,16 @@ extension RealGuestTests {
 
             for index in 0..<stepsPerRound {
                 let seen = try await measureStep(step, file: "step-\(index)")
-                progress("[react] round \(round) events \(events ? "on" : "off") step \(index): \(seen.summary)")
+                // The target is applied after the step started; the decision log says when.
+                let targetAt = DecisionLog.firstMemoryGrowth(vm: step, path: daemon.logPath, after: seen.started)
+                progress("[react] round \(round) events \(events ? "on" : "off") step \(index): \(seen.summary); "
+                         + "target applied \(MemoryStepObservation.milliseconds(seen.visibleAt, targetAt).map { "\(Int($0)) ms" } ?? "?") after the stats showed it")
                 let visible = MemoryStepObservation.milliseconds(seen.started, seen.visibleAt)
                 let applied = MemoryStepObservation.milliseconds(seen.visibleAt, seen.appliedAt)
                 if let visible { figures.record(.statsDelay, events: events, milliseconds: visible) }
+                if let target = MemoryStepObservation.milliseconds(seen.visibleAt, targetAt) {
+                    figures.record(.targetApplied, events: events, milliseconds: target)
+                }
                 if let applied { figures.record(.memoryStep, events: events, milliseconds: applied) }
                 if let half = MemoryStepObservation.milliseconds(seen.visibleAt, seen.halfCoveredAt) {
                     figures.record(.memoryStepHalf, events: events, milliseconds: half)

@@ -4,7 +4,8 @@
 ///
 /// - memory (only for guests that report balloon statistics; the others keep
 ///   their memory, with the reason): ceiling; in emergency mode (host
-///   `memoryAvailable` below `emergencyFreeFraction` of capacity) no growth beyond
+///   `memoryAvailable` below `emergencyFreeFraction` of capacity, or the guests' used
+///   memory leaving less than that fraction of the guest capacity free) no growth beyond
 ///   the floor and idle VMs shrink by up to `emergencyShrinkFraction` per tick;
 ///   otherwise shrink at most `maxShrinkFraction` of the current balloon per tick
 ///   (growth is immediate); no shrink on a low-confidence estimate; then the floor
@@ -47,15 +48,38 @@ public struct Governor: Sendable {
         self.settings = settings
     }
 
-    /// Whether host free memory is low enough for emergency mode.
-    public func isEmergency(_ host: HostSample) -> Bool {
-        Double(host.memoryAvailable) < settings.emergencyFreeFraction * Double(host.capacity.memory)
+    /// Whether memory is short enough for emergency mode: the host's available memory
+    /// below `emergencyFreeFraction` of its capacity, or the guests' used memory (as their
+    /// balloon statistics report it) leaving less than that fraction of the guest capacity
+    /// free. The second is the same rule for the budget the guests are given (`[host]
+    /// guest_memory`, the host reserve), which a capped host reaches long before the
+    /// host itself runs short.
+    public func isEmergency(_ snapshot: TickSnapshot) -> Bool {
+        let host = snapshot.host
+        let fraction = settings.emergencyFreeFraction
+        if Double(host.memoryAvailable) < fraction * Double(host.capacity.memory) { return true }
+        let budget = snapshot.guestCapacity.memory
+        let used = Self.guestUsedMemory(snapshot.vms)
+        let free = budget > used ? budget - used : 0
+        return Double(free) < fraction * Double(budget)
+    }
+
+    /// The memory the guests use, as their balloon statistics report it (a guest without
+    /// them adds nothing).
+    public static func guestUsedMemory(_ vms: [VMView]) -> UInt64 {
+        var used: UInt64 = 0
+        vms.withUnsafeBufferPointer { vms in
+            for index in vms.indices {
+                used &+= vms[index].estimate.guestUsedMemory ?? 0
+            }
+        }
+        return used
     }
 
     /// Views and entries are read in place (through buffer pointers): a tick reads every
     /// VM's view twice, and copying a view each time retains and releases what it holds.
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
-        let emergency = isEmergency(snapshot.host)
+        let emergency = isEmergency(snapshot)
         var pending: [Pending] = []
         swap(&pending, &scratch.pending)
         pending.removeAll(keepingCapacity: true)
@@ -230,7 +254,8 @@ public struct Governor: Sendable {
         func reason(_ kind: ChangeKind) -> ChangeReason {
             ChangeReason(base: p.reason, clamps: p.clamps.intersection(.of(kind)), floor: kind == .memory ? p.floor : nil)
         }
-        if final.memory != current.memory {
+        // A target the balloon is already moving to is not a change.
+        if final.memory != current.memory, final.memory != vm.memoryTarget {
             changes.append(Change(vm: vm.id, vmName: vm.name, .memory(from: current.memory, to: final.memory),
                                   deferredReason: reason(.memory)))
         }
@@ -310,11 +335,15 @@ public struct Governor: Sendable {
             target = floor
             clamps.insert(.memoryFloor)
         }
-        if target != current {
-            let difference = target > current ? target - current : current - target
+        // Hysteresis against where the balloon is going: a balloon still moving to a target
+        // keeps that target unless the new one differs by a real change (re-sending nearly
+        // the same target each tick while the guest catches up would only add changes).
+        let heading = vm.memoryTarget ?? current
+        if target != heading {
+            let difference = target > heading ? target - heading : heading - target
             let required = current < hardFloor || current > ceiling
             if difference < settings.minMemoryChange, !required {
-                target = current
+                target = heading
                 clamps.insert(.memoryHysteresis)
             }
         }

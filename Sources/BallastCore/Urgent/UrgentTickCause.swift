@@ -5,6 +5,9 @@ public enum UrgentTickCause: String, Sendable, Hashable, CaseIterable, Comparabl
     case pressure
     /// A guest's balloon statistics show less available memory than its headroom.
     case lowHeadroom = "low_headroom"
+    /// The guests' used memory crossed into the emergency zone of their configured budget
+    /// (`[host] guest_memory` less `emergency_free_fraction` of it).
+    case memoryBudget = "memory_budget"
     /// A guest deflated its balloon by itself (its balloon grew past what Ballast set).
     case selfDeflate = "self_deflate"
     /// A guest released the memory a shrink asked for, and another guest's growth waits for it.

@@ -125,7 +125,7 @@ public enum ConfigLoader {
                              ("vm_memory_pressure_ms", events.vmMemoryPressureStall)] where stall >= events.pressureWindow {
             table.report(key, "must be below pressure_window_ms (\(events.pressureWindow / 1000) ms): a stall is part of its window")
         }
-        if let v = table.seconds("balloon_watch_interval", in: 0.5...60) { events.balloonWatchInterval = v }
+        if let v = table.seconds("balloon_watch_interval", in: 0.25...60) { events.balloonWatchInterval = v }
         table.finish()
     }
 

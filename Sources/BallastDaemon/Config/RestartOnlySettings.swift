@@ -20,9 +20,9 @@ enum RestartOnlySettings {
         if oldEvents != new.balancer.events {
             changes.append("[events] (all but max_urgent_ticks_per_second): set up at start")
         }
-        if old.balancer.estimator.memoryHeadroom != new.balancer.estimator.memoryHeadroom {
-            changes.append("memory_headroom/memory_headroom_fraction: the estimator uses the new values, "
-                + "the balloon watch's low-headroom ticks keep the old ones")
+        if BalloonWatchRules(settings: old.balancer) != BalloonWatchRules(settings: new.balancer) {
+            changes.append("memory_headroom/memory_headroom_fraction/min_memory_change/guest_memory/emergency_free_fraction: "
+                + "ticks use the new values, the balloon watch's urgent-tick rules keep the old ones")
         }
         if old.balancer.governor.dryRun != new.balancer.governor.dryRun {
             changes.append("dry_run: \(old.balancer.governor.dryRun) -> \(new.balancer.governor.dryRun)")

@@ -22,9 +22,11 @@ struct DomainRecord {
     /// The balloon target Ballast set last in this run of the domain (a larger balloon
     /// afterwards means the guest deflated it by itself).
     var balloonTarget: UInt64?
-    /// Whether the balloon watch already asked for a tick for this episode (low headroom,
-    /// self-deflation): asked again only after the condition cleared.
-    var lowHeadroomReported = false
+    /// The headroom shortfall the balloon watch last asked a tick for, nil when none is
+    /// pending (`LowHeadroomRule.asksForTick`).
+    var lowHeadroomShortfall: UInt64?
+    /// Whether the balloon watch already asked for a tick for this self-deflation episode:
+    /// asked again only after the condition cleared.
     var selfDeflateReported = false
     /// Whether the balloon is inflating towards a smaller target Ballast set: memory
     /// the guest is still releasing (cleared once the balloon reaches the target).

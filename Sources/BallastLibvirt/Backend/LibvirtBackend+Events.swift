@@ -134,8 +134,10 @@ extension LibvirtBackend {
     }
 
     /// Between ticks: the balloon statistics of every running guest (one bulk call), asking
-    /// for a tick when a guest's available memory is below its headroom or it deflated its
-    /// balloon by itself. Once per episode: again only after the condition cleared.
+    /// for a tick when a guest is short enough of free memory that the tick would grow it
+    /// (`LowHeadroomRule`: once per shortfall), it deflated its balloon by itself, or the
+    /// guests' used memory entered their budget's emergency zone (once per episode: again
+    /// only after the condition cleared).
     func watchBalloons() async {
         guard connected else { return }
         let all: [DomainStats]
@@ -149,23 +151,32 @@ extension LibvirtBackend {
             }
             return
         }
+        var guestsUsed: UInt64 = 0
         for stats in all {
             guard var record = records[stats.uuid] else { continue }
             if let usable = stats.balloon.usable,
                let used = Estimator.guestUsed(stats.balloon, balloonSize: stats.balloonCurrent ?? 0) {
                 // Guest used and headroom as the estimator counts them.
-                let headroom = options.headroom.bytes(forUsed: used)
-                let low = usable < headroom
-                if low, !record.lowHeadroomReported {
-                    requestUrgentTick(.lowHeadroom, "domain '\(stats.name)' has \(usable) bytes available, below its \(headroom) bytes headroom")
+                guestsUsed &+= used
+                let rule = options.watch.lowHeadroom
+                let shortfall = rule.shortfall(free: usable, used: used)
+                if rule.asksForTick(shortfall: shortfall, reported: &record.lowHeadroomShortfall) {
+                    requestUrgentTick(.lowHeadroom, "domain '\(stats.name)' has \(usable) bytes available, "
+                                      + "\(shortfall) bytes short of its headroom")
                 }
-                record.lowHeadroomReported = low
             }
             records[stats.uuid] = record
             if let balloon = stats.balloonCurrent {
                 noteBalloon(uuid: stats.uuid, name: stats.name, bytes: balloon)
             }
         }
+        // Once per crossing into the budget's emergency zone (domains opted out by the config
+        // count here but not in the tick: at worst one tick that finds no emergency).
+        let overBudget = options.watch.budgetInEmergency(used: guestsUsed)
+        if overBudget, !budgetEmergencyReported, let line = options.watch.emergencyUsed {
+            requestUrgentTick(.memoryBudget, "guests use \(guestsUsed) bytes, past their budget's emergency line of \(line) bytes")
+        }
+        budgetEmergencyReported = overBudget
     }
 
     /// A balloon size seen between ticks (a balloon event or the balloon watch), against

@@ -39,6 +39,9 @@ public actor LibvirtBackend: Backend {
     /// The last decision's growth waits for memory a guest is still releasing: the first
     /// release done asks for an urgent tick (`growthAwaitsRelease(_:)`).
     var growthAwaitingRelease = false
+    /// The balloon watch already asked a tick for the guests' used memory being in their
+    /// budget's emergency zone (asked again only after it left the zone).
+    var budgetEmergencyReported = false
     nonisolated let eventLoopHeld: Bool
     private var layout: Result<CgroupLayout, CgroupLayoutError>?
     var records: [String: DomainRecord] = [:]
@@ -246,7 +249,7 @@ public actor LibvirtBackend: Backend {
             vcpus: DomainVCPUs.forRun(id: stats.id, plugged: stats.vcpuCurrent ?? built.spec.maxVCPUs,
                                       known: previous.map { ($0.id, $0.vcpus) } ?? beforeReconnect),
             balloonTarget: sameRun ? previous?.balloonTarget : nil,
-            lowHeadroomReported: sameRun ? previous?.lowHeadroomReported ?? false : false,
+            lowHeadroomShortfall: sameRun ? previous?.lowHeadroomShortfall : nil,
             selfDeflateReported: sameRun ? previous?.selfDeflateReported ?? false : false,
             releasing: sameRun ? previous?.releasing ?? false : false,
             lastBalloonSeen: sameRun ? previous?.lastBalloonSeen : nil

@@ -25,18 +25,20 @@ public struct LibvirtBackendOptions: Sendable {
     public var fileSystem: any KernelFileSystem
     /// libvirt events, pressure triggers and the balloon watch (`[events]`).
     public var events: EventSettings
-    /// A guest whose available memory (balloon statistics' `usable`) falls below its
-    /// headroom (the estimator's, `[estimator] memory_headroom`) asks for an urgent tick.
-    public var headroom: MemoryHeadroom
+    /// When the balloon watch asks for an urgent tick: a guest's available memory (balloon
+    /// statistics' `usable`) short of its headroom (the estimator's, `[estimator]
+    /// memory_headroom`) by at least the governor's `min_memory_change`, or the guests'
+    /// used memory entering their budget's emergency zone.
+    public var watch: BalloonWatchRules
 
     public init(memoryStatsPeriod: Int32? = nil, xmlRefreshSamples: Int = 10, vcpuPeriod: UInt64 = 100_000,
                 reconnectInitialDelay: Double = 1, reconnectMaximumDelay: Double = 30,
                 agentTimeout: Int32 = 3, guestVCPURecheckInterval: Double = 30,
                 fileSystem: any KernelFileSystem = RootedFileSystem.host, events: EventSettings = EventSettings(),
-                headroom: MemoryHeadroom = EstimatorSettings().memoryHeadroom) {
+                watch: BalloonWatchRules = BalloonWatchRules()) {
         self.memoryStatsPeriod = memoryStatsPeriod ?? (events.enabled ? 1 : 2)
         self.events = events
-        self.headroom = headroom
+        self.watch = watch
         self.xmlRefreshSamples = xmlRefreshSamples
         self.vcpuPeriod = vcpuPeriod
         self.reconnectInitialDelay = reconnectInitialDelay

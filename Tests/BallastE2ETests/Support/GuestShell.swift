@@ -50,9 +50,24 @@ enum GuestShell {
     }
 
     /// One agent command through `virsh qemu-agent-command`; returns its "return" object.
+    /// libvirt briefly reports a connected agent as "not connected" (seen once, between a
+    /// `guest-exec` and its `guest-exec-status`, with nothing in the guest's serial log): such
+    /// an answer is retried for up to 10 s before it fails the test.
     private static func command(_ guest: String, _ request: [String: Any]) async throws -> [String: Any] {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-        let output = try await Virsh.run(["qemu-agent-command", guest, json], timeout: 30)
+        let output: String
+        var attempt = 0
+        while true {
+            do {
+                output = try await Virsh.run(["qemu-agent-command", guest, json], timeout: 30)
+                break
+            } catch HarnessError.commandFailed(let command, let status, let text)
+                        where text.contains("QEMU guest agent is not connected") {
+                attempt += 1
+                guard attempt < 20 else { throw HarnessError.commandFailed(command: command, status: status, output: text) }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
               let reply = object["return"] as? [String: Any] else {
             throw HarnessError.unexpectedOutput(command: "virsh qemu-agent-command \(guest) \(json)",

@@ -7,9 +7,10 @@ struct ReactionFigures: Sendable {
     /// One row of the table: a figure measured in both modes.
     enum Figure: String, CaseIterable, Sendable {
         case statsDelay = "(a0) workload start -> libvirt stats show the step (guest's own delay)"
-        case memoryStep = "(a) stats show the step -> balloon increase applied in libvirt"
+        case targetApplied = "(a) stats show the step -> larger balloon target applied in libvirt"
+        case memoryStep = "(a1) stats show the step -> libvirt shows the balloon grown"
         case memoryStepHalf = "(a\") stats show the step -> balloon grown by half the fill"
-        case memoryStepFromWorkload = "(a') workload start -> balloon increase applied"
+        case memoryStepFromWorkload = "(a') workload start -> libvirt shows the balloon grown"
         case vmStart = "(b) virsh start returned -> first change applied"
     }
 
