@@ -63,7 +63,11 @@ private let mib: UInt64 = 1 << 20
         let rules = BalloonWatchRules(settings: settings)
         #expect(rules.lowHeadroom == LowHeadroomRule(headroom: MemoryHeadroom(bytes: 96 * mib, fraction: 0.2),
                                                      minimumGrowth: 8 * mib))
-        #expect(rules.emergencyUsed == 750 * mib)
+        #expect(rules.budget == 1000 * mib)
+        #expect(rules.emergencyFreeFraction == 0.25)
+        // The emergency zone starts past 750 MiB used.
+        #expect(!rules.budgetInEmergency(used: 750 * mib))
+        #expect(rules.budgetInEmergency(used: 750 * mib + 1))
     }
 
     @Test func theBudgetsEmergencyLineIsTheGovernorsRule() {
@@ -83,11 +87,11 @@ private let mib: UInt64 = 1 << 20
 
     @Test func withoutABudgetOnlyTheHostsOwnRulesApply() {
         var settings = BalancerSettings()
-        #expect(BalloonWatchRules(settings: settings).emergencyUsed == nil)
+        #expect(BalloonWatchRules(settings: settings).budget == nil)
         // guest_cpu_millicores alone leaves memory unlimited.
         settings.guestCapacityLimit = ResourceVector(cpu: 4000, memory: .max)
         let rules = BalloonWatchRules(settings: settings)
-        #expect(rules.emergencyUsed == nil)
+        #expect(rules.budget == nil)
         #expect(!rules.budgetInEmergency(used: .max))
     }
 }

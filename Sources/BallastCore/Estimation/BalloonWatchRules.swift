@@ -5,30 +5,32 @@
 /// `isEmergency` rule applied to `[host] guest_memory`).
 public struct BalloonWatchRules: Sendable, Hashable {
     public var lowHeadroom: LowHeadroomRule
-    /// Guests' used memory above which their budget is in emergency; nil without a
-    /// configured `guest_memory` (the host's own emergency has the PSI trigger).
-    public var emergencyUsed: UInt64?
+    /// The guests' memory budget (`[host] guest_memory`); nil when none is configured (the
+    /// host's own emergency has the PSI trigger).
+    public var budget: UInt64?
+    /// The governor's `emergencyFreeFraction`.
+    public var emergencyFreeFraction: Double
 
-    public init(lowHeadroom: LowHeadroomRule = LowHeadroomRule(), emergencyUsed: UInt64? = nil) {
+    public init(lowHeadroom: LowHeadroomRule = LowHeadroomRule(), budget: UInt64? = nil,
+                emergencyFreeFraction: Double = GovernorSettings().emergencyFreeFraction) {
         self.lowHeadroom = lowHeadroom
-        self.emergencyUsed = emergencyUsed
+        self.budget = budget
+        self.emergencyFreeFraction = emergencyFreeFraction
     }
 
     /// The rules for `settings`: the estimator's headroom, the governor's smallest growth,
-    /// and the budget's emergency line.
+    /// and the budget with its emergency fraction.
     public init(settings: BalancerSettings) {
         lowHeadroom = LowHeadroomRule(headroom: settings.estimator.memoryHeadroom,
                                       minimumGrowth: settings.governor.minMemoryChange)
-        emergencyUsed = settings.guestCapacityLimit.flatMap { limit -> UInt64? in
-            guard limit.memory != .max else { return nil }
-            let free = min(max(settings.governor.emergencyFreeFraction, 0), 1) * Double(limit.memory)
-            return limit.memory - UInt64(free)
-        }
+        budget = settings.guestCapacityLimit.map(\.memory).flatMap { $0 == .max ? nil : $0 }
+        emergencyFreeFraction = settings.governor.emergencyFreeFraction
     }
 
-    /// Whether guests using `used` bytes in all are in their budget's emergency zone.
+    /// Whether guests using `used` bytes in all are in their budget's emergency zone
+    /// (`Governor.budgetInEmergency`, the tick's own rule).
     public func budgetInEmergency(used: UInt64) -> Bool {
-        guard let line = emergencyUsed else { return false }
-        return used > line
+        guard let budget else { return false }
+        return Governor.budgetInEmergency(used: used, budget: budget, fraction: emergencyFreeFraction)
     }
 }

@@ -57,11 +57,19 @@ public struct Governor: Sendable {
     public func isEmergency(_ snapshot: TickSnapshot) -> Bool {
         let host = snapshot.host
         let fraction = settings.emergencyFreeFraction
-        if Double(host.memoryAvailable) < fraction * Double(host.capacity.memory) { return true }
-        let budget = snapshot.guestCapacity.memory
-        let used = Self.guestUsedMemory(snapshot.vms)
-        let free = budget > used ? budget - used : 0
-        return Double(free) < fraction * Double(budget)
+        if Self.tooLittleFree(host.memoryAvailable, of: host.capacity.memory, fraction: fraction) { return true }
+        return Self.budgetInEmergency(used: Self.guestUsedMemory(snapshot.vms), budget: snapshot.guestCapacity.memory,
+                                      fraction: fraction)
+    }
+
+    /// The emergency rule for the guests' budget: their used memory leaves less than
+    /// `fraction` of it free. The libvirt balloon watch asks its urgent tick on this rule.
+    public static func budgetInEmergency(used: UInt64, budget: UInt64, fraction: Double) -> Bool {
+        tooLittleFree(budget > used ? budget - used : 0, of: budget, fraction: fraction)
+    }
+
+    private static func tooLittleFree(_ free: UInt64, of capacity: UInt64, fraction: Double) -> Bool {
+        Double(free) < fraction * Double(capacity)
     }
 
     /// The memory the guests use, as their balloon statistics report it (a guest without

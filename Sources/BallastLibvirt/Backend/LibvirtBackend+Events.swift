@@ -173,8 +173,9 @@ extension LibvirtBackend {
         // Once per crossing into the budget's emergency zone (domains opted out by the config
         // count here but not in the tick: at worst one tick that finds no emergency).
         let overBudget = options.watch.budgetInEmergency(used: guestsUsed)
-        if overBudget, !budgetEmergencyReported, let line = options.watch.emergencyUsed {
-            requestUrgentTick(.memoryBudget, "guests use \(guestsUsed) bytes, past their budget's emergency line of \(line) bytes")
+        if overBudget, !budgetEmergencyReported, let budget = options.watch.budget {
+            requestUrgentTick(.memoryBudget, "guests use \(guestsUsed) bytes of their \(budget)-byte budget, "
+                              + "less than \(options.watch.emergencyFreeFraction) of it free")
         }
         budgetEmergencyReported = overBudget
     }
