@@ -1,9 +1,9 @@
 import Foundation
 
-/// The changes `ballast run --log-format json` logged, read back from its log file: when
-/// Ballast applied a target in libvirt (the call returned), as opposed to when libvirt's
-/// statistics show the guest's balloon moving (QEMU reports balloon changes at most once a
-/// second, and a TCG guest takes its time to deflate).
+/// What `ballast run --log-format json` logged, read back from its log file: when Ballast
+/// applied a target in libvirt (the call returned), as opposed to when libvirt's statistics
+/// show the guest's balloon moving (QEMU reports balloon changes at most once a second,
+/// and a TCG guest takes its time to deflate), and when it logged a given message.
 enum DecisionLog {
     /// One applied change, as logged.
     struct Applied: Sendable {
@@ -13,34 +13,34 @@ enum DecisionLog {
         var to: UInt64
     }
 
-    /// Every applied change to `vm` in the JSON log at `path`, oldest first.
-    static func applied(vm: String, path: String) -> [Applied] {
+    /// Every JSON line of the log at `path` with its timestamp, oldest first.
+    private static func entries(path: String) -> [(at: Date, fields: [String: Any])] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         let stamps = ISO8601DateFormatter()
         stamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return text.split(whereSeparator: \.isNewline).compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  object["vm"] as? String == vm, object["outcome"] as? String == "applied",
-                  let kind = object["kind"] as? String,
-                  let at = (object["ts"] as? String).flatMap(stamps.date(from:)),
-                  let from = (object["from"] as? String).flatMap(UInt64.init),
-                  let to = (object["to"] as? String).flatMap(UInt64.init) else { return nil }
+            guard let fields = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let at = (fields["ts"] as? String).flatMap(stamps.date(from:)) else { return nil }
+            return (at, fields)
+        }
+    }
+
+    /// Every applied change to `vm` in the log at `path`, oldest first.
+    static func applied(vm: String, path: String) -> [Applied] {
+        entries(path: path).compactMap { at, fields in
+            guard fields["vm"] as? String == vm, fields["outcome"] as? String == "applied",
+                  let kind = fields["kind"] as? String,
+                  let from = (fields["from"] as? String).flatMap(UInt64.init),
+                  let to = (fields["to"] as? String).flatMap(UInt64.init) else { return nil }
             return Applied(at: at, kind: kind, from: from, to: to)
         }
     }
 
     /// When the daemon first logged a message starting with `prefix` at or after `after`.
     static func first(messageStartingWith prefix: String, path: String, after: Date) -> Date? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let stamps = ISO8601DateFormatter()
-        stamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        for line in text.split(whereSeparator: \.isNewline) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  (object["msg"] as? String)?.hasPrefix(prefix) == true,
-                  let at = (object["ts"] as? String).flatMap(stamps.date(from:)), at >= after else { continue }
-            return at
-        }
-        return nil
+        entries(path: path).first { at, fields in
+            at >= after && (fields["msg"] as? String)?.hasPrefix(prefix) == true
+        }?.at
     }
 
     /// When the first balloon growth of `vm` at or after `after` was applied.
