@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .PHONY: demo test build release deb deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
 	bench-update-thresholds clean-e2e
-.PHONY: fuzz
+.PHONY: fuzz soak
 
 # The public traces the simulator's tests read: ../shared/traces beside this checkout,
 # or else beside the repository it was cloned from (a clone in /tmp has no ../shared).
@@ -45,8 +45,9 @@ demo: build
 	  $(if $(DEMO_LOG),--log-file $(DEMO_LOG))
 
 # Every test: unit, property, plugin, metrics (promtool, Prometheus), the cheap
-# performance guards (bench-check-cheap), the Debian package (built here: `make deb`,
-# installed and purged by its test) and real QEMU guests under libvirt.
+# performance guards (bench-check-cheap), a short soak (SOAK_TEST_ARGS), the Debian
+# package (built here: `make deb`, installed and purged by its test) and real QEMU guests
+# under libvirt.
 # The real-guest balancing suite runs on its own
 # after the rest, so that guests boot on a machine not busy with other tests.
 # libvirtd is started here (scripts/libvirt/up.sh,
@@ -57,6 +58,7 @@ test: test-deps plugins
 	python3 Benchmarks/guard.py check --cheap
 	FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) bash scripts/fuzz.sh
 	$(MAKE) deb
+	python3 scripts/soak.py $(SOAK_TEST_ARGS) --out .build/soak-test
 	bash scripts/libvirt/up.sh
 	bash guest/build.sh >/dev/null
 	BALLAST_E2E_KEEP_DAEMONS=1 swift test --skip-build --skip BallastE2ETests \
@@ -105,3 +107,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 10
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# Soak (docs/soak.md): the release daemon on 1,000 VMs of the GCD trace, looped, for
+# SOAK_DAYS simulated days at 300x (7: about 35 minutes), with two plugins (one restarted
+# every 2 minutes by coreutils `timeout`), /metrics and /v1/state scraped without pause and a
+# SIGHUP every simulated hour; RSS, descriptors, threads and tick p50/p99 sampled each
+# simulated hour into .build/soak/report.html (an SVG plot and the table). `make test`
+# runs SOAK_TEST_ARGS: one simulated day of 250 VMs at 600x (about 2.5 minutes).
+SOAK_DAYS ?= 7
+SOAK_TEST_ARGS ?= --days 1 --vms 250 --speed 600 --warmup-hours 12 --restart-seconds 20
+soak: release plugins
+	python3 scripts/soak.py --days $(SOAK_DAYS)

@@ -15,12 +15,16 @@ public struct SimulatorSource: Sendable, Hashable {
     public var tick: Double
     /// Host for trace replays (scenarios bring their own).
     public var hostSize: TraceHostSize
+    /// Replay the demand again from its start whenever it ends (`ballast run --loop`).
+    public var loop: Bool
 
-    public init(input: Input, seed: UInt64 = 1, tick: Double, hostSize: TraceHostSize = .fixed(HostConfig())) {
+    public init(input: Input, seed: UInt64 = 1, tick: Double, hostSize: TraceHostSize = .fixed(HostConfig()),
+                loop: Bool = false) {
         self.input = input
         self.seed = seed
         self.tick = tick
         self.hostSize = hostSize
+        self.loop = loop
     }
 
     /// Builds the simulated backend; throws a message naming the bad scenario or trace.
@@ -29,7 +33,7 @@ public struct SimulatorSource: Sendable, Hashable {
         case .scenario(let name):
             let scenario = try NamedScenarios.named(name, seed: seed)
             let traces = scenario.traces(seed: seed)
-            return PreparedSimulator(traces: traces, host: scenario.host, tick: tick,
+            return PreparedSimulator(traces: traces, host: scenario.host, tick: tick, loop: loop,
                                      origin: "scenario \(name)", sizing: "the scenario's host")
         case .trace(let path, let format, let vms):
             guard let resolved = format ?? TraceFormat.detect(path: path) else {
@@ -45,7 +49,7 @@ public struct SimulatorSource: Sendable, Hashable {
             case .overcommit: sizing = "memory sized by --overcommit"
             }
             return PreparedSimulator(traces: report.traces, host: hostSize.host(for: report.traces), tick: tick,
-                                     origin: "trace \(path)", sizing: sizing)
+                                     loop: loop, origin: "trace \(path)", sizing: sizing)
         }
     }
 }
@@ -60,8 +64,8 @@ public struct PreparedSimulator: Sendable {
     /// 1520 GiB (memory overcommit 4.0); memory sized by --overcommit".
     public let summary: String
 
-    init(traces: [VMTrace], host: HostConfig, tick: Double, origin: String, sizing: String) {
-        backend = SimulatedBackend(traces: traces, host: host, tick: tick)
+    init(traces: [VMTrace], host: HostConfig, tick: Double, loop: Bool, origin: String, sizing: String) {
+        backend = SimulatedBackend(traces: traces, host: host, tick: tick, loop: loop)
         self.host = host
         vms = traces.count
         let gibibyte = Double(ByteUnits.gibibyte)
@@ -71,6 +75,7 @@ public struct PreparedSimulator: Sendable {
         summary = "simulated host: \(traces.count) VMs of \(origin) (\(Int(configured.rounded())) GiB configured) "
             + "on one host of \(host.cpus) cores, \(Int(physical.rounded())) GiB (memory overcommit "
             + "\(Self.tenths(ratio))); \(sizing)"
+            + (backend.loopPeriod.map { "; demand replayed every \(Self.tenths($0 / 3600)) h" } ?? "")
     }
 
     private static func tenths(_ value: Double) -> String {

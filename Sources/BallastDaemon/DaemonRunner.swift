@@ -137,7 +137,7 @@ public struct DaemonRunner: Sendable {
                                     settings: config.balancer)
         var observers: [any TickObserver] = [
             MetricsObserver(state: observability), DecisionLogObserver(logger: logger, format: config.logFormat), VMNoticeLog(logger: logger),
-            StartupPageRelease(logger: logger), EmergencyLog(logger: logger),
+            StartupPageRelease(logger: logger), EmergencyLog(logger: logger), WallClockLog(logger: logger),
         ]
         if let dashboard { observers.append(dashboard) }
         var reload: DaemonLoop.Reload?

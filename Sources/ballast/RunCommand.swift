@@ -87,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many simulated seconds.")
     var duration: Double?
 
+    @Flag(help: "Simulator: when the trace or scenario ends, replay its demand again from the start (for runs longer than it; otherwise demand holds its last values).")
+    var loop = false
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "Show the live dashboard when standard output is a terminal (default: on for the simulator).",
         discussion: "The table of VMs redrawn in place with the last decisions under it; log lines then go to "
@@ -114,6 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         if resolvedBackend == .libvirt, scenario != nil || trace != nil {
             throw ValidationError("--scenario and --trace are for the simulator (--backend sim)")
         }
+        if resolvedBackend == .libvirt, loop { throw ValidationError("--loop is for the simulator (--backend sim)") }
         if resolvedBackend == .sim, connect != nil {
             throw ValidationError("--connect names a libvirt URI; it cannot go with the simulator (--backend sim)")
         }
@@ -194,7 +198,7 @@ struct RunCommand: AsyncParsableCommand {
                 .trace(path: $0, format: format.flatMap(TraceFormat.init(rawValue:)), vms: vms)
             } ?? .scenario(scenario ?? "demo")
             choice = .simulator(SimulatorSource(input: input, seed: seed, tick: loaded.balancer.interval,
-                                                hostSize: try traceHostSize()))
+                                                hostSize: try traceHostSize(), loop: loop))
         }
         let code = await DaemonRunner(request: request, logger: logger, console: console)
             .run(config: loaded, backend: choice.identity, makeBackend: choice.make)

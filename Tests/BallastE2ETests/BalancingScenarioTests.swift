@@ -391,15 +391,13 @@ extension RealGuestTests {
                         try await eventually("late guest picked up and resized", within: 30, hint: "log: \(daemon.logPath)") {
                             try await Virsh.balloonKiB(late.name) < 384 * Self.mib
                         }
-                        let pidText = try? String(contentsOfFile: HarnessPaths.libvirtdPidFile, encoding: .utf8)
-                        guard let pid = pidText.flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+                        guard HarnessLibvirtd.kill() else {
                             Issue.record("libvirtd was not started by this harness (no \(HarnessPaths.libvirtdPidFile)); not killing it")
                             return
                         }
-                        kill(pid, SIGKILL)
                         try await Task.sleep(for: .seconds(6))
                         #expect(daemon.isRunning, "ballast exited when libvirtd went away")
-                        try await Shell.run("bash", [HarnessPaths.upScript], timeout: 120).check()
+                        try await HarnessLibvirtd.start()
                         // Undo Ballast's work by hand; resumed balancing shrinks the guest again.
                         try await Virsh.run(["setmem", one.name, "384M", "--live"])
                         try await eventually("balancing resumed after the restart", within: 30, hint: "log: \(daemon.logPath)") {

@@ -52,4 +52,24 @@ import Testing
         #expect(second.vms[0].memory.balloon?.available == ByteUnits.gibibyte)
         #expect(backend.trueDemand().count == 8)
     }
+
+    /// `run --loop`: a trace of three 10-s samples repeats every 30 s (its last
+    /// sample plus one step); without the loop its last value holds.
+    @Test func loopReplaysTheTraceFromItsStart() async throws {
+        let trace = VMTrace(name: "looped", vcpus: 4, memory: 4 * ByteUnits.gibibyte, times: [0, 10, 20],
+                            cpu: [1000, 2000, 3000], memoryDemand: [1e9, 2e9, 3e9])
+        #expect(VMTrace.replayPeriod(of: [trace]) == 30)
+        func cpuPerTick(loop: Bool) async throws -> [Int] {
+            let backend = SimulatedBackend(traces: [trace], host: HostConfig(), tick: 10, loop: loop)
+            var cpu: [Int] = []
+            for _ in 0..<7 {
+                _ = try await backend.sample()
+                cpu.append(backend.trueDemand().values.first?.cpu ?? -1)
+            }
+            #expect(backend.time == 70, "the host's clock goes on through the loop")
+            return cpu
+        }
+        #expect(try await cpuPerTick(loop: true) == [1000, 2000, 3000, 1000, 2000, 3000, 1000])
+        #expect(try await cpuPerTick(loop: false) == [1000, 2000, 3000, 3000, 3000, 3000, 3000])
+    }
 }

@@ -7,7 +7,10 @@ wrong-id, unknown-version, stdout-before-handshake, flood-stderr, bad-entries,
 error, probe (reports uid, gid, cwd and environment names as its version),
 record (argv[2]: the JSON of its initialize result's `snapshot` member, or
 "none" to declare nothing; argv[3]: a file each decide request's line is
-appended to, for tests of what Ballast sends).
+appended to, for tests of what Ballast sends), stall (argv[2]: a file
+"decide N" is appended to when decide N arrives; argv[3]: seconds it then
+sleeps before answering with no allocation; argv[4]: how many decides stall,
+default all; for chaos tests that act between Ballast's decision and its apply).
 """
 import json
 import os
@@ -73,6 +76,13 @@ for raw in sys.stdin:
     good = {"allocations": [] if vm is None else [{"id": vm, "cpu_weight": 2048, "reason": "test"}]}
     if mode == "crash-after" and decides > int(arg or "1"):
         os.abort()
+    if mode == "stall":
+        with open(arg, "a", encoding="utf-8") as marker:
+            marker.write(f"decide {decides}\n")
+        if len(sys.argv) <= 4 or decides <= int(sys.argv[4]):
+            time.sleep(float(sys.argv[3]))
+        answer(request_id, {"allocations": []})
+        continue
     if mode == "hang":
         time.sleep(3600)
     if mode == "late":

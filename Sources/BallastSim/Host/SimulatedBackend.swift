@@ -3,9 +3,9 @@ import Synchronization
 
 /// The simulator behind the engine's `Backend` protocol, for `ballast run
 /// --backend sim`: each `sample()` advances simulated time by one tick (demand
-/// interpolated from the traces, held at the end), then returns what a real
-/// host would show; `apply` sets balloon, quota, vCPUs and weight. Time
-/// advances per sample, so a caller that samples faster runs faster than real
+/// interpolated from the traces, held at the end, or replayed again from the
+/// start when `loopPeriod` is set), then returns what a real host would show;
+/// `apply` sets balloon, quota, vCPUs and weight. Time advances per sample, so a caller that samples faster runs faster than real
 /// time. Thread-safe: one mutex guards the host.
 public final class SimulatedBackend: Backend {
     private struct State: Sendable {
@@ -21,11 +21,19 @@ public final class SimulatedBackend: Backend {
     private let state: Mutex<State>
     /// Simulated seconds per `sample()`.
     public let tick: Double
+    /// With a value, demand repeats with this period in simulated seconds (the
+    /// traces' replay starts again); the host's clock goes on.
+    public let loopPeriod: Double?
 
-    public init(traces unordered: [VMTrace], host: HostConfig, tick: Double) {
+    /// - Parameter loop: replay the traces again from their start each time the
+    ///   longest one ends (period: `VMTrace.replayPeriod(of:)`), for runs longer
+    ///   than the trace; otherwise demand holds its last values.
+    public init(traces unordered: [VMTrace], host: HostConfig, tick: Double, loop: Bool = false) {
         let (vms, traces) = SimulatedVM.inIDOrder(unordered)
         let zeros = [Double](repeating: 0, count: traces.count)
         self.tick = tick
+        let period = VMTrace.replayPeriod(of: traces)
+        loopPeriod = loop && period > 0 ? period : nil
         state = Mutex(State(host: SimulatedHost(config: host, vms: vms), traces: traces,
                             cursors: [Int](repeating: 0, count: traces.count), cpu: zeros, memory: zeros,
                             indexByID: Dictionary(uniqueKeysWithValues: vms.enumerated().map { ($1.id, $0) })))
@@ -38,7 +46,13 @@ public final class SimulatedBackend: Backend {
 
     public func sample() async throws -> HostSnapshot {
         state.withLock { state in
-            let offset = Double(state.ticks) * tick
+            var offset = Double(state.ticks) * tick
+            if let loopPeriod {
+                offset = offset.truncatingRemainder(dividingBy: loopPeriod)
+                if offset < tick {  // a new round: the cursors only move forward
+                    for index in state.cursors.indices { state.cursors[index] = 0 }
+                }
+            }
             for index in state.traces.indices {
                 let demand = state.traces[index].demand(at: offset, cursor: &state.cursors[index])
                 state.cpu[index] = demand.cpu

@@ -57,6 +57,16 @@ public struct VMTrace: Sendable, Hashable {
     /// Seconds from the epoch (`start`) to the last sample.
     public var duration: Double { timeline.count > 0 ? timeline.time(timeline.count - 1) - start : 0 }
 
+    /// Simulated seconds after which a set of traces repeats when replayed in a
+    /// loop: the longest one's epoch-to-last-sample time plus one of its steps, so
+    /// that a day-long trace of 5-minute samples repeats every 24 h exactly.
+    /// 0 for a set with no trace of two samples or more.
+    public static func replayPeriod(of traces: [VMTrace]) -> Double {
+        traces.reduce(0) { longest, trace in
+            trace.sampleCount > 1 ? max(longest, trace.duration + trace.step) : longest
+        }
+    }
+
     /// First sample time, seconds on the trace's clock.
     public var firstSample: Double { timeline.count > 0 ? timeline.time(0) : start }
 

@@ -36,6 +36,17 @@ enum DecisionLog {
         }
     }
 
+    /// Every change to `vm` that was not applied (outcome `failed` or `skipped`), with its
+    /// message and the detail that says why, oldest first.
+    static func notApplied(vm: String, path: String) -> [(at: Date, outcome: String, message: String, detail: String)] {
+        entries(path: path).compactMap { at, fields in
+            guard fields["vm"] as? String == vm, let outcome = fields["outcome"] as? String, outcome != "applied" else {
+                return nil
+            }
+            return (at, outcome, fields["msg"] as? String ?? "", fields["detail"] as? String ?? "")
+        }
+    }
+
     /// When the daemon first logged a message starting with `prefix` at or after `after`.
     static func first(messageStartingWith prefix: String, path: String, after: Date) -> Date? {
         entries(path: path).first { at, fields in
