@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .PHONY: demo test build release deb deps test-deps bench-deps plugins unit e2e bench bench-check bench-check-cheap \
 	bench-update-thresholds clean-e2e
-.PHONY: fuzz soak
+.PHONY: fuzz soak sanitize
 
 # The public traces the simulator's tests read: ../shared/traces beside this checkout,
 # or else beside the repository it was cloned from (a clone in /tmp has no ../shared).
@@ -107,6 +107,19 @@ FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 10
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# The unit suites (every suite but BallastE2ETests) under ThreadSanitizer, then under
+# AddressSanitizer with LeakSanitizer (docs/sanitizers.md): each a build of its own
+# (.build-tsan, .build-asan), one after the other; SANITIZERS="thread" or "address" picks
+# one. Fails on any sanitizer report or test failure. libvirtd is started for the suites
+# that need it and stopped afterwards, as in `test`. Not part of `make test` (the time
+# it takes is in docs/sanitizers.md).
+SANITIZERS ?= thread address
+sanitize: test-deps plugins
+	bash scripts/libvirt/up.sh
+	bash guest/build.sh >/dev/null
+	BALLAST_E2E_KEEP_DAEMONS=1 SANITIZERS="$(SANITIZERS)" bash scripts/sanitize.sh; \
+	  status=$$?; bash scripts/libvirt/down.sh; exit $$status
 
 # Soak (docs/soak.md): the release daemon on 1,000 VMs of the GCD trace, looped, for
 # SOAK_DAYS simulated days at 300x (7: about 35 minutes), with two plugins (one restarted

@@ -3,7 +3,8 @@ import CLibvirt
 /// What one open connection registered for events, to undo before it closes.
 struct EventSubscriptions {
     var domainCallbacks: [Int32] = []
-    var closeCallback = false
+    /// The close callback's target (Ballast frees it when unregistering), nil when not set.
+    var closeTarget: UnsafeMutablePointer<ballast_event_target>?
     /// Why a subscription or keep-alive could not be set, for the backend's log (drained).
     var notes: [String] = []
 }
@@ -39,11 +40,11 @@ extension ConnectionState {
             }
         }
         _ = Unmanaged.passRetained(relay)
-        if ballast_register_close(connection, LibvirtEventRelay.sink, LibvirtEventRelay.release, opaque) < 0 {
+        if let target = ballast_register_close(connection, LibvirtEventRelay.sink, LibvirtEventRelay.release, opaque) {
+            subscriptions.closeTarget = target
+        } else {
             Unmanaged.passUnretained(relay).release()
             subscriptions.notes.append("no close callback: \(LibvirtError.capture(operation: "virConnectRegisterCloseCallback", connection: connection))")
-        } else {
-            subscriptions.closeCallback = true
         }
         // Drivers that run in the process (test://, and qemu:// opened without libvirtd)
         // have no keep-alive: they answer 0 or an unsupported error, both fine.
@@ -57,12 +58,13 @@ extension ConnectionState {
     }
 
     /// Undoes `subscribe` before the connection closes (errors ignored: a dead connection
-    /// drops its callbacks anyway, and libvirt's free callbacks release the relay).
+    /// drops its callbacks anyway; libvirt's free callbacks release the relay for the
+    /// domain events, `ballast_unregister_close` for the close callback).
     func unsubscribe(_ connection: OpaquePointer) {
         for id in subscriptions.domainCallbacks {
             _ = virConnectDomainEventDeregisterAny(connection, id)
         }
-        if subscriptions.closeCallback { _ = ballast_unregister_close(connection) }
+        if let target = subscriptions.closeTarget { _ = ballast_unregister_close(connection, target) }
         subscriptions = EventSubscriptions(notes: subscriptions.notes)
     }
 

@@ -63,6 +63,16 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fds[3], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[5], 2)
+        // Nothing else of Ballast's reaches the plugin: every descriptor above the three
+        // streams is closed in the child, the ones not marked close-on-exec included
+        // (a library's pipe, epoll or socket; whatever the test process holds). An
+        // inherited pipe end kept another process's reader waiting for an end of input
+        // that never came, for as long as the plugin ran (docs/sanitizers.md).
+        let closing = ballast_spawn_addclosefrom(&actions, 3)
+        guard closing == 0 else {
+            for fd in fds { close(fd) }
+            throw SpawnError(detail: "cannot close inherited descriptors: \(String(cString: strerror(closing)))")
+        }
         if let workingDirectory {
             let result = ballast_spawn_addchdir(&actions, workingDirectory)
             guard result == 0 else {

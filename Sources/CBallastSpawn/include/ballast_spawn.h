@@ -13,4 +13,9 @@ int ballast_pipe_cloexec(int fds[2]);
 /// directory before exec. Returns 0 or an error number.
 int ballast_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// posix_spawn_file_actions_addclosefrom_np (glibc >= 2.34): the child closes every
+/// descriptor from `lowest` up before exec, whether or not it is close-on-exec. Returns
+/// 0 or an error number; elsewhere than glibc it does nothing and returns 0.
+int ballast_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 #endif
