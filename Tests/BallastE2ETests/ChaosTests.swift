@@ -33,28 +33,31 @@ extension RealGuestTests {
             }
         }
 
-        /// The config plus a plugin stage that stalls the first `stalls` decides for `seconds`.
-        static func stalling(marker: String, seconds: Double, stalls: Int) -> String {
-            let plugin = HarnessPaths.repositoryRoot.appendingPathComponent("plugins/testing/misbehave.py").path
-            return budget + """
-
-                [[plugin]]
-                name = "stall"
-                command = ["python3", "\(plugin)", "stall", "\(marker)", "\(seconds)", "\(stalls)"]
-                deadline_ms = 20000
-                """
-        }
-
         static func requireNoOtherBalancer() throws {
             let others = OtherBalancers.running(excluding: 0)
             try #require(others.isEmpty, "another balancer runs on this machine: \(others.joined(separator: "\n"))")
         }
 
-        static func waitForDecision(_ marker: String, daemon: BallastDaemonProcess) async throws {
+        /// Starts `ballast run` with the budget and a plugin stage that stalls its first decision
+        /// for `seconds`, and returns once that decision has reached the stage: the daemon is
+        /// then between deciding and applying for the rest of `seconds`.
+        static func stalledAtFirstDecision(_ scenario: String, seconds: Double) async throws -> BallastDaemonProcess {
+            let marker = try HarnessPaths.runDirectory(scenario) + "/decided"
+            try? FileManager.default.removeItem(atPath: marker)
+            let plugin = HarnessPaths.repositoryRoot.appendingPathComponent("plugins/testing/misbehave.py").path
+            let config = budget + """
+
+                [[plugin]]
+                name = "stall"
+                command = ["python3", "\(plugin)", "stall", "\(marker)", "\(seconds)", "1"]
+                deadline_ms = 20000
+                """
+            let daemon = try BallastDaemonProcess(scenario: scenario, config: config, arguments: ["--log-format", "json"])
             try await eventually("the first decision reaches the stalling plugin", within: 120, every: 0.1,
                                  hint: "log: \(daemon.logPath)") {
                 ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("decide 1")
             }
+            return daemon
         }
 
         @Test("kill -9 between deciding and applying: nothing applied; the restart moves each guest one step from where it is")
@@ -63,12 +66,7 @@ extension RealGuestTests {
                 let guests = Self.guests("kill")
                 try await withGuests(guests) {
                     try Self.requireNoOtherBalancer()
-                    let marker = try HarnessPaths.runDirectory("chaos-kill-first") + "/decided"
-                    try? FileManager.default.removeItem(atPath: marker)
-                    let first = try BallastDaemonProcess(scenario: "chaos-kill-first",
-                                                         config: Self.stalling(marker: marker, seconds: 6, stalls: 1),
-                                                         arguments: ["--log-format", "json"])
-                    try await Self.waitForDecision(marker, daemon: first)
+                    let first = try await Self.stalledAtFirstDecision("chaos-kill-first", seconds: 6)
                     kill(first.processIdentifier, SIGKILL)
                     let status = try await first.waitForExit(within: 10)
                     var before: [String: UInt64] = [:]
@@ -117,14 +115,9 @@ extension RealGuestTests {
                 let (kept, gone) = (guests[0].name, guests[1].name)
                 try await withGuests(guests) {
                     try Self.requireNoOtherBalancer()
-                    let marker = try HarnessPaths.runDirectory("chaos-gone") + "/decided"
-                    try? FileManager.default.removeItem(atPath: marker)
-                    let daemon = try BallastDaemonProcess(scenario: "chaos-gone",
-                                                          config: Self.stalling(marker: marker, seconds: 4, stalls: 1),
-                                                          arguments: ["--log-format", "json"])
-                    let port = try await daemon.listenPort()
-                    try await Self.waitForDecision(marker, daemon: daemon)
+                    let daemon = try await Self.stalledAtFirstDecision("chaos-gone", seconds: 4)
                     try await Virsh.run(["destroy", gone])
+                    let port = try await daemon.listenPort()
                     try await eventually("the stalled tick applies \(kept)'s change", within: 30, every: 0.2,
                                          hint: "log: \(daemon.logPath)") {
                         !DecisionLog.applied(vm: kept, path: daemon.logPath).isEmpty || !daemon.isRunning
@@ -156,12 +149,7 @@ extension RealGuestTests {
                 let guests = Self.guests("libvirtd")
                 try await withGuests(guests) {
                     try Self.requireNoOtherBalancer()
-                    let marker = try HarnessPaths.runDirectory("chaos-libvirtd") + "/decided"
-                    try? FileManager.default.removeItem(atPath: marker)
-                    let daemon = try BallastDaemonProcess(scenario: "chaos-libvirtd",
-                                                          config: Self.stalling(marker: marker, seconds: 4, stalls: 1),
-                                                          arguments: ["--log-format", "json"])
-                    try await Self.waitForDecision(marker, daemon: daemon)
+                    let daemon = try await Self.stalledAtFirstDecision("chaos-libvirtd", seconds: 4)
                     try #require(HarnessLibvirtd.kill(), "libvirtd was not started by this harness (no \(HarnessPaths.libvirtdPidFile))")
                     let killed = Date()
                     try await eventually("the stalled tick's changes end without libvirtd", within: 30, every: 0.2,
