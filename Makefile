@@ -128,6 +128,6 @@ sanitize: test-deps plugins
 # simulated hour into .build/soak/report.html (an SVG plot and the table). `make test`
 # runs SOAK_TEST_ARGS: one simulated day of 250 VMs at 600x (about 2.5 minutes).
 SOAK_DAYS ?= 7
-SOAK_TEST_ARGS ?= --days 1 --vms 250 --speed 600 --warmup-hours 12 --restart-seconds 20
+SOAK_TEST_ARGS ?= --days 1 --vms 250 --speed 600 --warmup-hours 12 --restart-seconds 80
 soak: release plugins
 	python3 scripts/soak.py --days $(SOAK_DAYS)
