@@ -54,7 +54,8 @@ public enum Explanation {
         var estimateLine = "Estimate: it needs \(HumanFormat.cores(estimate.demand.cpuMillicores)) cores of CPU and "
             + "\(HumanFormat.bytes(estimate.demand.memoryBytes)) of memory"
         if let used = estimate.guestUsedMemoryBytes {
-            estimateLine += " (the guest reports \(HumanFormat.bytes(used)) in use, "
+            let climbing = estimate.guestUsedGrowthBytesPerSecond.map { ", climbing \(HumanFormat.bytes($0))/s" } ?? ""
+            estimateLine += " (the guest reports \(HumanFormat.bytes(used)) in use\(climbing), "
                 + "\(HumanFormat.percent(estimate.memoryActiveFraction)) active)"
         }
         estimateLine += ", confidence \(estimate.confidence.decimalText(places: 2))."

@@ -99,6 +99,19 @@ struct EstimatorTests {
         #expect(estimate.demand.memory == 220 * mib)
     }
 
+    /// A 512 MiB guest reporting 450 MiB MemTotal, 360 MiB usable, seen twice (at 0 and 2 s,
+    /// its reports stamped 100 and 102).
+    static func reportingGuest(seenBy estimator: inout Estimator) -> Guest {
+        let mib = ByteUnits.mebibyte
+        var guest = Guest()
+        guest.current = Fixture.allocation(memory: 512 * mib, cpu: 1000)
+        (guest.available, guest.usable, guest.lastUpdate) = (450 * mib, 360 * mib, 100)
+        _ = estimator.estimate(guest.sample, at: 0)
+        guest.lastUpdate = 102
+        _ = estimator.estimate(guest.sample, at: 2)
+        return guest
+    }
+
     /// libvirt shows a balloon's new size before the guest's next statistics report shows
     /// it (and the other way round): balloon size − free then jumps by the resize. Growth of
     /// used memory is measured on the guest's own reports, so a resize is not growth.
@@ -106,12 +119,7 @@ struct EstimatorTests {
     func resizingIsNotGrowth() {
         let mib = ByteUnits.mebibyte
         var estimator = Estimator()
-        var guest = Guest()
-        guest.current = Fixture.allocation(memory: 512 * mib, cpu: 1000)
-        (guest.available, guest.usable, guest.lastUpdate) = (450 * mib, 360 * mib, 100)
-        _ = estimator.estimate(guest.sample, at: 0)
-        guest.lastUpdate = 102
-        _ = estimator.estimate(guest.sample, at: 2)
+        var guest = Self.reportingGuest(seenBy: &estimator)
         func growth(_ estimate: DemandEstimate) -> Double? {
             estimate.signals.first { $0.name == SignalName.memoryGrowth }?.value
         }
@@ -134,6 +142,29 @@ struct EstimatorTests {
         #expect(growth(filling) == Double(30 * mib))
         // Demand covers the next 15 s of it (the default look-ahead) on top of used + headroom.
         #expect(filling.demand.memory >= (212 + 64 + 15 * 30) * mib)
+    }
+
+    @Test("a climbing guest whose report is overdue is taken to go on climbing, up to its balloon")
+    func aSilentClimbingGuestGoesOnClimbing() {
+        let mib = ByteUnits.mebibyte
+        var estimator = Estimator()
+        var guest = Self.reportingGuest(seenBy: &estimator)
+        // 50 MiB more in two seconds of its reports: 25 MiB/s.
+        (guest.usable, guest.lastUpdate) = (310 * mib, 104)
+        let climbing = estimator.estimate(guest.sample, at: 4)
+        #expect(climbing.guestUsedMemory == 202 * mib)
+        #expect(climbing.guestUsedGrowth == 25 * mib)
+        // Its next report is due 2 s after the last: not overdue yet, nothing assumed.
+        #expect(estimator.estimate(guest.sample, at: 7).guestUsedMemory == 202 * mib)
+        // Late by a tick (5 s after it, with a 2-s interval): still nothing assumed.
+        #expect(estimator.estimate(guest.sample, at: 9).guestUsedMemory == 202 * mib)
+        // Overdue (7 s, more than three times its interval): 7 s at 25 MiB/s more is assumed.
+        #expect(estimator.estimate(guest.sample, at: 11).guestUsedMemory == 377 * mib)
+        // Never beyond the balloon.
+        #expect(estimator.estimate(guest.sample, at: 60).guestUsedMemory == 512 * mib)
+        // Its next report is believed again.
+        (guest.usable, guest.lastUpdate) = (250 * mib, 170)
+        #expect(estimator.estimate(guest.sample, at: 61).guestUsedMemory == 262 * mib)
     }
 
     @Test func probeIsCappedAtTheCeiling() {

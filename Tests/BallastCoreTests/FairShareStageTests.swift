@@ -66,3 +66,41 @@ struct FairShareStageTests {
         #expect(ReasonText.percent(0.92) == "92%")
     }
 }
+
+/// The fair share reserves each guest's need (used + margin + climb): the governor never
+/// shrinks a guest below it, so the share must not hand it to another guest.
+@Suite("Fair-share stage: needs")
+struct FairShareNeedTests {
+    static let mib = ByteUnits.mebibyte
+
+    @Test("a busy guest's need is reserved before the weights split the rest")
+    func needBeforeWeights() {
+        // The chaos suite's end state: busy 468 MiB used (weight high), idle 151 MiB used; 768 MiB budget.
+        let busy = Fixture.view(1, current: Fixture.allocation(memory: 496 * Self.mib),
+                                estimate: Fixture.estimate(cpu: 100, memory: 768 * Self.mib, used: 468 * Self.mib, active: 0.94))
+        let idle = Fixture.view(2, current: Fixture.allocation(memory: 271 * Self.mib),
+                                estimate: Fixture.estimate(cpu: 100, memory: 476 * Self.mib, used: 151 * Self.mib, active: 0.56))
+        let snapshot = Fixture.snapshot([busy, idle], capacity: ResourceVector(cpu: 16_000, memory: 768 * Self.mib))
+        let proposal = FairShareStage().propose(snapshot)
+        #expect(proposal.entries[0].allocation.memory >= 532 * Self.mib, "busy below its used + 64 MiB")
+        #expect(proposal.entries[1].allocation.memory >= 215 * Self.mib, "idle below its used + 64 MiB")
+        #expect(proposal.entries.reduce(0) { $0 + $1.allocation.memory } <= 768 * Self.mib)
+    }
+
+    @Test("needs come after memory that cannot move, and are cut alike when they do not fit beside it")
+    func needsAfterPinnedMemory() {
+        let blind = Fixture.view(1, current: Fixture.allocation(memory: 6 << 30),
+                                 estimate: Fixture.estimate(cpu: 100, memory: 6 << 30, used: nil), balloon: false)
+        let a = Fixture.view(2, current: Fixture.allocation(memory: 2 << 30),
+                             estimate: Fixture.estimate(cpu: 100, memory: 4 << 30, used: 3 << 30))
+        let b = Fixture.view(3, current: Fixture.allocation(memory: 2 << 30),
+                             estimate: Fixture.estimate(cpu: 100, memory: 4 << 30, used: 3 << 30))
+        let snapshot = Fixture.snapshot([blind, a, b], capacity: ResourceVector(cpu: 16_000, memory: 10 << 30))
+        let proposal = FairShareStage().propose(snapshot)
+        #expect(proposal.entries[0].allocation.memory == 6 << 30)
+        // 4 GiB left for two needs of 3.3 GiB: 2 GiB each, never eating into the pinned 6 GiB.
+        #expect(proposal.entries[1].allocation.memory == proposal.entries[2].allocation.memory)
+        #expect(proposal.entries[1].allocation.memory + proposal.entries[2].allocation.memory <= 4 << 30)
+        #expect(proposal.entries[1].allocation.memory >= (2 << 30) - (1 << 20))
+    }
+}

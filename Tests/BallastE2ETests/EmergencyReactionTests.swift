@@ -13,7 +13,7 @@ extension RealGuestTests {
     struct EmergencyReaction {
         static let mib: UInt64 = 1 << 20
         /// A 512 MiB budget whose emergency zone starts at 70 % used (358.4 MiB): the guest's
-        /// floor is the whole budget, so emergency mode (no growth beyond floors, idle VMs
+        /// floor is the whole budget, so emergency mode (no growth beyond guest used + margin, idle VMs
         /// shrink faster) never takes memory from it while the test fills it.
         static let budgetMiB: UInt64 = 512
         static let emergencyFreeFraction = 0.3

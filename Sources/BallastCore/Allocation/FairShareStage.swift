@@ -12,10 +12,14 @@
 public struct FairShareStage: Sendable {
     public let name = "fair-share"
     public var settings: AllocatorSettings
+    /// Each guest's need is reserved for it (the governor's rule, `MemoryNeed`).
+    public var memoryNeed: MemoryNeed
     public var detailedReasons: Bool
 
-    public init(settings: AllocatorSettings = .init(), detailedReasons: Bool = true) {
+    public init(settings: AllocatorSettings = .init(), memoryNeed: MemoryNeed = MemoryNeed(GovernorSettings()),
+                detailedReasons: Bool = true) {
         self.settings = settings
+        self.memoryNeed = memoryNeed
         self.detailedReasons = detailedReasons
     }
 
@@ -48,6 +52,7 @@ public struct FairShareStage: Sendable {
                 requests.append(Self.request(for: vms[index], adding: &wanted))
             }
         }
+        reserveNeeds(snapshot, &requests, wanted: &wanted, scratch: &workspace.needs)
         let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings,
                                                  reusing: &workspace.allocator)
         let context = ReasonContext(
@@ -66,6 +71,44 @@ public struct FairShareStage: Sendable {
         workspace.requests = requests
         workspace.lastEntries = entries
         return Proposal(entries: entries)
+    }
+
+    /// Reserves each guest's need (`MemoryNeed`: used + margin + climb, up to its cap) on
+    /// top of its configured reservation: the governor never shrinks a guest below it, so
+    /// the fair share must not hand it to anyone else. Needs come after what cannot move
+    /// (configured reservations, memory of guests without balloon statistics): when they
+    /// do not all fit beside it, each need is cut by the same fraction.
+    private func reserveNeeds(_ snapshot: TickSnapshot, _ requests: inout [AllocationRequest],
+                              wanted: inout ResourceVector, scratch extras: inout [UInt64]) {
+        extras.removeAll(keepingCapacity: true)
+        extras.reserveCapacity(requests.count)
+        var reserved: UInt64 = 0
+        var extra: UInt64 = 0
+        snapshot.vms.withUnsafeBufferPointer { vms in
+            for index in vms.indices {
+                let request = requests[index]
+                let base = min(request.reservation.memory, request.cap.memory)
+                reserved &+= base
+                var more: UInt64 = 0
+                if vms[index].hasBalloonStats, let need = memoryNeed.bytes(for: vms[index].estimate) {
+                    let needed = min(need, request.cap.memory)
+                    more = needed > base ? needed - base : 0
+                }
+                extras.append(more)
+                extra &+= more
+            }
+        }
+        guard extra > 0 else { return }
+        let capacity = snapshot.guestCapacity.memory
+        let left = capacity > reserved ? capacity - reserved : 0
+        let fraction = extra > left ? Double(left) / Double(extra) : 1
+        for index in requests.indices where extras[index] > 0 {
+            let before = max(requests[index].reservation.memory, min(requests[index].demand.memory, requests[index].cap.memory))
+            requests[index].reservation.memory = min(requests[index].reservation.memory, requests[index].cap.memory)
+                + WholeUnits.down(Double(extras[index]) * fraction)
+            let after = max(requests[index].reservation.memory, min(requests[index].demand.memory, requests[index].cap.memory))
+            wanted.memory = wanted.memory &- before &+ after
+        }
     }
 
     /// What one VM asks of the allocator; adds its target to `wanted`.
@@ -107,6 +150,8 @@ public struct FairShareStage: Sendable {
     public struct Workspace: Sendable {
         var requests: [AllocationRequest] = []
         var allocator = FairShareAllocator.Workspace()
+        /// Each request's need above its reservation.
+        var needs: [UInt64] = []
         /// The previous proposal's entries, reused when the proposal is gone.
         var lastEntries: [Proposal.Entry] = []
 

@@ -30,9 +30,9 @@ public struct TickCore: Sendable {
     public init(settings: BalancerSettings, shrinksReleaseAtOnce: Bool = false) {
         self.settings = settings
         self.estimator = Estimator(settings: settings.estimator)
-        self.governor = Governor(settings: settings.governor)
+        self.governor = Governor(settings: settings.governor, memoryNeed: MemoryNeed(settings))
         self.governor.shrinksReleaseAtOnce = shrinksReleaseAtOnce
-        self.fairShare = FairShareStage(settings: settings.allocator)
+        self.fairShare = FairShareStage(settings: settings.allocator, memoryNeed: MemoryNeed(settings))
     }
 
     /// What `prepare` made of a raw sample.
@@ -71,7 +71,9 @@ public struct TickCore: Sendable {
         self.settings = settings
         estimator.settings = settings.estimator
         governor.settings = settings.governor
+        governor.memoryNeed = MemoryNeed(settings)
         fairShare.settings = settings.allocator
+        fairShare.memoryNeed = MemoryNeed(settings)
     }
 
     /// Raw sample -> estimates -> the snapshot every policy stage sees.

@@ -82,8 +82,8 @@ public struct Estimator: Sendable {
         }
         return DemandEstimate(
             demand: ResourceVector(cpu: WholeUnits.upInt(cpu.demand), memory: WholeUnits.up(memory.demand)),
-            guestUsedMemory: memory.guestUsed, memoryActiveFraction: memory.activeFraction,
-            confidence: min(max(confidence, 0.05), 1), signals: signals)
+            guestUsedMemory: memory.guestUsed, guestUsedGrowth: memory.usedGrowth,
+            memoryActiveFraction: memory.activeFraction, confidence: min(max(confidence, 0.05), 1), signals: signals)
     }
 
     /// Drops history of VMs that are gone.
@@ -323,6 +323,8 @@ public struct Estimator: Sendable {
     private struct MemoryEstimate {
         var demand: Double
         var guestUsed: UInt64?
+        /// Bytes per second, when climbing by at least a KiB a second.
+        var usedGrowth: UInt64?
         var activeFraction: Double
         /// As in `ResourceEstimate`.
         var live: Double?
@@ -383,7 +385,20 @@ public struct Estimator: Sendable {
             history.memory = min(Double(vm.memory.rss ?? vm.current.memory), max(ceiling, current))
             return MemoryEstimate(demand: history.memory, guestUsed: nil, activeFraction: 1)
         }
-        let used = Self.guestUsed(free: free, available: available, balloonSize: vm.current.memory)
+        let newReport = history.statsUpdate == nil || balloon.lastUpdate != history.statsUpdate
+        Self.followUsedGrowth(reportedUsed: Double(available > free ? available - free : 0),
+                              reportedAt: balloon.lastUpdate ?? time, history: &history)
+        var used = Self.guestUsed(free: free, available: available, balloonSize: vm.current.memory)
+        let since = max(0, time - history.statsUpdateChangedAt)
+        if !newReport, history.usedGrowth >= 1024, let interval = history.reportInterval, since > 3 * interval {
+            // A climbing guest whose report is overdue (three times its usual interval: a report
+            // merely late by a tick is not; twice was, with 2-s ticks and reports) is taken to
+            // have gone on climbing since it last reported: a guest filling its memory can be
+            // too busy to report (seen on real guests: no report for 10 s, and a need frozen at
+            // its last report let it run out). A report merely not due yet changes nothing.
+            let climbed = WholeUnits.down(history.usedGrowth * since)
+            used = max(used, min(used &+ climbed, max(available, vm.current.memory)))
+        }
         let usedBytes = Double(used)
         signals.append(.memoryUsed, value: usedBytes)
         if history.statsUpdate != nil, balloon.lastUpdate == history.statsUpdate,
@@ -418,8 +433,6 @@ public struct Estimator: Sendable {
             signals.append(.memoryFull, value: headroom / Double(available))
         }
 
-        Self.followUsedGrowth(reportedUsed: Double(available > free ? available - free : 0),
-                              reportedAt: balloon.lastUpdate ?? time, history: &history)
         var raw = usedBytes + settings.memoryHeadroom.amount(forUsed: usedBytes)
         let ahead = history.usedGrowth * max(settings.memoryGrowthLookahead, 0)
         if ahead >= Double(ByteUnits.mebibyte) {
@@ -440,7 +453,8 @@ public struct Estimator: Sendable {
         }
         history.memory = min(max(history.memory, 0), max(ceiling, 0))
         let active = current > 0 ? min(1, usedBytes / current) : 1
-        return MemoryEstimate(demand: history.memory, guestUsed: used, activeFraction: active,
+        let climbing = history.usedGrowth >= 1024 ? UInt64(min(history.usedGrowth, Double(UInt64.max / 2))) : nil
+        return MemoryEstimate(demand: history.memory, guestUsed: used, usedGrowth: climbing, activeFraction: active,
                               live: censored ? history.memory : raw, observed: observed)
     }
 }

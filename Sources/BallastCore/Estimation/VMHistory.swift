@@ -19,6 +19,8 @@ struct VMHistory {
     var majorFaults: UInt64?
     var statsUpdate: Double?
     var statsUpdateChangedAt: Double
+    /// Host seconds between the guest's last two new reports.
+    var reportInterval: Double?
 
     /// Guest used memory in the last guest report seen (the guest's own count), when it
     /// was reported, and its recent growth in bytes per second (`Estimator.followUsedGrowth`).
@@ -60,6 +62,7 @@ struct VMHistory {
         swapOut = balloon?.swapOut
         majorFaults = balloon?.majorFaults
         if balloon?.lastUpdate != statsUpdate {
+            if statsUpdate != nil, balloon?.lastUpdate != nil { reportInterval = time - statsUpdateChangedAt }
             statsUpdate = balloon?.lastUpdate
             statsUpdateChangedAt = time
         }

@@ -6,32 +6,32 @@
 ///   their memory, with the reason): ceiling; in emergency mode (host
 ///   `memoryAvailable` below `emergencyFreeFraction` of capacity, or the guests' used
 ///   memory leaving less than that fraction of the guest capacity free) no growth beyond
-///   the floor and idle VMs shrink by up to `emergencyShrinkFraction` per tick;
-///   otherwise shrink at most `maxShrinkFraction` of the current balloon per tick
-///   (growth is immediate); no shrink on a low-confidence estimate; then the floor
-///   beats everything: the configured floor always, and guest used +
-///   max(marginBytes, marginFraction × used) as a limit on shrinking (it never forces
-///   growth, or a full guest, whose "used" is its whole balloon, would ratchet up
-///   forever); changes smaller than `minMemoryChange` are dropped (hysteresis)
-///   unless needed to reach the configured floor or the ceiling;
+///   the VM's need (guest used + margin) and idle VMs shrink by up to
+///   `emergencyShrinkFraction` per tick; otherwise shrink at most `maxShrinkFraction` of
+///   the current balloon per tick (growth is immediate), or, for an idle VM while another
+///   guest outgrows its balloon, `emergencyShrinkFraction` (its memory is wanted now); no
+///   shrink on a low-confidence estimate; then the floor beats everything: the configured
+///   floor always, and the guest's need (`MemoryNeed`: used + margin + climb) as a limit on
+///   shrinking (it never forces growth, or a full guest, whose "used" is its whole
+///   balloon, would ratchet up forever); changes smaller than `minMemoryChange` are
+///   dropped (hysteresis) unless needed to reach the configured floor or the ceiling;
 /// - host-wide: growth never takes the balanced VMs past the guest capacity, not even
 ///   while balloons move (unless `shrinksReleaseAtOnce`, the simulator): a VM that
 ///   shrinks counts at its balloon's actual size until its memory is released, a VM
 ///   whose balloon is still moving to a larger target (`VMView.memoryTarget`) at that
 ///   target; growth beyond the room is cut proportionally, and
 ///   `GovernorDecision.growthAwaitsRelease` says when it waits for memory being
-///   released. A shrink's per-tick step goes on from a smaller target still in flight;
-/// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
-///   `minCPUChange`;
-/// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
-///   change per `vcpuCooldown` seconds per VM (snapshot time);
-/// - CPU weight: as proposed (a `CPUWeight` is always within libvirt's range).
-///
-/// Every change carries the proposing stage's reason plus the clamps that applied;
-/// `GovernedVM.clamps` lists them. Stateful only for hot-plug cool-downs (keyed by
-/// VM id, touched only when a vCPU change is proposed); owned by one loop.
+///   released. One exception, for a guest outgrowing its balloon: growth up to its need
+///   may also take memory the other VMs' shrinks are still releasing, so long as the
+///   balloons' destinations add up to no more than the capacity: the guest does not
+///   wait for a balloon to inflate to keep running. A shrink's per-tick step goes on from a
+///   smaller target still in flight;
 public struct Governor: Sendable {
-    public var settings: GovernorSettings
+    public var settings: GovernorSettings {
+        didSet { memoryNeed = MemoryNeed(settings, memoryGrowthLookahead: memoryNeed.climbLookahead) }
+    }
+    /// What each guest needs (`MemoryNeed`): its floor, and the growth funded first.
+    public var memoryNeed: MemoryNeed
     /// The share of the per-tick shrink limits this tick may use (1 for a regular tick;
     /// less for an urgent tick soon after another, see `TickCore.prepare`).
     public var stepScale: Double = 1
@@ -44,8 +44,9 @@ public struct Governor: Sendable {
     private var lastVCPUChange: [VMID: Double] = [:]
     private var scratch = Scratch()
 
-    public init(settings: GovernorSettings = .init()) {
+    public init(settings: GovernorSettings = .init(), memoryNeed: MemoryNeed? = nil) {
         self.settings = settings
+        self.memoryNeed = memoryNeed ?? MemoryNeed(settings)
     }
 
     /// Whether memory is short enough for emergency mode: the host's available memory
@@ -88,6 +89,7 @@ public struct Governor: Sendable {
     /// VM's view twice, and copying a view each time retains and releases what it holds.
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
         let emergency = isEmergency(snapshot)
+        let reclaimIdleFast = emergency || anyGuestOutgrowsItsBalloon(snapshot.vms)
         var pending: [Pending] = []
         swap(&pending, &scratch.pending)
         pending.removeAll(keepingCapacity: true)
@@ -98,7 +100,7 @@ public struct Governor: Sendable {
                 for index in vms.indices {
                     if index < entries.count, entries[index].id == vms[index].id {
                         pending.append(governVM(vms[index], entry: entries[index], time: snapshot.time,
-                                                emergency: emergency))
+                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast))
                         continue
                     }
                     if byID == nil {
@@ -108,7 +110,7 @@ public struct Governor: Sendable {
                     }
                     if let position = byID?[vms[index].id] {
                         pending.append(governVM(vms[index], entry: entries[position], time: snapshot.time,
-                                                emergency: emergency))
+                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast))
                     } else {
                         var missing = Pending(proposed: vms[index].current, final: vms[index].current,
                                               reason: ProposalReason(GovernorClamp.missingProposal))
@@ -150,7 +152,7 @@ public struct Governor: Sendable {
     }
 
     /// One VM's governed allocation before changes are emitted.
-    private struct Pending {
+    struct Pending {
         var proposed: VMAllocation
         var final: VMAllocation
         var reason: ProposalReason
@@ -158,73 +160,8 @@ public struct Governor: Sendable {
         /// The floor that applied (for the reason) and the configured floor growth may not be cut below.
         var floor: UInt64 = 0
         var hardFloor: UInt64 = 0
-    }
-
-    /// Growth is immediate but never pushes the balanced VMs' memory past the guest
-    /// capacity. Unless `shrinksReleaseAtOnce` (the simulator), each VM counts at the most
-    /// it holds while its balloon moves (`heldWhileMoving`): memory a guest is still
-    /// releasing is not free yet, and memory a growing guest's balloon is still handing
-    /// it is taken. When the growth wanted exceeds the room, each growing VM gets the same
-    /// fraction of its growth (never less than its configured floor). A host already over
-    /// capacity does not get worse. Returns whether growth was cut while some VM is
-    /// releasing memory, i.e. whether a tick soon after the release would grow it further.
-    private func limitGrowth(_ snapshot: TickSnapshot, _ pending: inout [Pending]) -> Bool {
-        let atOnce = shrinksReleaseAtOnce
-        var committed: UInt64 = 0
-        var growth: UInt64 = 0
-        var releasing = false
-        for index in pending.indices {
-            let vm = snapshot.vms[index]
-            let base = Self.growthBase(vm, atOnce: atOnce)
-            let final = pending[index].final.memory
-            if final > base {
-                committed &+= base
-                growth &+= final - base
-            } else if atOnce {
-                committed &+= final
-            } else {
-                let held = Self.heldWhileMoving(vm, final: final)
-                committed &+= held.most
-                releasing = releasing || held.destination < vm.current.memory
-            }
-        }
-        let capacity = snapshot.guestCapacity.memory
-        let room = capacity > committed ? capacity - committed : 0
-        guard growth > room else { return false }
-        let ratio = Double(room) / Double(growth)
-        var cut = false
-        for index in pending.indices {
-            let base = Self.growthBase(snapshot.vms[index], atOnce: atOnce)
-            let wanted = pending[index].final.memory
-            guard wanted > base else { continue }
-            var allowed = base + WholeUnits.down(Double(wanted - base) * ratio)
-            allowed = max(allowed, min(pending[index].hardFloor, wanted))
-            if allowed - base < settings.minMemoryChange, base >= pending[index].hardFloor {
-                allowed = base
-            }
-            if allowed < wanted {
-                pending[index].final.memory = allowed
-                pending[index].clamps.insert(.memoryGrowthLimited)
-                cut = true
-            }
-        }
-        return cut && releasing
-    }
-
-    /// What a VM holds before this tick's growth: its balloon now, or the larger target
-    /// the balloon is still moving to.
-    private static func growthBase(_ vm: VMView, atOnce: Bool) -> UInt64 {
-        let current = vm.current.memory
-        guard !atOnce, let target = vm.memoryTarget, target > current else { return current }
-        return target
-    }
-
-    /// Where a VM's balloon goes after this tick when it does not grow (`final`, if a change
-    /// is emitted; else the target it is still moving to), and the most it holds on the way.
-    private static func heldWhileMoving(_ vm: VMView, final: UInt64) -> (destination: UInt64, most: UInt64) {
-        let current = vm.current.memory
-        let destination = final != current ? final : vm.memoryTarget ?? current
-        return (destination, max(current, destination))
+        /// What the guest needs now: guest used + margin or the configured floor, at most the ceiling.
+        var need: UInt64 = 0
     }
 
     /// Forgets cool-downs of VMs that are gone.
@@ -235,17 +172,20 @@ public struct Governor: Sendable {
 
     // MARK: - One VM
 
-    private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool) -> Pending {
+    private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool,
+                                   reclaimIdleFast: Bool) -> Pending {
         let proposed = entry.allocation
         let current = vm.current
         var p = Pending(proposed: proposed, final: current, reason: entry.deferredReason)
         if vm.hasBalloonStats, vm.spec.ceiling.memory == 0 {
             if proposed.memory != current.memory { p.clamps.insert(.memoryCeilingUnknown) }
         } else if vm.hasBalloonStats {
-            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency, clamps: &p.clamps)
+            let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency,
+                                      reclaimIdleFast: reclaimIdleFast, clamps: &p.clamps)
             p.final.memory = memory.value
             p.floor = memory.floor
             p.hardFloor = memory.hardFloor
+            p.need = memory.need
         } else if proposed.memory != current.memory {
             p.clamps.insert(.memoryNoBalloonStats)
         }
@@ -281,17 +221,14 @@ public struct Governor: Sendable {
         }
     }
 
-    /// The memory floor of one VM: the configured floor or guest used + margin, whichever is higher.
+    /// The memory floor of one VM: the configured floor or what the guest needs
+    /// (`MemoryNeed`), whichever is higher.
     public func memoryFloor(_ vm: VMView) -> UInt64 {
-        let used = vm.estimate.guestUsedMemory ?? 0
-        let fractionMargin = Double(used) * max(settings.memoryMarginFraction, 0)
-        let margin = max(settings.memoryMarginBytes, WholeUnits.down(fractionMargin))
-        let (withMargin, overflow) = used.addingReportingOverflow(margin)
-        return max(vm.spec.floor.memory, overflow ? .max : withMargin)
+        max(vm.spec.floor.memory, memoryNeed.bytes(for: vm.estimate) ?? 0)
     }
 
-    private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool,
-                              clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64) {
+    private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool, reclaimIdleFast: Bool,
+                              clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64, need: UInt64) {
         let current = vm.current.memory
         // A shrink still inflating the balloon has used its step already: this tick's step
         // goes on from its target (from the balloon, it would raise the target again).
@@ -305,14 +242,25 @@ public struct Governor: Sendable {
         // Guest used + margin stops a shrink but does not force growth: a full guest's
         // "used" is its whole balloon, and a floor above it would ratchet upward forever.
         let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling), min(Self.smallestMemoryTarget, ceiling))
+        // What the guest needs now (used + margin, or the configured floor): growth up to it
+        // is never refused for a policy reason, only for want of memory (`limitGrowth`).
+        let need = max(floor, min(memoryFloor(vm), ceiling))
         var target = proposed
         if target > ceiling {
             target = ceiling
             clamps.insert(.memoryCeiling)
         }
         let idle = vm.estimate.memoryActiveFraction < settings.idleActiveFraction
+        // The rules that take memory from idle VMs for a guest outgrowing its balloon never
+        // apply to that guest itself (a guest grown ahead of a fill reads as idle by its
+        // active fraction while it climbs).
+        let servesAnother = reclaimIdleFast && !outgrowsItsBalloon(vm)
+        if servesAnother, idle, target > max(current, need) {
+            target = max(current, need)
+            clamps.insert(.memoryIdleNoGrowth)
+        }
         if emergency {
-            let growthLimit = max(current, floor)
+            let growthLimit = max(current, need)
             if target > growthLimit {
                 target = growthLimit
                 clamps.insert(.memoryEmergencyNoGrowth)
@@ -330,7 +278,7 @@ public struct Governor: Sendable {
                 target = current
                 clamps.insert(.memoryLowConfidence)
             } else {
-                let fraction = emergency && idle
+                let fraction = (emergency || servesAnother) && idle
                     ? max(settings.emergencyShrinkFraction, settings.maxShrinkFraction) : settings.maxShrinkFraction
                 let lowest = shrinkFrom - Self.step(shrinkFrom, fraction * stepScale)
                 if target < lowest {
@@ -338,6 +286,13 @@ public struct Governor: Sendable {
                     clamps.insert(.memoryShrinkStep)
                 }
             }
+        }
+        // A shrink under way is not taken back while another guest outgrows its balloon: that
+        // memory is what the other guest is waiting for (seen on real guests: an idle guest's
+        // shrink raised again by an urgent tick left a filling guest short until it panicked).
+        if servesAnother, let inFlight = vm.memoryTarget, inFlight < current, target > inFlight, target <= current {
+            target = inFlight
+            clamps.insert(.memoryShrinkKept)
         }
         if target < floor {
             target = floor
@@ -355,8 +310,15 @@ public struct Governor: Sendable {
                 clamps.insert(.memoryHysteresis)
             }
         }
-        return (target, floor, hardFloor)
+        return (target, floor, hardFloor, need)
     }
+
+    /// A guest whose used memory climbs at least this fast (bytes per second, from its own
+    /// reports) counts as outgrowing its balloon: idle VMs make way for it. (It is not kept
+    /// from shrinking: its floor holds its climb. A rule that never shrank a climbing guest
+    /// made its shrinks come 10 s late and in 10 % steps, one of which was still inflating
+    /// when the real-guest reaction test's next fill came, and the guest ran out.)
+    public static let climbingGuest: UInt64 = 1 << 20
 
     /// No memory target goes below this, whatever the configured margins and steps
     /// allow: an actuator can take every target as a size the guest can live on.

@@ -6,7 +6,7 @@ public enum GovernorClamp {
     public static let memoryFloorAboveCeiling = "memory: floor above the ceiling, floor lowered to the ceiling"
     public static let memoryCeiling = "memory: lowered to the ceiling"
     public static let memoryShrinkStep = "memory: shrink limited per tick"
-    public static let memoryEmergencyNoGrowth = "memory: emergency, no growth beyond the floor"
+    public static let memoryEmergencyNoGrowth = "memory: emergency, no growth beyond guest used + margin"
     public static let memoryEmergencyIdleShrink = "memory: emergency, idle VM shrunk faster"
     public static let memoryLowConfidence = "memory: estimate not confident enough to shrink"
     public static let memoryHysteresis = "memory: change below the minimum (hysteresis)"
@@ -19,5 +19,8 @@ public enum GovernorClamp {
     public static let vcpusNoHotplug = "vcpus: hot-plug not enabled, count left alone"
     public static let vcpusBounds = "vcpus: kept within the VM's minimum and maximum"
     public static let vcpusCooldown = "vcpus: hot-plug cool-down"
+    public static let memoryNeedFundedByRelease = "memory: grown to guest used + margin with memory other VMs are still releasing"
+    public static let memoryShrinkKept = "memory: shrink under way kept while another guest outgrows its balloon"
+    public static let memoryIdleNoGrowth = "memory: idle VM not grown while another guest outgrows its balloon"
     public static let missingProposal = "no proposal for this VM: current allocation kept"
 }

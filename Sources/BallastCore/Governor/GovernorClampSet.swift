@@ -10,25 +10,28 @@ struct GovernorClampSet: OptionSet, Sendable, Hashable {
     static let missingProposal = Self(rawValue: 1 << 2)
     static let memoryFloorAboveCeiling = Self(rawValue: 1 << 3)
     static let memoryCeiling = Self(rawValue: 1 << 4)
-    static let memoryEmergencyNoGrowth = Self(rawValue: 1 << 5)
-    static let memoryEmergencyIdleShrink = Self(rawValue: 1 << 6)
-    static let memoryLowConfidence = Self(rawValue: 1 << 7)
-    static let memoryShrinkStep = Self(rawValue: 1 << 8)
-    static let memoryFloor = Self(rawValue: 1 << 9)
-    static let memoryHysteresis = Self(rawValue: 1 << 10)
-    static let memoryGrowthLimited = Self(rawValue: 1 << 11)
-    static let cpuCeilingUnknown = Self(rawValue: 1 << 12)
-    static let cpuCeiling = Self(rawValue: 1 << 13)
-    static let cpuMinimum = Self(rawValue: 1 << 14)
-    static let cpuHysteresis = Self(rawValue: 1 << 15)
-    static let vcpusNoHotplug = Self(rawValue: 1 << 16)
-    static let vcpusBounds = Self(rawValue: 1 << 17)
-    static let vcpusCooldown = Self(rawValue: 1 << 18)
+    static let memoryIdleNoGrowth = Self(rawValue: 1 << 5)
+    static let memoryEmergencyNoGrowth = Self(rawValue: 1 << 6)
+    static let memoryEmergencyIdleShrink = Self(rawValue: 1 << 7)
+    static let memoryLowConfidence = Self(rawValue: 1 << 8)
+    static let memoryShrinkStep = Self(rawValue: 1 << 9)
+    static let memoryShrinkKept = Self(rawValue: 1 << 10)
+    static let memoryFloor = Self(rawValue: 1 << 11)
+    static let memoryHysteresis = Self(rawValue: 1 << 12)
+    static let memoryNeedFundedByRelease = Self(rawValue: 1 << 13)
+    static let memoryGrowthLimited = Self(rawValue: 1 << 14)
+    static let cpuCeilingUnknown = Self(rawValue: 1 << 15)
+    static let cpuCeiling = Self(rawValue: 1 << 16)
+    static let cpuMinimum = Self(rawValue: 1 << 17)
+    static let cpuHysteresis = Self(rawValue: 1 << 18)
+    static let vcpusNoHotplug = Self(rawValue: 1 << 19)
+    static let vcpusBounds = Self(rawValue: 1 << 20)
+    static let vcpusCooldown = Self(rawValue: 1 << 21)
 
     /// The clamps that explain each kind of change.
-    static let memory = Self(rawValue: 0b1111_1111_1111)
-    static let cpuQuota = Self(rawValue: 0b1111 << 12)
-    static let vcpus = Self(rawValue: 0b111 << 16)
+    static let memory = Self(rawValue: 0x7FFF)
+    static let cpuQuota = Self(rawValue: 0b1111 << 15)
+    static let vcpus = Self(rawValue: 0b111 << 19)
     /// A weight is always within its range (`CPUWeight`): nothing clamps it.
     static let cpuWeight: Self = []
 
@@ -44,11 +47,13 @@ struct GovernorClampSet: OptionSet, Sendable, Hashable {
     /// The texts, indexed by bit position.
     private static let texts: [String] = [
         GovernorClamp.memoryCeilingUnknown, GovernorClamp.memoryNoBalloonStats, GovernorClamp.missingProposal,
-        GovernorClamp.memoryFloorAboveCeiling, GovernorClamp.memoryCeiling, GovernorClamp.memoryEmergencyNoGrowth,
-        GovernorClamp.memoryEmergencyIdleShrink, GovernorClamp.memoryLowConfidence, GovernorClamp.memoryShrinkStep,
-        GovernorClamp.memoryFloor, GovernorClamp.memoryHysteresis, GovernorClamp.memoryGrowthLimited,
-        GovernorClamp.cpuCeilingUnknown, GovernorClamp.cpuCeiling, GovernorClamp.cpuMinimum, GovernorClamp.cpuHysteresis,
-        GovernorClamp.vcpusNoHotplug, GovernorClamp.vcpusBounds, GovernorClamp.vcpusCooldown,
+        GovernorClamp.memoryFloorAboveCeiling, GovernorClamp.memoryCeiling, GovernorClamp.memoryIdleNoGrowth,
+        GovernorClamp.memoryEmergencyNoGrowth, GovernorClamp.memoryEmergencyIdleShrink,
+        GovernorClamp.memoryLowConfidence, GovernorClamp.memoryShrinkStep, GovernorClamp.memoryShrinkKept,
+        GovernorClamp.memoryFloor, GovernorClamp.memoryHysteresis, GovernorClamp.memoryNeedFundedByRelease,
+        GovernorClamp.memoryGrowthLimited, GovernorClamp.cpuCeilingUnknown, GovernorClamp.cpuCeiling,
+        GovernorClamp.cpuMinimum, GovernorClamp.cpuHysteresis, GovernorClamp.vcpusNoHotplug,
+        GovernorClamp.vcpusBounds, GovernorClamp.vcpusCooldown,
     ]
 
     /// The clamps in words, in the order they were applied.

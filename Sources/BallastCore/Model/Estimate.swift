@@ -19,15 +19,20 @@ public struct DemandEstimate: Sendable, Hashable, Codable {
     public var demand: ResourceVector
     /// Memory the guest is actually using, when the guest reports it.
     public var guestUsedMemory: UInt64?
+    /// How fast that use has been climbing, bytes per second, from the guest's own reports
+    /// (nil when it is not climbing or not reported): the governor funds a climbing guest's
+    /// next few seconds, not only what it uses now.
+    public var guestUsedGrowth: UInt64?
     /// Fraction of the VM's memory allocation that is actively used (0...1), for the idle memory tax.
     public var memoryActiveFraction: Double
     public var confidence: Double
     public var signals: SignalList
 
-    public init(demand: ResourceVector, guestUsedMemory: UInt64?, memoryActiveFraction: Double,
-                confidence: Double, signals: SignalList) {
+    public init(demand: ResourceVector, guestUsedMemory: UInt64?, guestUsedGrowth: UInt64? = nil,
+                memoryActiveFraction: Double, confidence: Double, signals: SignalList) {
         self.demand = demand
         self.guestUsedMemory = guestUsedMemory
+        self.guestUsedGrowth = guestUsedGrowth
         self.memoryActiveFraction = memoryActiveFraction
         self.confidence = confidence
         self.signals = signals

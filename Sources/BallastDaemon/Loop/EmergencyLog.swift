@@ -28,7 +28,7 @@ public final class EmergencyLog: TickObserver {
             + "\(HumanFormat.bytes(snapshot.guestCapacity.memory))"
         let metadata: Logger.Metadata = ["tick": "\(snapshot.tick)"]
         if now {
-            logger.warning("emergency mode entered: no growth beyond floors, idle VMs shrink faster; \(figures)",
+            logger.warning("emergency mode entered: no growth beyond guest used + margin, idle VMs shrink faster; \(figures)",
                            metadata: metadata)
         } else {
             logger.notice("emergency mode left; \(figures)", metadata: metadata)

@@ -98,6 +98,9 @@ public struct HostDocument: Sendable, Hashable, Codable {
 public struct EstimateDocument: Sendable, Hashable, Codable {
     public var demand: ResourcesDocument
     public var guestUsedMemoryBytes: UInt64?
+    /// How fast the guest's used memory climbs (null when it does not): its need holds the
+    /// next few seconds of it (docs/core.md, governor).
+    public var guestUsedGrowthBytesPerSecond: UInt64?
     public var memoryActiveFraction: Double
     public var confidence: Double
     public var signals: [Signal]

@@ -12,6 +12,7 @@ enum StateDocumentBuilder {
         for vm in report.snapshot.vms {
             let estimate = EstimateDocument(
                 demand: ResourcesDocument(vm.estimate.demand), guestUsedMemoryBytes: vm.estimate.guestUsedMemory,
+                guestUsedGrowthBytesPerSecond: vm.estimate.guestUsedGrowth,
                 memoryActiveFraction: vm.estimate.memoryActiveFraction, confidence: vm.estimate.confidence,
                 signals: Array(vm.estimate.signals))
             let proposal = proposals[vm.id].map {
