@@ -85,17 +85,19 @@ public struct FairShareStage: Sendable {
         var reserved: UInt64 = 0
         var extra: UInt64 = 0
         snapshot.vms.withUnsafeBufferPointer { vms in
-            for index in vms.indices {
-                let request = requests[index]
-                let base = min(request.reservation.memory, request.cap.memory)
-                reserved &+= base
-                var more: UInt64 = 0
-                if vms[index].hasBalloonStats, let need = memoryNeed.bytes(for: vms[index].estimate) {
-                    let needed = min(need, request.cap.memory)
-                    more = needed > base ? needed - base : 0
+            requests.withUnsafeBufferPointer { requests in
+                for index in vms.indices {
+                    let cap = requests[index].cap.memory
+                    let base = min(requests[index].reservation.memory, cap)
+                    reserved &+= base
+                    var more: UInt64 = 0
+                    if vms[index].hasBalloonStats, let need = memoryNeed.bytes(for: vms[index].estimate) {
+                        let needed = min(need, cap)
+                        more = needed > base ? needed - base : 0
+                    }
+                    extras.append(more)
+                    extra &+= more
                 }
-                extras.append(more)
-                extra &+= more
             }
         }
         guard extra > 0 else { return }

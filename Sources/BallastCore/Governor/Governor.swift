@@ -241,10 +241,12 @@ public struct Governor: Sendable {
         }
         // Guest used + margin stops a shrink but does not force growth: a full guest's
         // "used" is its whole balloon, and a floor above it would ratchet upward forever.
-        let floor = max(hardFloor, min(memoryFloor(vm), current, ceiling), min(Self.smallestMemoryTarget, ceiling))
-        // What the guest needs now (used + margin, or the configured floor): growth up to it
-        // is never refused for a policy reason, only for want of memory (`limitGrowth`).
-        let need = max(floor, min(memoryFloor(vm), ceiling))
+        let guestFloor = memoryFloor(vm)
+        let floor = max(hardFloor, min(guestFloor, current, ceiling), min(Self.smallestMemoryTarget, ceiling))
+        // What the guest needs now (`MemoryNeed`: used + margin + climb, or the configured
+        // floor): growth up to it is never refused for a policy reason, only for want of
+        // memory (`limitGrowth`).
+        let need = max(floor, min(guestFloor, ceiling))
         var target = proposed
         if target > ceiling {
             target = ceiling
@@ -254,7 +256,7 @@ public struct Governor: Sendable {
         // The rules that take memory from idle VMs for a guest outgrowing its balloon never
         // apply to that guest itself (a guest grown ahead of a fill reads as idle by its
         // active fraction while it climbs).
-        let servesAnother = reclaimIdleFast && !outgrowsItsBalloon(vm)
+        let servesAnother = reclaimIdleFast && !outgrowsItsBalloon(vm, floor: guestFloor)
         if servesAnother, idle, target > max(current, need) {
             target = max(current, need)
             clamps.insert(.memoryIdleNoGrowth)
@@ -287,7 +289,8 @@ public struct Governor: Sendable {
                 }
             }
         }
-        // A shrink under way is not taken back while another guest outgrows its balloon: that
+        // A shrink under way (of any VM but the one outgrowing its balloon) is not taken back
+        // while another guest outgrows its balloon: that
         // memory is what the other guest is waiting for (seen on real guests: an idle guest's
         // shrink raised again by an urgent tick left a filling guest short until it panicked).
         if servesAnother, let inFlight = vm.memoryTarget, inFlight < current, target > inFlight, target <= current {

@@ -88,27 +88,28 @@ extension Governor {
 
     /// Whether some guest outgrows its balloon now or is about to: its need (`MemoryNeed`),
     /// plus as much climb again, is above what its balloon holds or is heading to. Idle VMs
-    /// then give memory back at the emergency step, keep a shrink under way and do not grow:
-    /// the memory is wanted now, not at the usual pace. "About to" because a climbing
+    /// then give memory back at the emergency step and do not grow, and the other VMs keep
+    /// a shrink under way: the memory is wanted now, not at the usual pace. "About to" because a climbing
     /// guest's reports come in bursts (a fill of 25 MiB a second showed rises of 2 to 60 MiB
     /// between reports), and an idle guest grown in a lull was memory the climber missed a
     /// tick later.
     func anyGuestOutgrowsItsBalloon(_ vms: [VMView]) -> Bool {
         vms.withUnsafeBufferPointer { vms in
-            for index in vms.indices where outgrowsItsBalloon(vms[index]) { return true }
+            for index in vms.indices where outgrowsItsBalloon(vms[index], floor: nil) { return true }
             return false
         }
     }
 
     /// Whether this guest outgrows its balloon or is about to (above), or its use climbs:
     /// the idle-VM rules that serve such a guest never apply to it.
-    func outgrowsItsBalloon(_ vm: VMView) -> Bool {
+    /// `floor`: the VM's `memoryFloor` when the caller has it already.
+    func outgrowsItsBalloon(_ vm: VMView, floor: UInt64?) -> Bool {
         guard vm.hasBalloonStats, vm.estimate.guestUsedMemory != nil else { return false }
         let growth = vm.estimate.guestUsedGrowth ?? 0
         if growth >= Self.climbingGuest { return true }
         let heading = max(vm.current.memory, vm.memoryTarget ?? 0)
-        let climb = WholeUnits.down(Double(growth) * memoryNeed.climbLookahead)
-        return min(memoryFloor(vm) &+ climb, vm.spec.ceiling.memory) > heading
+        let climb = growth > 0 ? WholeUnits.down(Double(growth) * memoryNeed.climbLookahead) : 0
+        return min((floor ?? memoryFloor(vm)) &+ climb, vm.spec.ceiling.memory) > heading
     }
 
     /// What a VM holds before this tick's growth: its balloon now, or the larger target

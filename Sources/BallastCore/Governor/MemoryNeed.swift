@@ -42,7 +42,8 @@ public struct MemoryNeed: Sendable, Hashable {
     public func bytes(for estimate: DemandEstimate) -> UInt64? {
         guard let used = estimate.guestUsedMemory else { return nil }
         let margin = max(marginBytes, WholeUnits.down(Double(used) * max(marginFraction, 0)))
-        let climb = WholeUnits.down(Double(estimate.guestUsedGrowth ?? 0) * climbLookahead)
+        let growth = estimate.guestUsedGrowth ?? 0
+        let climb = growth > 0 ? WholeUnits.down(Double(growth) * climbLookahead) : 0
         let (withMargin, overflow) = used.addingReportingOverflow(margin)
         let (withClimb, climbOverflow) = withMargin.addingReportingOverflow(climb)
         return overflow || climbOverflow ? .max : withClimb
