@@ -10,6 +10,9 @@ public struct AllocationRequest: Sendable, Hashable {
     /// Fraction of its current memory that is actively used (0...1).
     public var memoryActiveFraction: Double
 
+    /// What it aims for in memory: its demand within its cap, never below its reservation.
+    public var memoryTarget: UInt64 { max(reservation.memory, min(demand.memory, cap.memory)) }
+
     public init(demand: ResourceVector, reservation: ResourceVector, cap: ResourceVector,
                 cpuShares: UInt32, memoryShares: UInt32, memoryActiveFraction: Double) {
         self.demand = demand

@@ -105,11 +105,10 @@ public struct FairShareStage: Sendable {
         let left = capacity > reserved ? capacity - reserved : 0
         let fraction = extra > left ? Double(left) / Double(extra) : 1
         for index in requests.indices where extras[index] > 0 {
-            let before = max(requests[index].reservation.memory, min(requests[index].demand.memory, requests[index].cap.memory))
+            let before = requests[index].memoryTarget
             requests[index].reservation.memory = min(requests[index].reservation.memory, requests[index].cap.memory)
                 + WholeUnits.down(Double(extras[index]) * fraction)
-            let after = max(requests[index].reservation.memory, min(requests[index].demand.memory, requests[index].cap.memory))
-            wanted.memory = wanted.memory &- before &+ after
+            wanted.memory = wanted.memory &- before &+ requests[index].memoryTarget
         }
     }
 
@@ -173,7 +172,7 @@ public struct FairShareStage: Sendable {
     private func reason(for vm: VMView, share: ResourceVector, target request: AllocationRequest,
                         context: ReasonContext) -> ProposalReason {
         let cpuTarget = max(request.reservation.cpu, min(request.demand.cpu, request.cap.cpu))
-        let memoryTarget = max(request.reservation.memory, min(request.demand.memory, request.cap.memory))
+        let memoryTarget = request.memoryTarget
         let cpuShort = share.cpu < cpuTarget
         let memoryShort = vm.hasBalloonStats && share.memory < memoryTarget
         guard cpuShort || memoryShort else {

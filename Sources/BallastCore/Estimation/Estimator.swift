@@ -453,7 +453,7 @@ public struct Estimator: Sendable {
         }
         history.memory = min(max(history.memory, 0), max(ceiling, 0))
         let active = current > 0 ? min(1, usedBytes / current) : 1
-        let climbing = history.usedGrowth >= 1024 ? UInt64(min(history.usedGrowth, Double(UInt64.max / 2))) : nil
+        let climbing = history.usedGrowth >= 1024 ? WholeUnits.down(history.usedGrowth) : nil
         return MemoryEstimate(demand: history.memory, guestUsed: used, usedGrowth: climbing, activeFraction: active,
                               live: censored ? history.memory : raw, observed: observed)
     }

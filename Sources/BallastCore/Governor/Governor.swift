@@ -26,6 +26,15 @@
 ///   balloons' destinations add up to no more than the capacity: the guest does not
 ///   wait for a balloon to inflate to keep running. A shrink's per-tick step goes on from a
 ///   smaller target still in flight;
+/// - CPU quota: within `[max(spec.floor.cpu, minCPU), spec.ceiling.cpu]`, hysteresis
+///   `minCPUChange`;
+/// - vCPUs: only for hot-plug VMs, within `[minVCPUs, maxVCPUs]`, at most one
+///   change per `vcpuCooldown` seconds per VM (snapshot time);
+/// - CPU weight: as proposed (a `CPUWeight` is always within libvirt's range).
+///
+/// Every change carries the proposing stage's reason plus the clamps that applied;
+/// `GovernedVM.clamps` lists them. Stateful only for hot-plug cool-downs (keyed by
+/// VM id, touched only when a vCPU change is proposed); owned by one loop.
 public struct Governor: Sendable {
     public var settings: GovernorSettings {
         didSet { memoryNeed = MemoryNeed(settings, memoryGrowthLookahead: memoryNeed.climbLookahead) }
@@ -160,7 +169,7 @@ public struct Governor: Sendable {
         /// The floor that applied (for the reason) and the configured floor growth may not be cut below.
         var floor: UInt64 = 0
         var hardFloor: UInt64 = 0
-        /// What the guest needs now: guest used + margin or the configured floor, at most the ceiling.
+        /// What the guest needs now (`MemoryNeed`, or the configured floor), at most the ceiling.
         var need: UInt64 = 0
     }
 
