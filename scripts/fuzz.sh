@@ -38,11 +38,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$artifacts"
   seeds=$root/Tests/Fuzz/Corpus/$target
   status=0
-  leaks=1
-  # TOMLKit leaks a few hundred bytes per parse (TOMLTable(string:) and its keys;
-  # docs/fuzzing.md): LeakSanitizer would stop this target on its first input.
-  if [ "$target" = FuzzConfig ]; then leaks=0; fi
-  ASAN_OPTIONS=detect_leaks=$leaks "$bin/$target" -detect_leaks=$leaks -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  ASAN_OPTIONS=detect_leaks=1 "$bin/$target" -detect_leaks=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$work" "$seeds" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)

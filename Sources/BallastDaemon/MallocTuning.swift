@@ -14,11 +14,16 @@ enum MallocTuning {
     static let arenaMax: Int32 = 1
 
     static func applyForDaemon(logger: Logger) {
-        let refused = ballast_tune_malloc(mmapThresholdBytes, trimThresholdBytes, arenaMax)
+        let refused = apply()
         if refused > 0 {
             logger.notice("the C library refused \(refused) of 3 allocator settings; running with its defaults",
                           metadata: ["mmap_threshold": "\(mmapThresholdBytes)", "trim_threshold": "\(trimThresholdBytes)",
                                      "arena_max": "\(arenaMax)"])
         }
+    }
+
+    /// Sets the three values; returns how many the C library refused (3 where it is not glibc).
+    static func apply() -> Int32 {
+        ballast_tune_malloc(mmapThresholdBytes, trimThresholdBytes, arenaMax)
     }
 }

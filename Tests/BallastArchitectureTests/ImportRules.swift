@@ -18,7 +18,7 @@ enum ImportRules {
                            cLibraryMarker],
         "BallastPlugins": ["BallastCore", "CBallastSpawn", "NIOCore", "NIOPosix", "Logging", "Dispatch",
                            "FoundationEssentials", cLibraryMarker],
-        "BallastMetrics": ["BallastCore", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials", cLibraryMarker],
+        "BallastMetrics": ["BallastCore", "CBallastMalloc", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials", cLibraryMarker],
         // Text and JSON logs and the decision log, for the daemon and the command line.
         "BallastLogging": ["BallastCore", "Logging", "FoundationEssentials", cLibraryMarker],
         // The command line's side of the endpoint: HTTP client, `status` table, `explain` text.
@@ -28,7 +28,7 @@ enum ImportRules {
         "BallastBackends": ["BallastCore", "BallastSim", "BallastLibvirt", "Logging"],
         // The daemon knows backends only through BallastCore's `Backend` protocol.
         "BallastDaemon": ["BallastCore", "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
-                          "TOMLKit", "Logging", "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],
+                          "Logging", "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],
         // The read-only preflight: reuses the libvirt, cgroup and config readers.
         "BallastDoctor": ["BallastCore", "BallastCgroups", "BallastLibvirt", "BallastDaemon", "FoundationEssentials"],
         "ballast": ["BallastCore", "BallastBackends", "BallastDaemon", "BallastSim", "BallastPlugins",

@@ -114,4 +114,19 @@ struct RendererTests {
         let text = await rendered([Fixtures.report(count: 10_000)])
         #expect(try PromTools.promtoolProblems(text) == nil)
     }
+
+    /// `ballast_heap_bytes{state="in_use"}` is the allocator's count, not a constant: it
+    /// rises by about what the process holds. 64 MiB kept alive against a margin of 16 MiB
+    /// for what tests running beside this one allocate or free meanwhile.
+    @Test func heapInUseFollowsWhatTheProcessHolds() async throws {
+        let before = try #require(HeapUsage.current())
+        let held = [UInt8](repeating: 1, count: 64 << 20)
+        let during = try #require(HeapUsage.current())
+        #expect(held.count == 64 << 20)
+        #expect(during.inUse >= before.inUse + (48 << 20), "in use \(before.inUse) -> \(during.inUse) bytes")
+        let samples = try PromTools.pythonParse(await rendered([Fixtures.report(count: 1)]))
+        let inUse = samples.first { $0.name == "ballast_heap_bytes" && $0.labels["state"] == "in_use" }
+        #expect((inUse?.value ?? 0) > 0)
+        #expect(samples.contains { $0.name == "ballast_heap_bytes" && $0.labels["state"] == "free" })
+    }
 }

@@ -2,7 +2,6 @@ import BallastCore
 import BallastLogging
 import BallastPlugins
 import FoundationEssentials
-import TOMLKit
 
 /// Reads and validates `ballast.toml`. Every problem is reported with the file,
 /// line and key; unknown keys are errors. The README's "Configuration" section
@@ -23,20 +22,13 @@ public enum ConfigLoader {
 
     /// Parses config text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> BallastConfig {
-        if let problem = TOMLTextCheck.firstProblem(in: text) {
-            throw ConfigError(issues: [ConfigIssue(
-                file: file, line: problem.line, key: "",
-                message: "TOML syntax error at column \(problem.column): \(problem.message)")])
-        }
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(issues: [ConfigIssue(
-                file: file, line: error.source.begin.line, key: "",
-                message: "TOML syntax error at column \(error.source.begin.column): \(error.description)")])
+            root = try TOMLParser.parse(text)
         } catch {
-            throw ConfigError(issues: [ConfigIssue(file: file, line: nil, key: "", message: "TOML syntax error: \(error)")])
+            throw ConfigError(issues: [ConfigIssue(
+                file: file, line: error.line, key: "",
+                message: "TOML syntax error at column \(error.column): \(error.message)")])
         }
         let context = LoadContext(file: file, text: text)
         let config = read(TableReader(table: root, path: [], context: context))

@@ -1,5 +1,4 @@
 import BallastPlugins
-import TOMLKit
 
 /// Reads typed values from one TOML table, collecting every problem as a
 /// `ConfigIssue` with its line instead of stopping at the first. Keys that are
@@ -21,7 +20,7 @@ final class TableReader {
         known.insert(key)
         guard let value = table[key] else { return nil }
         guard let sub = value.table else {
-            report(key, "must be a table, found \(value.type)")
+            report(key, "must be a table, found \(value.typeName)")
             return nil
         }
         return TableReader(table: sub, path: path + [key], context: context)
@@ -63,7 +62,7 @@ final class TableReader {
         known.insert(key)
         guard let value = table[key] else { return nil }
         guard let string = value.string else {
-            report(key, "must be a string, found \(value.type)")
+            report(key, "must be a string, found \(value.typeName)")
             return nil
         }
         return string
@@ -72,8 +71,8 @@ final class TableReader {
     func bool(_ key: String) -> Bool? {
         known.insert(key)
         guard let value = table[key] else { return nil }
-        guard let bool = value.bool else {
-            report(key, "must be true or false, found \(value.type)")
+        guard let bool = value.boolean else {
+            report(key, "must be true or false, found \(value.typeName)")
             return nil
         }
         return bool
@@ -82,8 +81,8 @@ final class TableReader {
     func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         known.insert(key)
         guard let value = table[key] else { return nil }
-        guard value.type == .int, let int = value.int else {
-            report(key, "must be an integer, found \(value.type)")
+        guard let int = value.integer else {
+            report(key, "must be an integer, found \(value.typeName)")
             return nil
         }
         guard range.contains(int) else {
@@ -96,9 +95,14 @@ final class TableReader {
     func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
         known.insert(key)
         guard let value = table[key] else { return nil }
-        let number: Double? = value.type == .int ? value.int.map(Double.init) : value.double
+        let number: Double?
+        switch value {
+        case .integer(let integer): number = Double(integer)
+        case .float(let float): number = float
+        default: number = nil
+        }
         guard let number, number.isFinite else {
-            report(key, "must be a number, found \(value.type)")
+            report(key, "must be a number, found \(value.typeName)")
             return nil
         }
         guard range.contains(number) else {
@@ -112,7 +116,7 @@ final class TableReader {
     func bytes(_ key: String) -> UInt64? {
         known.insert(key)
         guard let value = table[key] else { return nil }
-        if value.type == .int, let int = value.int {
+        if let int = value.integer {
             guard int >= 0 else {
                 report(key, "must not be negative, found \(int)")
                 return nil
@@ -131,10 +135,10 @@ final class TableReader {
         known.insert(key)
         guard let value = table[key] else { return nil }
         var seconds: Double?
-        switch value.type {
-        case .int: seconds = value.int.map(Double.init)
-        case .double: seconds = value.double
-        case .string: seconds = value.string.flatMap(Quantities.seconds(from:))
+        switch value {
+        case .integer(let integer): seconds = Double(integer)
+        case .float(let float): seconds = float
+        case .string(let text): seconds = Quantities.seconds(from: text)
         default: seconds = nil
         }
         guard let seconds else {
@@ -158,7 +162,7 @@ final class TableReader {
         var strings: [String] = []
         for element in array {
             guard let string = element.string else {
-                report(key, "must be an array of strings, found a \(element.type)")
+                report(key, "must be an array of strings, found \(TOMLParser.article(element))")
                 return nil
             }
             strings.append(string)

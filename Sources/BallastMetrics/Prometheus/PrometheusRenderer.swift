@@ -67,6 +67,16 @@ public enum PrometheusRenderer {
             out.appendInteger(count)
             out.append("\n")
         }
+
+        if let heap = snapshot.heap {
+            header("ballast_heap_bytes", "gauge",
+                   "The daemon's C heap by its allocator: bytes in use, and bytes freed but kept for reuse.", into: &out)
+            out.append("ballast_heap_bytes{state=\"in_use\"} ")
+            out.appendInteger(heap.inUse)
+            out.append("\nballast_heap_bytes{state=\"free\"} ")
+            out.appendInteger(heap.freeKept)
+            out.append("\n")
+        }
     }
 
     private static func renderHost(_ host: HostSeries, into out: inout PrometheusText) {

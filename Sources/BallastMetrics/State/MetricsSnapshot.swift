@@ -52,10 +52,12 @@ public struct MetricsSnapshot: Sendable {
     public var backendSampled: Bool?
     /// Which hypervisor is balanced (`ballast_backend_info`).
     public var backend: BackendIdentity?
+    /// The daemon's own heap when the snapshot was taken; `nil` where unknown.
+    public var heap: HeapUsage?
 
     public init(version: String, health: HealthStatus, ticks: UInt64, lateTicks: UInt64, tickDuration: Histogram,
                 stageFailures: [String: UInt64], events: EventTallies, host: HostSeries?, vms: [VMSeries],
-                backendSampled: Bool? = nil, backend: BackendIdentity? = nil) {
+                backendSampled: Bool? = nil, backend: BackendIdentity? = nil, heap: HeapUsage? = nil) {
         self.version = version
         self.health = health
         self.ticks = ticks
@@ -67,6 +69,7 @@ public struct MetricsSnapshot: Sendable {
         self.vms = vms
         self.backendSampled = backendSampled
         self.backend = backend
+        self.heap = heap
     }
 
     /// Whether the backend answers: down when the last tick could not sample it

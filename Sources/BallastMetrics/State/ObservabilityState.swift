@@ -14,6 +14,8 @@ public actor ObservabilityState {
     public private(set) var healthPolicy: HealthPolicy
     private let clock: any SecondsClock
     private let startedAt: Double
+    /// The daemon's heap now (`ballast_heap_bytes`), read at each scrape.
+    private let heap: @Sendable () -> HeapUsage?
 
     private var latest: TickReport?
     private var lastTickAt: Double?
@@ -33,8 +35,12 @@ public actor ObservabilityState {
     ///   - clock: monotonic seconds; tests pass a manual clock.
     ///   - backend: which hypervisor is balanced, announced by `/healthz`, `/v1/state` and
     ///     `ballast_backend_info`; `nil` only where no daemon runs (tests of other parts).
+    ///   - heap: reads the heap for each `/metrics`; tests that compare two scrapes byte for
+    ///     byte pass one that does not move.
     public init(interval: Double, graceIntervals: Double = 3, clock: any SecondsClock = MonotonicSecondsClock(),
-                eventSink: MetricsEventSink = MetricsEventSink(), backend: BackendIdentity? = nil) {
+                eventSink: MetricsEventSink = MetricsEventSink(), backend: BackendIdentity? = nil,
+                heap: @escaping @Sendable () -> HeapUsage? = HeapUsage.current) {
+        self.heap = heap
         self.healthPolicy = HealthPolicy(interval: interval, graceIntervals: graceIntervals)
         self.backend = backend
         self.clock = clock
@@ -101,7 +107,8 @@ public actor ObservabilityState {
     public func metricsSnapshot() -> MetricsSnapshot {
         MetricsSnapshot(version: BallastBuild.version, health: health(), ticks: ticks, lateTicks: lateTicks,
                         tickDuration: tickDuration, stageFailures: stageFailures, events: eventSink.current(),
-                        host: host, vms: vmSeries, backendSampled: backendSampled, backend: backend)
+                        host: host, vms: vmSeries, backendSampled: backendSampled, backend: backend,
+                        heap: heap())
     }
 
     /// The latest report as recorded, for tools that need all of it.

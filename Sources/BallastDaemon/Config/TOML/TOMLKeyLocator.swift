@@ -1,8 +1,9 @@
 import BallastCore
 
 /// Finds the line on which a key was written in TOML text, so that semantic
-/// errors (unknown key, wrong type, bad value) can name a line. TOMLKit reports
-/// positions only for syntax errors, so this scans the text itself. It
+/// errors (unknown key, wrong type, bad value) can name a line. `TOMLValue` carries
+/// no positions (the parser reports them for syntax errors only), so this scans the
+/// text itself. It
 /// understands table headers, arrays of tables, quoted and dotted keys; it is
 /// used for error messages only, never to read values.
 struct TOMLKeyLocator {
