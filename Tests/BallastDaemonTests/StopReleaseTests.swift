@@ -138,4 +138,33 @@ struct StopReleaseTests {
         #expect(plans[1].changes.map(\.adjustment) == [.memory(from: .gibibytes(2), to: .gibibytes(4))])
         #expect(plans[2].changes.isEmpty && plans[2].left?.contains("opted out") == true)
     }
+
+    /// `record` reads a VM's changes as one run but must not depend on it: changes of
+    /// one VM split by another's, a failed change in the middle, the same knob twice
+    /// across ticks. Only knobs whose change applied are restored.
+    @Test func recordKeepsOnlyAppliedKnobsWhateverTheOrder() {
+        func change(_ vm: String, _ adjustment: Adjustment, _ outcome: ChangeOutcome = .applied) -> AppliedChange {
+            AppliedChange(change: Change(vm: VMID(vm), vmName: vm, adjustment, reason: "test"), outcome: outcome)
+        }
+        func vm(_ name: String, _ current: VMAllocation) -> VMSample {
+            VMSample(id: VMID(name), name: name, state: .running,
+                     spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(8)), maxVCPUs: 4),
+                     current: current, cpu: nil, memory: MemoryCounters())
+        }
+        var sizes = StartingSizes()
+        sizes.saw([vm("a", SizedBackend.start), vm("b", SizedBackend.start)])
+        sizes.record([change("a", .memory(from: .gibibytes(4), to: .gibibytes(3))),
+                      change("a", .cpuQuota(from: 2000, to: 1000), .failed("refused")),
+                      change("b", .vcpus(from: 2, to: 1)),
+                      change("a", .vcpus(from: 2, to: 3))])
+        sizes.record([change("a", .memory(from: .gibibytes(3), to: .gibibytes(2)))])
+        let moved = VMAllocation(memory: .gibibytes(2), cpu: 1000, vcpus: 3, cpuWeight: .standard)
+        let plans = sizes.plan(HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0),
+                                            vms: [vm("a", moved), vm("b", VMAllocation(memory: .gibibytes(4), cpu: 2000,
+                                                                                          vcpus: 1, cpuWeight: .standard))]))
+        #expect(plans.map(\.vm) == ["a", "b"])
+        #expect(plans.first?.changes.map(\.adjustment) == [.memory(from: .gibibytes(2), to: .gibibytes(4)),
+                                                          .vcpus(from: 3, to: 2)])
+        #expect(plans.last?.changes.map(\.adjustment) == [.vcpus(from: 1, to: 2)])
+    }
 }
