@@ -143,6 +143,7 @@ struct TOMLParserTests {
             ("x = \"\"\"never closed", 1, 20, "never ends"),
             ("= 1", 1, 1, "a key must start"),
             ("x = ", 1, 5, "a value"),
+            ("x = " + String(repeating: "[", count: 100_000), 1, 69, "nest deeper than 64"),
           ])
     func errors(text: String, line: Int, column: Int, message: String) {
         do {

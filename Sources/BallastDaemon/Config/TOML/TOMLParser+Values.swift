@@ -7,10 +7,13 @@ extension TOMLParser {
             return .string(peek(1) == "\"" && peek(2) == "\"" ? try multilineString(literal: false) : try basicString())
         case "'":
             return .string(peek(1) == "'" && peek(2) == "'" ? try multilineString(literal: true) : try literalString())
-        case "[":
-            return try array()
-        case "{":
-            return try inlineTable()
+        case "[", "{":
+            guard nesting < Self.deepestNesting else {
+                throw error("arrays and inline tables nest deeper than \(Self.deepestNesting) levels")
+            }
+            nesting += 1
+            defer { nesting -= 1 }
+            return peek() == "[" ? try array() : try inlineTable()
         case "t", "f":
             return try boolean()
         case let scalar? where scalar == "+" || scalar == "-" || scalar == "i" || scalar == "n" || ("0"..."9").contains(scalar):

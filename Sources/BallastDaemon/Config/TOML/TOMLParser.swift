@@ -28,10 +28,15 @@ struct TOMLParser {
         case header, dotted
     }
 
+    /// How deep arrays and inline tables may nest: each level is a stack frame, and a
+    /// config of a million `[` must be an error, not a stack overflow.
+    static let deepestNesting = 64
+
     let text: [Unicode.Scalar]
     var index = 0
     var line = 1
     var lineStart = 0
+    var nesting = 0
 
     static func parse(_ text: String) throws(TOMLSyntaxError) -> TOMLTable {
         var parser = TOMLParser(text: Array(text.unicodeScalars))
