@@ -116,14 +116,19 @@ struct RendererTests {
     }
 
     /// `ballast_heap_bytes{state="in_use"}` is the allocator's count, not a constant: it
-    /// rises by about what the process holds. 64 MiB kept alive against a margin of 16 MiB
-    /// for what tests running beside this one allocate or free meanwhile.
+    /// rises by about what the process holds. 64 MiB kept alive against a margin of 16 MiB;
+    /// tests running beside this one allocate and free meanwhile, so the rise has to show
+    /// in one of three tries (a reading that does not follow the heap never shows it).
     @Test func heapInUseFollowsWhatTheProcessHolds() async throws {
-        let before = try #require(HeapUsage.current())
-        let held = [UInt8](repeating: 1, count: 64 << 20)
-        let during = try #require(HeapUsage.current())
-        #expect(held.count == 64 << 20)
-        #expect(during.inUse >= before.inUse + (48 << 20), "in use \(before.inUse) -> \(during.inUse) bytes")
+        var rises: [Int64] = []
+        for _ in 0..<3 {
+            let before = try #require(HeapUsage.current())
+            let held = [UInt8](repeating: 1, count: 64 << 20)
+            let during = try #require(HeapUsage.current())
+            #expect(held.count == 64 << 20)
+            rises.append(Int64(during.inUse) - Int64(before.inUse))
+        }
+        #expect(rises.contains { $0 >= 48 << 20 }, "in use rose by \(rises) bytes while 64 MiB were held")
         let samples = try PromTools.pythonParse(await rendered([Fixtures.report(count: 1)]))
         let inUse = samples.first { $0.name == "ballast_heap_bytes" && $0.labels["state"] == "in_use" }
         #expect((inUse?.value ?? 0) > 0)
