@@ -13,6 +13,9 @@ public struct AllocationRequest: Sendable, Hashable {
     /// What it aims for in memory: its demand within its cap, never below its reservation.
     public var memoryTarget: UInt64 { max(reservation.memory, min(demand.memory, cap.memory)) }
 
+    /// What it aims for in CPU, by the same rule.
+    public var cpuTarget: Int { max(reservation.cpu, min(demand.cpu, cap.cpu)) }
+
     public init(demand: ResourceVector, reservation: ResourceVector, cap: ResourceVector,
                 cpuShares: UInt32, memoryShares: UInt32, memoryActiveFraction: Double) {
         self.demand = demand

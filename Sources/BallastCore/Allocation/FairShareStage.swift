@@ -124,12 +124,13 @@ public struct FairShareStage: Sendable {
             reservation.memory = vm.current.memory
             memoryCap = vm.current.memory
         }
-        wanted.cpu += max(reservation.cpu, min(demand.cpu, cap.cpu))
-        wanted.memory &+= max(reservation.memory, min(demand.memory, memoryCap))
-        return AllocationRequest(
+        let request = AllocationRequest(
             demand: demand, reservation: reservation, cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
             cpuShares: vm.spec.cpuShares.value, memoryShares: vm.spec.memoryShares,
             memoryActiveFraction: vm.estimate.memoryActiveFraction)
+        wanted.cpu += request.cpuTarget
+        wanted.memory &+= request.memoryTarget
+        return request
     }
 
     /// One VM's full allocation from its share.
@@ -171,7 +172,7 @@ public struct FairShareStage: Sendable {
     /// Fixed texts are shared; a VM short of its target keeps the numbers, put into words only when read.
     private func reason(for vm: VMView, share: ResourceVector, target request: AllocationRequest,
                         context: ReasonContext) -> ProposalReason {
-        let cpuTarget = max(request.reservation.cpu, min(request.demand.cpu, request.cap.cpu))
+        let cpuTarget = request.cpuTarget
         let memoryTarget = request.memoryTarget
         let cpuShort = share.cpu < cpuTarget
         let memoryShort = vm.hasBalloonStats && share.memory < memoryTarget

@@ -30,9 +30,10 @@ public struct TickCore: Sendable {
     public init(settings: BalancerSettings, shrinksReleaseAtOnce: Bool = false) {
         self.settings = settings
         self.estimator = Estimator(settings: settings.estimator)
-        self.governor = Governor(settings: settings.governor, memoryNeed: MemoryNeed(settings))
+        let memoryNeed = MemoryNeed(settings)
+        self.governor = Governor(settings: settings.governor, memoryNeed: memoryNeed)
         self.governor.shrinksReleaseAtOnce = shrinksReleaseAtOnce
-        self.fairShare = FairShareStage(settings: settings.allocator, memoryNeed: MemoryNeed(settings))
+        self.fairShare = FairShareStage(settings: settings.allocator, memoryNeed: memoryNeed)
     }
 
     /// What `prepare` made of a raw sample.
@@ -73,7 +74,7 @@ public struct TickCore: Sendable {
         governor.settings = settings.governor
         governor.memoryNeed = MemoryNeed(settings)
         fairShare.settings = settings.allocator
-        fairShare.memoryNeed = MemoryNeed(settings)
+        fairShare.memoryNeed = governor.memoryNeed
     }
 
     /// Raw sample -> estimates -> the snapshot every policy stage sees.
