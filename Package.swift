@@ -136,7 +136,7 @@ let package = Package(
         // Composition: which concrete backend `ballast run` builds (libvirt or the simulator).
         .target(
             name: "BallastBackends",
-            dependencies: ["BallastCore", "BallastSim", "BallastLibvirt", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BallastCore", "BallastCgroups", "BallastSim", "BallastLibvirt", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // `ballast doctor`: the read-only preflight of the host and every domain.
@@ -162,7 +162,10 @@ let package = Package(
         ),
         .testTarget(name: "BallastSimTests", dependencies: ["BallastSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BallastCgroupsTests", dependencies: ["BallastCgroups"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BallastLibvirtTests", dependencies: ["BallastLibvirt", "BallastTestFixtures"]),
+        .testTarget(
+            name: "BallastLibvirtTests",
+            dependencies: ["BallastLibvirt", "BallastTestFixtures", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "BallastPluginsTests", dependencies: ["BallastPlugins", "BallastDaemon"]),
         // Synthetic tick reports and a clock moved by hand, shared by the tests of the
         // targets that render, log or print a tick.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Ballast's e2e guest image: the host's Debian kernel plus a busybox initramfs
-# holding guest/init, the virtio balloon and console modules and the host's Debian QEMU
+# holding guest/init, the virtio balloon, console and virtio-mem modules and the host's Debian QEMU
 # guest agent (qemu-ga with the shared libraries it links). Output (outside git):
 #   $BALLAST_E2E_STATE/guest/vmlinuz         the kernel
 #   $BALLAST_E2E_STATE/guest/initramfs.cpio.gz
@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ensure_packages linux-image-amd64 busybox-static cpio qemu-guest-agent
 
 out="$BALLAST_E2E_STATE/guest"
-modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console)
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console virtio_mem)
 
 # The newest kernel that has both an image in /boot and a module tree.
 kver=""

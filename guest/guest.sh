@@ -21,6 +21,9 @@
 #   Devices (for `ballast doctor`'s tests; defaults as before): --initrd FILE (another
 #   initramfs, e.g. guest/build-noballoon.sh's)  --no-stats-period  --no-agent-channel
 #   --autodeflate  --free-page-reporting
+#   --virtio-mem MIB (a virtio-mem device of that size on top of --memory, the boot memory)
+#   --virtio-mem-requested MIB (its size plugged at start, default 0)
+#   --virtio-mem-block MIB (its block size, default 2)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/../scripts/libvirt/common.sh"
@@ -42,6 +45,7 @@ render_xml() {
   local name="$1"; shift
   local memory=384 current="" vcpus=2 cur_vcpus=1 shares="" workload=idle nomod="" metadata_file="" extra=""
   local initrd="$guest_dir/initramfs.cpio.gz" stats_period=1 agent_channel=1 balloon_attributes=""
+  local vmem_size="" vmem_requested=0 vmem_block=2
   while [ $# -gt 0 ]; do
     case "$1" in
       --memory) memory="$2"; shift 2 ;;
@@ -58,11 +62,15 @@ render_xml() {
       --no-agent-channel) agent_channel=0; shift ;;
       --autodeflate) balloon_attributes="$balloon_attributes autodeflate='on'"; shift ;;
       --free-page-reporting) balloon_attributes="$balloon_attributes freePageReporting='on'"; shift ;;
+      --virtio-mem) vmem_size="$2"; shift 2 ;;
+      --virtio-mem-requested) vmem_requested="$2"; shift 2 ;;
+      --virtio-mem-block) vmem_block="$2"; shift 2 ;;
       *) die "unknown option '$1' for guest $name (see the header of $0)" ;;
     esac
   done
   current="${current:-$memory}"
-  for n in "$memory" "$current" "$vcpus" "$cur_vcpus" ${shares:+"$shares"}; do
+  for n in "$memory" "$current" "$vcpus" "$cur_vcpus" ${shares:+"$shares"} ${vmem_size:+"$vmem_size"} \
+           "$vmem_requested" "$vmem_block"; do
     [[ "$n" =~ ^[0-9]+$ ]] || die "guest $name: '$n' is not a whole number"
   done
   [ "$current" -le "$memory" ] || die "guest $name: --current $current exceeds --memory $memory"
@@ -96,14 +104,42 @@ $(cat "$metadata_file")
 "
   [ "$stats_period" = 1 ] && stats="      <stats period='2'/>
 "
+  # virtio-mem: <memory> is the boot memory (the NUMA cell) plus the device; the guest
+  # onlines hot-plugged blocks as movable so that they can be unplugged again.
+  local max_memory="" cpu_numa="" memory_devices="" total_memory="$memory"
+  if [ -n "$vmem_size" ]; then
+    [ "$vmem_requested" -le "$vmem_size" ] || die "guest $name: --virtio-mem-requested $vmem_requested exceeds --virtio-mem $vmem_size"
+    total_memory=$((memory + vmem_size))
+    max_memory="  <maxMemory slots='4' unit='MiB'>$((total_memory + 1024))</maxMemory>
+"
+    cpu_numa="  <cpu>
+    <numa>
+      <cell id='0' cpus='0-$((vcpus - 1))' memory='$memory' unit='MiB'/>
+    </numa>
+  </cpu>
+"
+    memory_devices="    <memory model='virtio-mem'>
+      <target>
+        <size unit='MiB'>$vmem_size</size>
+        <node>0</node>
+        <block unit='MiB'>$vmem_block</block>
+        <requested unit='MiB'>$vmem_requested</requested>
+      </target>
+    </memory>
+"
+    cmdline="$cmdline memhp_default_state=online_movable"
+  fi
   local xml
   xml="$(cat "$here/domain.xml.template")"
+  xml="${xml//@MAX_MEMORY@/$max_memory}"
+  xml="${xml//@CPU_NUMA@/$cpu_numa}"
+  xml="${xml//@MEMORY_DEVICES@/$memory_devices}"
   xml="${xml//@AGENT_CHANNEL@/$agent}"
   xml="${xml//@BALLOON_ATTRIBUTES@/$balloon_attributes}"
   xml="${xml//@BALLOON_STATS@/$stats}"
   xml="${xml//@INITRD@/$initrd}"
   xml="${xml//@NAME@/$name}"
-  xml="${xml//@MEMORY_MIB@/$memory}"
+  xml="${xml//@MEMORY_MIB@/$total_memory}"
   xml="${xml//@CURRENT_MIB@/$current}"
   xml="${xml//@MAX_VCPUS@/$vcpus}"
   xml="${xml//@CURRENT_VCPUS@/$cur_vcpus}"

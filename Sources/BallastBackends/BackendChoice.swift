@@ -1,3 +1,4 @@
+import BallastCgroups
 import BallastCore
 import BallastLibvirt
 import Logging
@@ -21,6 +22,15 @@ public enum BackendChoice: Sendable, Hashable {
             case .scenario(let name): return BackendIdentity(kind: .sim, uri: "scenario:\(name)")
             case .trace(let path, _, _): return BackendIdentity(kind: .sim, uri: "trace:\(path)")
             }
+        }
+    }
+
+    /// The host's KSM for the KSM controller: the kernel's for libvirt, none for the
+    /// simulator (its host is invented; the real host's KSM is not its to touch).
+    public var ksm: (any KSMInterface)? {
+        switch self {
+        case .libvirt: KernelKSM()
+        case .simulator: nil
         }
     }
 

@@ -25,12 +25,37 @@ public enum Explanation {
             + " (see `ballast status`)")
     }
 
+    /// The VM's host footprint beside its balloon, and what the host counts for it.
+    static func hostMemory(_ held: UInt64, _ vm: VMDocument) -> String {
+        let balloon = vm.current.memoryBytes
+        let safety = vm.spec.balloonDeflatesOnOOM.map { $0 ? "; it can deflate its balloon on OOM" : "; no deflate-on-OOM safety net" } ?? ""
+        if vm.spec.balloonFreePageReporting == true {
+            return "On the host it holds \(HumanFormat.bytes(held)) of its \(HumanFormat.bytes(balloon)) balloon: it reports its "
+                + "free pages to the host, so its growth room counts \(HumanFormat.bytes(min(held, balloon)))\(safety)."
+        }
+        return "On the host it holds \(HumanFormat.bytes(held)) (balloon \(HumanFormat.bytes(balloon)); without free page "
+            + "reporting it is counted at its balloon)\(safety)."
+    }
+
+    /// The virtio-mem line: what the device was asked for and what the guest plugged.
+    static func virtioMem(_ device: VirtioMemDocument) -> String {
+        var line = "Its virtio-mem device has \(HumanFormat.bytes(device.pluggedBytes)) plugged of the "
+            + "\(HumanFormat.bytes(device.requestedBytes)) asked for (device \(HumanFormat.bytes(device.sizeBytes)) in "
+            + "\(HumanFormat.bytes(device.blockBytes)) blocks, on top of \(HumanFormat.bytes(device.bootMemoryBytes)) of boot memory)"
+        if let unmet = device.unmetForSeconds {
+            line += "; the guest has not met the request for \(Int(unmet)) s (no virtio_mem driver, or memory it cannot unplug)"
+        }
+        return line + "."
+    }
+
     public static func render(_ vm: VMDocument, in state: StateDocument) -> String {
         var lines: [String] = []
         lines.append("VM \(HumanFormat.oneLine(vm.name)) (\(vm.uuid)), \(vm.runState), "
             + (vm.balanced ? "balanced by Ballast" : "not balanced (observed only)"))
         if let tick = state.tick { lines.append("As of tick \(tick).") }
         lines.append("Applied at the start of the tick: \(allocation(vm.current)).")
+        if let held = vm.hostMemoryBytes { lines.append(hostMemory(held, vm)) }
+        if let device = vm.virtioMem { lines.append(virtioMem(device)) }
         lines.append("Operator intent: CPU shares \(vm.spec.cpuShares), memory shares \(vm.spec.memoryShares), "
             + "floor \(resources(vm.spec.floor)), ceiling \(resources(vm.spec.ceiling))"
             + (vm.spec.reservation.cpuMillicores > 0 || vm.spec.reservation.memoryBytes > 0

@@ -63,8 +63,10 @@ public struct DaemonRunner: Sendable {
     /// Builds the backend with `makeBackend` (handed the daemon's event sink and logger)
     /// and runs until stopped (or for the requested duration / once); returns the
     /// process exit code. Which backend is built is the caller's choice: the daemon
-    /// knows backends only through the `Backend` protocol.
-    public func run(config: BallastConfig, backend identity: BackendIdentity, makeBackend: BackendFactory) async -> Int32 {
+    /// knows backends only through the `Backend` protocol. `ksm` is the host's KSM for
+    /// the KSM controller; nil where there is none to drive (the simulator).
+    public func run(config: BallastConfig, backend identity: BackendIdentity, ksm: (any KSMInterface)? = nil,
+                    makeBackend: BackendFactory) async -> Int32 {
         let lock: BalancerLock?
         do {
             lock = try takeLock(config, backend: identity)
@@ -94,7 +96,7 @@ public struct DaemonRunner: Sendable {
             logger.error("cannot start the backend", metadata: ["error": "\(error)"])
             return 2
         }
-        let code = await run(config: config, backend: backend, observability: observability, events: events,
+        let code = await run(config: config, backend: backend, ksm: ksm, observability: observability, events: events,
                              urgent: urgent, control: control, dashboard: dashboard)
         withExtendedLifetime(lock) {}
         return code
@@ -113,7 +115,7 @@ public struct DaemonRunner: Sendable {
     }
 
     /// Runs against an already built backend until stopped; returns the exit code.
-    private func run(config: BallastConfig, backend: any Backend, observability: ObservabilityState,
+    private func run(config: BallastConfig, backend: any Backend, ksm: (any KSMInterface)?, observability: ObservabilityState,
                      events: any BalancerEventSink, urgent: UrgentTickRequests, control: DaemonControl,
                      dashboard: LiveDashboard?) async -> Int32 {
         guard let address = ListenAddress(config.listen) else {
@@ -140,6 +142,8 @@ public struct DaemonRunner: Sendable {
             StartupPageRelease(logger: logger), EmergencyLog(logger: logger), WallClockLog(logger: logger),
         ]
         if let dashboard { observers.append(dashboard) }
+        let ksmObserver = makeKSMObserver(config, ksm: ksm, observability: observability)
+        if let ksmObserver { observers.append(ksmObserver) }
         var reload: DaemonLoop.Reload?
         if request.configPath != nil {
             let request = self.request
@@ -150,6 +154,7 @@ public struct DaemonRunner: Sendable {
                     // A dry run holds no lock, so it cannot turn live without a restart.
                     fresh.balancer.governor.dryRun = config.balancer.governor.dryRun
                     overriding.replaceOverrides(fresh.vmOverrides)
+                    await ksmObserver?.replaceSettings(fresh.ksm)
                     return .success(DaemonLoop.Reloaded(
                         settings: fresh.balancer, plugins: await plugins.stages(for: fresh.plugins),
                         needsRestart: needsRestart))
@@ -173,6 +178,20 @@ public struct DaemonRunner: Sendable {
         await plugins.shutdownAll()
         await server.stop()
         return exit.exitCode == 0 && !released ? Self.exitReleaseIncomplete : exit.exitCode
+    }
+
+    /// The KSM controller, where there is a host KSM; says so when `[ksm]` asks for one
+    /// and there is none (the simulator).
+    private func makeKSMObserver(_ config: BallastConfig, ksm: (any KSMInterface)?,
+                                 observability: ObservabilityState) -> KSMObserver? {
+        guard let ksm else {
+            if config.ksm.mode != .off {
+                logger.notice("[ksm] mode = \"\(config.ksm.mode.rawValue)\" has no effect here: the simulated host has no KSM to drive")
+            }
+            return nil
+        }
+        return KSMObserver(ksm: ksm, settings: config.ksm, dryRun: config.balancer.governor.dryRun,
+                           state: observability, logger: logger)
     }
 
     /// The state behind the endpoint; health allows three tick intervals (in wall time) between ticks.

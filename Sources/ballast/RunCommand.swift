@@ -201,7 +201,7 @@ struct RunCommand: AsyncParsableCommand {
                                                 hostSize: try traceHostSize(), loop: loop))
         }
         let code = await DaemonRunner(request: request, logger: logger, console: console)
-            .run(config: loaded, backend: choice.identity, makeBackend: choice.make)
+            .run(config: loaded, backend: choice.identity, ksm: choice.ksm, makeBackend: choice.make)
         console.finish()
         if code != 0 { throw ExitCode(code) }
     }

@@ -50,6 +50,18 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("cpu-model"), help: "quota (allocations are enforced caps) or cfs (work-conserving by weight).")
     var cpuModel: String = CPUModel.quota.rawValue
 
+    @Option(name: .customLong("virtio-mem-block"), help: "Model virtio-mem: memory sizes in whole blocks of this size, e.g. 2MiB (default: a balloon, to the byte).")
+    var virtioMemBlock: String?
+
+    @Option(name: .customLong("resize-latency"), help: "Simulated seconds before a new memory size takes effect (virtio-mem plugs asynchronously; default 0: at once).")
+    var resizeLatency: Double = 0
+
+    @Option(name: .customLong("free-page-reporting"), help: "on: guests hold on the host what they use plus cache, and policies are told; off: they also hold every page they touched (default: the old model, as on but untold).")
+    var freePageReporting: String?
+
+    @Option(name: .customLong("ksm-idle-share"), help: "KSM: the share (0 to 1) of what guests hold beyond their use that merging saves on the host (default 0).")
+    var ksmIdleShare: Double = 0
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -98,7 +110,20 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--prediction-sigmas must be a number from 0 to 10, got \(predictionSigmas)")
         }
         if CPUModel(rawValue: cpuModel) == nil { throw ValidationError("unknown --cpu-model '\(cpuModel)'; use quota or cfs") }
+        if !(resizeLatency >= 0 && resizeLatency.isFinite) {
+            throw ValidationError("--resize-latency must be a number of seconds from 0, got \(resizeLatency)")
+        }
+        if let freePageReporting, !["on", "off"].contains(freePageReporting) {
+            throw ValidationError("--free-page-reporting must be on or off, got '\(freePageReporting)'")
+        }
+        if !(ksmIdleShare >= 0 && ksmIdleShare <= 1) {
+            throw ValidationError("--ksm-idle-share must be a fraction from 0 to 1, got \(ksmIdleShare)")
+        }
+        if let virtioMemBlock, let block = try? ArgumentValues.byteSize(virtioMemBlock), block == 0 || block & (block - 1) != 0 {
+            throw ValidationError("--virtio-mem-block must be a power of two such as 2MiB, got \(virtioMemBlock) (\(block) bytes)")
+        }
         do {
+            if let virtioMemBlock { _ = try ArgumentValues.byteSize(virtioMemBlock) }
             _ = try ArgumentValues.policies(policy)
             if let hostMemory { _ = try ArgumentValues.byteSize(hostMemory) }
             if let sweepOvercommit { _ = try ArgumentValues.sweepPlan(sweepOvercommit) }
@@ -171,6 +196,9 @@ struct SimulateCommand: AsyncParsableCommand {
         var options = ComparisonOptions(seed: seed)
         options.policies = try ArgumentValues.policies(policy)
         options.host.cpuModel = CPUModel(rawValue: cpuModel) ?? .quota
+        options.host.memoryMechanisms = MemoryMechanismModel(
+            virtioMemBlock: try virtioMemBlock.map(ArgumentValues.byteSize), resizeLatency: resizeLatency,
+            freePageReporting: freePageReporting.map { $0 == "on" }, ksmIdleShare: ksmIdleShare)
         options.proxmox = ProxmoxSettings(minimumFraction: proxmoxMinimum / 100, targetUsage: proxmoxTarget / 100)
         options.ballastSettings.estimator.prediction.sigmas = predictionSigmas
         options.ballastSettings.estimator.prediction.cpu = predictionCPU

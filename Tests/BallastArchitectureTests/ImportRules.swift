@@ -25,7 +25,7 @@ enum ImportRules {
         "BallastClient": ["BallastCore", "BallastMetrics", "NIOCore", "NIOPosix", "NIOHTTP1", "FoundationEssentials",
                           cLibraryMarker],
         // The composition: which concrete backend `ballast run` builds.
-        "BallastBackends": ["BallastCore", "BallastSim", "BallastLibvirt", "Logging"],
+        "BallastBackends": ["BallastCore", "BallastCgroups", "BallastSim", "BallastLibvirt", "Logging"],
         // The daemon knows backends only through BallastCore's `Backend` protocol.
         "BallastDaemon": ["BallastCore", "BallastPlugins", "BallastMetrics", "BallastLogging", "CBallastMalloc",
                           "Logging", "SystemPackage", "Dispatch", "FoundationEssentials", cLibraryMarker],

@@ -34,6 +34,18 @@ struct CLIFormattingTests {
         #expect(text.contains("because: memory above demand"))
     }
 
+    @Test("explain says what a virtio-mem device was asked for and plugged, and when the guest left it unmet")
+    func explainSaysVirtioMem() async throws {
+        var state = await document()
+        let index = try #require(state.vms.firstIndex { $0.uuid == Fixtures.uuid(3) })
+        let mib: UInt64 = 1 << 20
+        state.vms[index].virtioMem = VirtioMemDocument(VirtioMemState(
+            bootMemory: 256 * mib, size: 512 * mib, block: 2 * mib, requested: 128 * mib, plugged: 0, unmetForSeconds: 31))
+        let text = Explanation.render(try Explanation.find(Fixtures.uuid(3), in: state), in: state)
+        #expect(text.contains("Its virtio-mem device has 0 B plugged of the 128.0 MiB asked for (device 512.0 MiB in 2.0 MiB blocks, on top of 256.0 MiB of boot memory)"))
+        #expect(text.contains("the guest has not met the request for 31 s"))
+    }
+
     @Test func explainNamesWhatIsKnownWhenTheVMIsNot() async {
         let state = await document()
         #expect(throws: ExplainError.self) { try Explanation.find("nope", in: state) }

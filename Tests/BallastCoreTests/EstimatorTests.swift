@@ -190,6 +190,26 @@ struct EstimatorTests {
         #expect(estimate.demand.memory <= 16 << 30)
     }
 
+    /// Deflate-on-OOM: the guest took 512 MiB back from a 3.5 GiB target (balloon now 4 GiB)
+    /// while its statistics still show half of it usable. The deflation alone censors memory.
+    @Test func aBalloonTheGuestDeflatedProbesMemoryUpwardAtOnce() {
+        var estimator = Estimator()
+        var guest = Guest()
+        _ = estimator.estimate(guest.sample, at: 0)
+        guest.run(dt: 10, millicores: 1000)
+        let calm = estimator.estimate(guest.sample, at: 10)
+        #expect(!calm.signals.contains { $0.name == SignalName.memorySelfDeflate })
+        guest.run(dt: 10, millicores: 1000)
+        var deflated = guest.sample
+        deflated.selfDeflatedFrom = (7 << 30) / 2
+        let estimate = estimator.estimate(deflated, at: 20)
+        let signal = estimate.signals.first { $0.name == SignalName.memorySelfDeflate }
+        #expect(signal?.value == Double(512 << 20))
+        // Balloon 4 GiB × 1.2, from one sample, against 2 GiB used + headroom without it.
+        #expect(estimate.demand.memory >= (4 << 30) * 6 / 5 - 1)
+        #expect(calm.demand.memory < 4 << 30)
+    }
+
     @Test func memoryFallsSlowlyWithItsHalfLife() {
         var estimator = Estimator(settings: EstimatorSettings(fallHalfLife: 100))
         var guest = Guest()

@@ -16,6 +16,8 @@ struct DomainXMLSample {
         """
     var vcpu = "<vcpu placement='static' current='1'>2</vcpu>"
     var hostdev = ""
+    /// Memory devices, e.g. a `<memory model='virtio-mem'>`.
+    var memoryDevices = ""
     var metadata = ""
     var memoryBacking = ""
 
@@ -34,6 +36,7 @@ struct DomainXMLSample {
             \(agentChannel)
             \(hostdev)
             \(balloon)
+            \(memoryDevices)
           </devices>
         </domain>
         """

@@ -90,4 +90,23 @@ struct StatsParsingTests {
         let noDevice = VMSampleAssembler.assemble(stats: stats, spec: spec, hasBalloonDevice: false, cgroup: nil)
         #expect(noDevice.sampleNotes.contains { $0.contains("no balloon device") })
     }
+
+    /// A deflate-on-OOM guest squeezed to 150 of 384 MiB keeps MemTotal at 384 MiB; its
+    /// 234 MiB of balloon pages must not count as used (they did: 266 MiB "used" on a real
+    /// guest using 32, and Ballast grew it straight back).
+    @Test func aDeflateOnOOMGuestsBalloonPagesAreNotItsUse() {
+        let mib: UInt64 = 1 << 20
+        var stats = DomainStats(uuid: "AB", name: "vm", id: 3)
+        stats.balloonCurrent = 150 * mib
+        stats.balloon = BalloonStats(available: 384 * mib, usable: 100 * mib)
+        var spec = VMSpec(ceiling: ResourceVector(cpu: 2000, memory: 384 * mib), maxVCPUs: 2)
+        let plain = VMSampleAssembler.assemble(stats: stats, spec: spec, hasBalloonDevice: true, cgroup: nil)
+        #expect(Estimator.guestUsed(plain.memory.balloon, balloonSize: plain.current.memory) == 284 * mib)
+        spec.balloonDeflatesOnOOM = true
+        let deflating = VMSampleAssembler.assemble(stats: stats, spec: spec, hasBalloonDevice: true, cgroup: nil)
+        #expect(deflating.memory.balloon?.available == 150 * mib)
+        #expect(Estimator.guestUsed(deflating.memory.balloon, balloonSize: deflating.current.memory) == 50 * mib)
+        // A balloon larger than MemTotal says (never for such a guest) changes nothing.
+        #expect(BalloonStats(available: 100 * mib).countingBalloonOut(balloonSize: 200 * mib).available == 100 * mib)
+    }
 }

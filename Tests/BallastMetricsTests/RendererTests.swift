@@ -135,3 +135,101 @@ struct RendererTests {
         #expect(samples.contains { $0.name == "ballast_heap_bytes" && $0.labels["state"] == "free" })
     }
 }
+
+/// `ballast_ksm_*` and `/v1/state`'s `ksm`.
+@Suite("KSM metrics")
+struct KSMMetricsTests {
+    static let status = KSMStatus(
+        settings: KSMSettings(mode: .auto),
+        reading: KSMReading(run: 1, pagesToScan: 600, sleepMilliseconds: 20, pagesShared: 100, pagesSharing: 25_600,
+                            pagesUnshared: 7, pagesVolatile: 3, fullScans: 4, generalProfit: -4096, advisorMode: "none",
+                            ksmdCPUSeconds: 12.5),
+        decision: KSMDecision(committedFraction: 0.9, ksmdCPUFraction: 0.05, writes: [.run(1)], reason: "committed 90.0 %"),
+        dryRun: false, error: nil)
+
+    @Test("the KSM families pass promtool and carry the kernel's figures")
+    func families() async throws {
+        let state = ObservabilityState(interval: 2, heap: { nil })
+        await state.recordKSM(Self.status)
+        let text = PrometheusRenderer.render(await state.metricsSnapshot())
+        #expect(try PromTools.promtoolProblems(text) == nil)
+        let samples = try PromTools.pythonParse(text)
+        func value(_ name: String, _ label: (String, String)? = nil) -> Double? {
+            samples.first { sample in
+                sample.name == name && (label.map { sample.labels[$0.0] == $0.1 } ?? true)
+            }?.value
+        }
+        #expect(value("ballast_ksm_saved_bytes") == Double(25_600 * 4096))
+        #expect(value("ballast_ksm_pages", ("state", "sharing")) == 25_600)
+        #expect(value("ballast_ksm_general_profit_bytes") == -4096)
+        #expect(value("ballast_ksm_running") == 1)
+        #expect(value("ballast_ksmd_cpu_seconds_total") == 12.5)
+        #expect(value("ballast_ksmd_cpu_ratio") == 0.05)
+        #expect(value("ballast_ksm_mode_info", ("mode", "auto")) == 1)
+        let document = await state.stateDocument()
+        #expect(document.ksm?.savedBytes == 25_600 * 4096)
+        #expect(document.ksm?.reason == "committed 90.0 %")
+    }
+
+    @Test("no KSM families where Ballast does not look at KSM (the simulator)")
+    func absent() async {
+        let state = ObservabilityState(interval: 2, heap: { nil })
+        let text = String(decoding: PrometheusRenderer.render(await state.metricsSnapshot()), as: UTF8.self)
+        #expect(!text.contains("ballast_ksm"))
+        #expect(await state.stateDocument().ksm == nil)
+    }
+}
+
+/// `ballast_vm_balloon_deflate_on_oom` and `spec.balloonDeflatesOnOOM`: which guests have no safety net.
+@Suite("Deflate-on-OOM reporting")
+struct DeflateOnOOMReportingTests {
+    @Test("one series per VM whose autodeflate is known, none where unknown; the state says the same")
+    func series() async throws {
+        var report = Fixtures.report(count: 3)
+        report.snapshot.vms[0].spec.balloonDeflatesOnOOM = true
+        report.snapshot.vms[1].spec.balloonDeflatesOnOOM = false
+        let state = ObservabilityState(interval: 2, heap: { nil })
+        await state.record(report: report, tickSeconds: 0.01, late: false)
+        let text = PrometheusRenderer.render(await state.metricsSnapshot())
+        #expect(try PromTools.promtoolProblems(text) == nil)
+        let samples = try PromTools.pythonParse(text).filter { $0.name == "ballast_vm_balloon_deflate_on_oom" }
+        let byName = Dictionary(uniqueKeysWithValues: samples.map { ($0.labels["domain"] ?? "", $0.value) })
+        #expect(byName == [report.snapshot.vms[0].name: 1, report.snapshot.vms[1].name: 0])
+        let document = await state.stateDocument()
+        #expect(document.vms.map(\.spec.balloonDeflatesOnOOM) == [true, false, nil])
+    }
+}
+
+/// `ballast_vm_virtio_mem_*` and `/v1/state`'s `virtioMem`: a device's size, request and
+/// plugged size, and an unmet request, for the VMs that have one.
+@Suite("virtio-mem reporting")
+struct VirtioMemReportingTests {
+    @Test("series and state for each VM with a device, none for the others, nor any family when no VM has one")
+    func series() async throws {
+        let mib: UInt64 = 1 << 20
+        var report = Fixtures.report(count: 3)
+        let met = VirtioMemState(bootMemory: 256 * mib, size: 512 * mib, block: 2 * mib, requested: 128 * mib, plugged: 128 * mib)
+        let unmet = VirtioMemState(bootMemory: 256 * mib, size: 256 * mib, block: 2 * mib, requested: 64 * mib, plugged: 0,
+                                   unmetForSeconds: 31)
+        report.virtioMem = [report.snapshot.vms[0].id: met, report.snapshot.vms[1].id: unmet]
+        let state = ObservabilityState(interval: 2, heap: { nil })
+        await state.record(report: report, tickSeconds: 0.01, late: false)
+        let text = PrometheusRenderer.render(await state.metricsSnapshot())
+        #expect(try PromTools.promtoolProblems(text) == nil)
+        let samples = try PromTools.pythonParse(text)
+        func values(_ name: String) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: samples.filter { $0.name == name }.map { ($0.labels["domain"] ?? "", $0.value) })
+        }
+        let (first, second) = (report.snapshot.vms[0].name, report.snapshot.vms[1].name)
+        #expect(values("ballast_vm_virtio_mem_plugged_bytes") == [first: Double(128 * mib), second: 0])
+        #expect(values("ballast_vm_virtio_mem_requested_bytes") == [first: Double(128 * mib), second: Double(64 * mib)])
+        #expect(values("ballast_vm_virtio_mem_unmet") == [first: 0, second: 1])
+        let document = await state.stateDocument()
+        #expect(document.vms.map { $0.virtioMem?.pluggedBytes } == [128 * mib, 0, nil])
+        #expect(document.vms[1].virtioMem?.unmetForSeconds == 31)
+
+        let plain = ObservabilityState(interval: 2, heap: { nil })
+        await plain.record(report: Fixtures.report(count: 3), tickSeconds: 0.01, late: false)
+        #expect(!String(decoding: PrometheusRenderer.render(await plain.metricsSnapshot()), as: UTF8.self).contains("virtio_mem"))
+    }
+}

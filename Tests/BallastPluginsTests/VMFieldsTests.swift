@@ -42,12 +42,30 @@ struct VMFieldsTests {
         #expect(Self.keys(params["snapshot"]) == ["tick", "time", "host", "guest_capacity", "vms"])
     }
 
+    @Test("memory_mechanism and host_memory: the mechanism's name, the footprint or null, in both layouts")
+    func memoryMechanismAndHostMemory() throws {
+        var snapshot = SyntheticSnapshot.make(vms: 3)
+        snapshot.vms[0].spec.memoryMechanism = .virtioMem
+        snapshot.vms[0].hostFootprint = 300 << 20
+        snapshot.vms[1].spec.memoryMechanism = .unresizable
+        let fields: VMFields = [.memoryMechanism, .hostMemory]
+        let objects = try JSONParser.parse(MessageEncoder.decideParams(snapshot, previous: .keepCurrent(snapshot), vmFields: fields))
+        let vms = try #require(objects["snapshot"]?["vms"]?.arrayValue)
+        #expect(vms.map { $0["memory_mechanism"] } == [.string("virtio-mem"), .string("none"), .string("balloon")])
+        #expect(vms.map { $0["host_memory"] } == [.integer(300 << 20), .null, .null])
+        #expect(Self.keys(vms[0]) == ["id", "name", "memory_mechanism", "host_memory"])
+        #expect(VMFields.parse(.array([.string("memory_mechanism"), .string("host_memory")]), location: "vm_fields")
+            == .success(fields))
+        #expect(VMColumns.names(for: fields) == ["id", "name", "memory_mechanism", "host_memory"])
+        #expect(fields.wireNames == ["memory_mechanism", "host_memory"])
+    }
+
     @Test func nothingDeclaredMeansEveryMemberAndAnEmptyListMeansIdAndName() throws {
         let snapshot = SyntheticSnapshot.make(vms: 2)
         let full = try MessageEncoder.decideParams(snapshot, previous: .keepCurrent(snapshot))
         #expect(try MessageEncoder.decideParams(snapshot, previous: .keepCurrent(snapshot), vmFields: .all) == full)
         let vm = try #require(JSONParser.parse(full)["snapshot"]?["vms"]?.arrayValue?.first)
-        #expect(Self.keys(vm) == ["id", "name", "spec", "current", "estimate", "has_balloon_stats"])
+        #expect(Self.keys(vm) == ["id", "name", "spec", "current", "estimate", "has_balloon_stats", "memory_mechanism", "host_memory"])
         #expect(Self.keys(vm["spec"]).count == 11)
         #expect(Self.keys(vm["current"]) == ["memory", "cpu", "vcpus", "cpu_weight"])
         #expect(Self.keys(vm["estimate"]) == ["demand", "guest_used_memory", "memory_active_fraction", "confidence", "signals"])
@@ -133,7 +151,7 @@ struct VMFieldsProcessTests {
     @Test func aPluginThatDeclaresNothingReceivesEverything() async throws {
         let requests = try await received(declaration: "none")
         let vm = try #require(requests.first?["params"]?["snapshot"]?["vms"]?.arrayValue?.first)
-        #expect(VMFieldsTests.keys(vm) == ["id", "name", "spec", "current", "estimate", "has_balloon_stats"])
+        #expect(VMFieldsTests.keys(vm) == ["id", "name", "spec", "current", "estimate", "has_balloon_stats", "memory_mechanism", "host_memory"])
         #expect(vm["estimate"]?["signals"]?.arrayValue?.count == 2)
     }
 

@@ -91,6 +91,11 @@ import Testing
             (["simulate", "--scenario", "demo", "--proxmox-target", "0"], "--proxmox-target"),
             (["simulate", "--scenario", "demo", "--proxmox-minimum", "150"], "--proxmox-minimum"),
             (["simulate", "--scenario", "demo", "--sweep-overcommit", "1:2:0.5:0.6"], "refinement step FINE"),
+            (["simulate", "--scenario", "demo", "--virtio-mem-block", "3MiB"], "--virtio-mem-block must be a power of two"),
+            (["simulate", "--scenario", "demo", "--virtio-mem-block", "big"], "not a memory size"),
+            (["simulate", "--scenario", "demo", "--resize-latency", "-2"], "--resize-latency"),
+            (["simulate", "--scenario", "demo", "--free-page-reporting", "maybe"], "--free-page-reporting must be on or off"),
+            (["simulate", "--scenario", "demo", "--ksm-idle-share", "1.5"], "--ksm-idle-share"),
         ]
         for (arguments, message) in cases {
             let result = try Self.run(arguments)

@@ -38,6 +38,8 @@ def vm(index, name, balloon=True):
                      "memory_active_fraction": 0.5, "confidence": 0.9,
                      "signals": [{"name": "cpu.throttled", "value": 0.3, "note": "30 % of periods"}]},
         "has_balloon_stats": balloon,
+        "memory_mechanism": "virtio-mem" if index % 3 == 1 else "balloon",
+        "host_memory": memory // 2 if index % 2 else None,
     }
 
 

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The few filesystem operations the cgroup and /proc readers need, behind a
-/// protocol so that tests run the same readers against fixture trees.
+/// The few filesystem operations the cgroup and /proc readers (and the one sysfs
+/// writer, KSM's) need, behind a protocol so that tests run them against fixture trees.
 /// Paths are always host paths ("/proc/meminfo", "/sys/fs/cgroup/..").
 public protocol KernelFileSystem: Sendable {
     /// The whole file as text.
@@ -20,6 +20,10 @@ public protocol KernelFileSystem: Sendable {
     /// Calls `body` with the name of each entry of a directory (without "." and
     /// "..", in no particular order), as bytes valid only during the call.
     func forEachEntry(in path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileAccessError)
+    /// Writes `text` to an existing kernel file (a sysfs knob); never creates one.
+    func writeText(_ path: String, _ text: String) throws(FileAccessError)
+    /// Whether this process may write `path` (`access(2)`, asked, not tried).
+    func isWritable(_ path: String) -> Bool
 }
 
 extension KernelFileSystem {

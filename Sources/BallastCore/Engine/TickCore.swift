@@ -42,6 +42,8 @@ public struct TickCore: Sendable {
         public var snapshot: TickSnapshot
         /// VMs present but not balanced (not running, opted out), for reporting.
         public var unbalanced: [VMSample]
+        /// The virtio-mem devices of the VMs that have one, for reporting.
+        public var virtioMem: [VMID: VirtioMemState] = [:]
     }
 
     /// One tick's result with no plugin in the chain (the simulator, benchmarks).
@@ -96,10 +98,12 @@ public struct TickCore: Sendable {
         views.removeAll(keepingCapacity: true)
         views.reserveCapacity(raw.vms.count)
         var heldElsewhere = ResourceVector.zero
+        var virtioMem: [VMID: VirtioMemState] = [:]
         var unbalanced: [VMSample] = []
         // Samples are read in place (through a buffer pointer), not copied out of the array.
         raw.vms.withUnsafeBufferPointer { samples in
             for index in samples.indices {
+                if let device = samples[index].virtioMem { virtioMem[samples[index].id] = device }
                 admit(samples[index], at: raw.host.time, dayClock: raw.host.wallClock, into: &views,
                       heldElsewhere: &heldElsewhere, unbalanced: &unbalanced)
             }
@@ -121,7 +125,7 @@ public struct TickCore: Sendable {
         lastViews = views
         return Prepared(
             snapshot: TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views),
-            unbalanced: unbalanced)
+            unbalanced: unbalanced, virtioMem: virtioMem)
     }
 
     /// One sampled VM: estimated and viewed when balanced (running, not opted out);
@@ -143,7 +147,8 @@ public struct TickCore: Sendable {
             return
         }
         views.append(VMView(id: vm.id, name: vm.name, spec: vm.spec, current: vm.current, estimate: estimate,
-                            hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false, memoryTarget: vm.memoryTarget))
+                            hasBalloonStats: vm.memory.balloon?.reportsUsage ?? false, memoryTarget: vm.memoryTarget,
+                            hostFootprint: vm.memory.hostFootprint))
     }
 
     /// The fraction of a regular tick's limits a tick may use: 1 between regular ticks,

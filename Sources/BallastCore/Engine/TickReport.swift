@@ -24,14 +24,17 @@ public struct TickReport: Sendable, Hashable, Codable {
     public var stages: [StageOutcome]
     public var decision: GovernorDecision
     public var applied: [AppliedChange]
+    /// The virtio-mem devices of the VMs that have one (`VMSample.virtioMem`), for reporting.
+    public var virtioMem: [VMID: VirtioMemState]
 
     public init(snapshot: TickSnapshot, unbalanced: [VMSample], proposal: Proposal, stages: [StageOutcome],
-                decision: GovernorDecision, applied: [AppliedChange]) {
+                decision: GovernorDecision, applied: [AppliedChange], virtioMem: [VMID: VirtioMemState] = [:]) {
         self.snapshot = snapshot
         self.unbalanced = unbalanced
         self.proposal = proposal
         self.stages = stages
         self.decision = decision
         self.applied = applied
+        self.virtioMem = virtioMem
     }
 }

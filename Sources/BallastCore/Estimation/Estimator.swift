@@ -6,7 +6,7 @@
 /// Usage is censored by the allocation: a VM capped at 2 cores shows at most 2
 /// cores. When the counters show unmet demand (CFS throttling, run-queue delay,
 /// cgroup CPU pressure; guest swapping, major faults, memory pressure, a full
-/// guest), the estimate probes upward: at least usage × `probeFactor` plus the
+/// guest, a balloon the guest deflated by itself), the estimate probes upward: at least usage × `probeFactor` plus the
 /// measured unmet time as millicores for CPU, at least the balloon × `memoryProbeFactor`
 /// plus the bytes swapped in for memory; both capped at the VM's ceiling, and
 /// never falling while censored. See docs/core.md for the full rules.
@@ -426,6 +426,12 @@ public struct Estimator: Sendable {
         if let pressure = vm.memory.pressure, pressure.someAvg10 > settings.pressureThreshold {
             censored = true
             signals.append(.memoryPressure, value: pressure.someAvg10)
+        }
+        if let target = vm.selfDeflatedFrom, vm.current.memory > target {
+            // The guest took memory back from the balloon before its OOM killer ran: the
+            // strongest sign that it needs more, whatever its statistics say yet.
+            censored = true
+            signals.append(.memorySelfDeflate, value: Double(vm.current.memory - target))
         }
         let headroom = Double(free)
         if available > 0, headroom < settings.memoryFullFraction * Double(available) {

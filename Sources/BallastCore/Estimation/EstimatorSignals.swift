@@ -18,6 +18,7 @@ public enum SignalName {
     public static let memoryUnreported = "memory.unreported"
     public static let memoryStaleStats = "memory.stale_stats"
     public static let memoryGrowth = "memory.growth"
+    public static let memorySelfDeflate = "memory.self_deflate"
     public static let firstSample = "sample.first"
     public static let repeatedSample = "sample.repeated"
     public static let counterReset = "sample.counter_reset"

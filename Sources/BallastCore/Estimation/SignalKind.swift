@@ -25,6 +25,7 @@ public enum SignalKind: UInt8, Sendable, CaseIterable {
     case memoryFull
     case memoryGrowth
     case memoryProbe
+    case memorySelfDeflate
 
     public var name: String {
         switch self {
@@ -49,6 +50,7 @@ public enum SignalKind: UInt8, Sendable, CaseIterable {
         case .memoryFull: SignalName.memoryFull
         case .memoryGrowth: SignalName.memoryGrowth
         case .memoryProbe: SignalName.memoryProbe
+        case .memorySelfDeflate: SignalName.memorySelfDeflate
         }
     }
 
@@ -76,6 +78,7 @@ public enum SignalKind: UInt8, Sendable, CaseIterable {
         case .memoryFull: "guest has almost no usable memory left"
         case .memoryGrowth: "guest used memory growing (bytes per second): demand covers the next seconds of it"
         case .memoryProbe: "memory is censored: probing upward"
+        case .memorySelfDeflate: "the guest deflated its balloon by itself (deflate-on-OOM), this many bytes above the target set: it ran out of memory"
         }
     }
 }

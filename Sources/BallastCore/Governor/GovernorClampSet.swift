@@ -29,7 +29,7 @@ struct GovernorClampSet: OptionSet, Sendable, Hashable {
     static let vcpusCooldown = Self(rawValue: 1 << 21)
 
     /// The clamps that explain each kind of change.
-    static let memory = Self(rawValue: 0x7FFF)
+    static let memory = Self(rawValue: (1 << 15) - 1)
     static let cpuQuota = Self(rawValue: 0b1111 << 15)
     static let vcpus = Self(rawValue: 0b111 << 19)
     /// A weight is always within its range (`CPUWeight`): nothing clamps it.

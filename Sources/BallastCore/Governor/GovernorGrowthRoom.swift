@@ -5,7 +5,10 @@ extension Governor {
     /// capacity. Unless `shrinksReleaseAtOnce` (the simulator), each VM counts at the most
     /// it holds while its balloon moves (`heldWhileMoving`): memory a guest is still
     /// releasing is not free yet, and memory a growing guest's balloon is still handing
-    /// it is taken. A host already over capacity does not get worse.
+    /// it is taken. A VM that does not grow and reports its free pages to the host counts
+    /// at what it holds there, when that is less (`VMView.hostHeld`): an idle guest whose
+    /// freed pages went back to the host does not block another guest's growth. A host
+    /// already over capacity does not get worse.
     ///
     /// Growth up to a VM's need (`MemoryNeed`: a guest outgrowing its balloon) is funded
     /// first, and not only from the room: also from what the shrinks under way will free,
@@ -37,12 +40,12 @@ extension Governor {
                 growth &+= final - base
                 needed &+= Self.neededGrowth(pending[index], base: base)
             } else if atOnce {
-                committed &+= final
-                destinations &+= final
+                committed &+= min(final, vm.hostHeld ?? .max)
+                destinations &+= min(final, vm.hostHeld ?? .max)
             } else {
                 let held = Self.heldWhileMoving(vm, final: final)
-                committed &+= held.most
-                destinations &+= held.destination
+                committed &+= min(held.most, vm.hostHeld ?? .max)
+                destinations &+= min(held.destination, vm.hostHeld ?? .max)
                 releasing = releasing || held.destination < vm.current.memory
             }
         }

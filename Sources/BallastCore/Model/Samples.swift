@@ -87,6 +87,35 @@ public struct BalloonStats: Sendable, Hashable, Codable {
 
     /// Whether the guest reports enough to know its used memory.
     public var reportsUsage: Bool { available != nil && (unused != nil || usable != nil) }
+
+    /// The statistics as Ballast counts them for a guest whose balloon deflates on OOM.
+    /// Such a guest keeps its balloon's pages in MemTotal (they stay usable to it in an
+    /// emergency), so `available` stays at the full size however far the balloon inflates,
+    /// and MemTotal − MemAvailable counts the balloon as used: a guest squeezed to 150 of
+    /// 384 MiB reported 266 MiB used, of which 234 were the balloon. Capping `available`
+    /// at the balloon's size takes those pages out again.
+    public func countingBalloonOut(balloonSize: UInt64) -> BalloonStats {
+        var counted = self
+        if let available, available > balloonSize { counted.available = balloonSize }
+        return counted
+    }
+
+    /// The statistics as they would read with `delta` bytes more (or fewer) memory, all of
+    /// it free: what a virtio-mem device plugged (or unplugged) after the guest's report.
+    /// Plugged blocks arrive free and unplugged ones leave free, but the domain's size
+    /// counts them at once: against a report that does not, they read as used memory
+    /// (a 128 MiB plug read as 128 MiB more used, and Ballast grew the guest again).
+    public func changingFreeMemory(by delta: Int64) -> BalloonStats {
+        guard delta != 0 else { return self }
+        func shifted(_ value: UInt64?) -> UInt64? {
+            value.map { delta >= 0 ? $0 &+ UInt64(delta) : ($0 > delta.magnitude ? $0 - delta.magnitude : 0) }
+        }
+        var changed = self
+        changed.available = shifted(available)
+        changed.unused = shifted(unused)
+        changed.usable = shifted(usable)
+        return changed
+    }
 }
 
 /// Host-side memory view of one VM (what the hypervisor process holds).
@@ -97,11 +126,18 @@ public struct MemoryCounters: Sendable, Hashable, Codable {
     public var balloon: BalloonStats?
     /// cgroup `memory.pressure`.
     public var pressure: PressureSample?
+    /// What the VM holds in host memory: its machine cgroup's usage without page cache
+    /// (v1 `memory.usage_in_bytes` − `total_cache`, v2 `memory.current` − `file`), else its
+    /// anonymous memory, else QEMU's RSS. Below the balloon where the guest gives freed
+    /// pages back (free page reporting) or never touched them.
+    public var hostFootprint: UInt64?
 
-    public init(rss: UInt64? = nil, balloon: BalloonStats? = nil, pressure: PressureSample? = nil) {
+    public init(rss: UInt64? = nil, balloon: BalloonStats? = nil, pressure: PressureSample? = nil,
+                hostFootprint: UInt64? = nil) {
         self.rss = rss
         self.balloon = balloon
         self.pressure = pressure
+        self.hostFootprint = hostFootprint
     }
 }
 
@@ -122,9 +158,15 @@ public struct VMSample: Sendable, Hashable, Codable {
     /// The memory target set last where the balloon has not reached it yet (a balloon
     /// moves in seconds); nil once it has, or where a resize is done at once.
     public var memoryTarget: UInt64?
+    /// The balloon target Ballast set that the guest has deflated past by itself
+    /// (deflate-on-OOM: it ran out of memory first); nil when it has not.
+    public var selfDeflatedFrom: UInt64?
+    /// The VM's virtio-mem device, where it has one Ballast resizes.
+    public var virtioMem: VirtioMemState?
 
     public init(id: VMID, name: String, state: VMRunState, spec: VMSpec, current: VMAllocation,
-                cpu: CPUCounters?, memory: MemoryCounters, sampleNotes: [String] = [], memoryTarget: UInt64? = nil) {
+                cpu: CPUCounters?, memory: MemoryCounters, sampleNotes: [String] = [], memoryTarget: UInt64? = nil,
+                selfDeflatedFrom: UInt64? = nil, virtioMem: VirtioMemState? = nil) {
         self.id = id
         self.name = name
         self.state = state
@@ -134,6 +176,8 @@ public struct VMSample: Sendable, Hashable, Codable {
         self.memory = memory
         self.sampleNotes = sampleNotes
         self.memoryTarget = memoryTarget
+        self.selfDeflatedFrom = selfDeflatedFrom
+        self.virtioMem = virtioMem
     }
 }
 

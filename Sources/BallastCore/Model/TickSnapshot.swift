@@ -10,9 +10,11 @@ public struct VMView: Sendable, Hashable, Codable {
     public var hasBalloonStats: Bool
     /// The memory target the balloon is still moving to (`VMSample.memoryTarget`).
     public var memoryTarget: UInt64?
+    /// What the VM holds in host memory (`MemoryCounters.hostFootprint`), where known.
+    public var hostFootprint: UInt64?
 
     public init(id: VMID, name: String, spec: VMSpec, current: VMAllocation, estimate: DemandEstimate,
-                hasBalloonStats: Bool, memoryTarget: UInt64? = nil) {
+                hasBalloonStats: Bool, memoryTarget: UInt64? = nil, hostFootprint: UInt64? = nil) {
         self.id = id
         self.name = name
         self.spec = spec
@@ -20,7 +22,13 @@ public struct VMView: Sendable, Hashable, Codable {
         self.estimate = estimate
         self.hasBalloonStats = hasBalloonStats
         self.memoryTarget = memoryTarget
+        self.hostFootprint = hostFootprint
     }
+
+    /// What the VM holds on the host where the guest reports its free pages there
+    /// (`VMSpec.balloonFreePageReporting`), which can be well below its balloon; nil
+    /// otherwise: the balloon is then what it holds, or may hold at any moment.
+    public var hostHeld: UInt64? { spec.balloonFreePageReporting == true ? hostFootprint : nil }
 }
 
 /// The input to every policy stage for one tick: host capacity for guests

@@ -28,6 +28,16 @@ public struct VMSpec: Sendable, Hashable, Codable {
     public var vcpuHotplug: Bool
     /// When true, Ballast observes this VM but never changes it.
     public var optOut: Bool
+    /// Whether the guest may take memory back from its balloon before its OOM killer
+    /// runs (libvirt `<memballoon autodeflate='on'>`): the safety net if Ballast or the
+    /// host is too slow. `nil` where unknown or not applicable (no balloon, the simulator).
+    public var balloonDeflatesOnOOM: Bool?
+    /// Whether the guest hands pages it frees back to the host at once (libvirt
+    /// `<memballoon freePageReporting='on'>`): what it holds on the host then follows its
+    /// use, not its balloon. `nil` where unknown or not applicable.
+    public var balloonFreePageReporting: Bool?
+    /// How its memory is resized; `nil` means the balloon (the default everywhere).
+    public var memoryMechanism: MemoryMechanism?
 
     public static let defaultShares: UInt32 = 1024
 

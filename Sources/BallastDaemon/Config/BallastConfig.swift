@@ -17,6 +17,8 @@ public struct BallastConfig: Sendable, Hashable {
     public var onStop = StopPolicy()
     /// `allow_remote`: whether `listen` may be a non-loopback address.
     public var allowRemote = false
+    /// `[ksm]`: whether and how Ballast drives the kernel's same-page merging (off by default).
+    public var ksm = KSMSettings()
     /// `lock_dir`: where a live daemon holds its one-balancer-per-libvirt lock.
     public var lockDirectory = BalancerLock.defaultDirectory
 

@@ -91,6 +91,9 @@ public enum ConfigLoader {
         if let events = top.child("events") {
             readEvents(events, into: &settings.events)
         }
+        if let ksm = top.child("ksm") {
+            readKSM(ksm, into: &config.ksm)
+        }
         if let vms = top.child("vm") {
             config.vmOverrides = vms.subtables().map(readOverride)
         }

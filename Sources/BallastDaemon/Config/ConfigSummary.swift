@@ -16,6 +16,10 @@ public enum ConfigSummary {
         }
         lines.append("  governor: shrink at most \(Int(b.governor.maxShrinkFraction * 100)) % per tick, "
                      + "margin \(ByteUnits.describe(b.governor.memoryMarginBytes)), dry run \(b.governor.dryRun)")
+        let ksm = config.ksm
+        lines.append(ksm.mode == .off ? "  ksm: off (never written)"
+            : "  ksm: \(ksm.mode.rawValue), runs from \(Int((ksm.startCommittedFraction * 100).rounded())) % committed to below "
+                + "\(Int((ksm.stopCommittedFraction * 100).rounded())) %, ksmd under \(Int((ksm.maxCPUFraction * 100).rounded())) % of a core")
         lines.append("  \(config.vmOverrides.count) VM override(s): \(config.vmOverrides.map(\.pattern).joined(separator: ", "))")
         lines.append("  \(config.plugins.count) plugin(s): \(config.plugins.map(\.name).joined(separator: ", "))")
         return lines.joined(separator: "\n")

@@ -66,7 +66,7 @@ public actor BalancerEngine {
             await plugin.observe(snapshot, applied: applied)
         }
         return TickReport(snapshot: snapshot, unbalanced: prepared.unbalanced, proposal: proposal, stages: outcomes,
-                          decision: decision, applied: applied)
+                          decision: decision, applied: applied, virtioMem: prepared.virtioMem)
     }
 
     /// The names of the VMs this engine has resized, sorted: what a release restores.

@@ -23,6 +23,7 @@ public enum DomainChecks {
         }
         findings += BalloonChecks.findings(facts, definition)
         if let stop = BalloonChecks.onStop(facts, definition, action: onStop) { findings.append(stop) }
+        if let virtioMem = VirtioMemCheck.finding(facts, definition) { findings.append(virtioMem) }
         findings += VCPUChecks.findings(facts, definition)
         if let cgroup = cgroupFinding(facts) { findings.append(cgroup) }
         return findings

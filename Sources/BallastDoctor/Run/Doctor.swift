@@ -1,5 +1,6 @@
 import BallastCgroups
 import BallastCore
+import BallastDaemon
 import BallastLibvirt
 
 /// `ballast doctor`: checks the host and every domain for what Ballast needs, read-only,
@@ -22,6 +23,7 @@ public struct Doctor: Sendable {
         let (layoutFinding, layout) = HostChecks.cgroupLayout(in: options.fileSystem)
         findings.append(layoutFinding)
         findings.append(HostChecks.pressure(in: options.fileSystem))
+        findings.append(KSMCheck.finding(config.config.ksm, in: options.fileSystem))
         do {
             let host = try HostReader(fileSystem: options.fileSystem).read()
             findings += HostChecks.reserve(config.hostReserve, host: host)

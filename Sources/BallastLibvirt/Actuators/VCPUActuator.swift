@@ -15,22 +15,15 @@ struct VCPUActuator<Control: VCPUControl> {
     /// Seconds libvirt may wait for the guest agent per command.
     let agentTimeout: Int32
 
-    /// What a change came to when it did not throw.
-    enum Result: Sendable, Hashable {
-        /// Done; the words say which way ("through the guest agent", "by ACPI hot-plug").
-        case applied(how: String)
-        case skipped(String)
-    }
-
     /// Changes `vcpus` (updated to what happened, also when this throws) to `target`
     /// at `now` (backend seconds, for the guest count's re-read schedule).
-    func change(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> Result {
+    func change(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> ActuatorResult {
         if target < vcpus.effective { return try await lower(&vcpus, to: target, at: now) }
         if target > vcpus.effective { return try await raise(&vcpus, to: target, at: now) }
         return .applied(how: "already at \(target) vCPUs")
     }
 
-    private func lower(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> Result {
+    private func lower(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> ActuatorResult {
         let agentError: LibvirtError
         do {
             try await control.setGuestVCPUs(uuid: uuid, count: target, agentTimeout: agentTimeout)
@@ -64,7 +57,7 @@ struct VCPUActuator<Control: VCPUControl> {
         return .applied(how: "removed by ACPI unplug (the guest agent did not do it: \(agentError.message))")
     }
 
-    private func raise(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> Result {
+    private func raise(_ vcpus: inout DomainVCPUs, to target: Int, at now: Double) async throws(LibvirtError) -> ActuatorResult {
         var steps: [String] = []
         if let guest = vcpus.guest {
             let online = min(target, vcpus.plugged)

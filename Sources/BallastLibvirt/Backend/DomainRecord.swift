@@ -34,6 +34,47 @@ struct DomainRecord {
     /// The balloon size the last balloon event or watch saw (a balloon that rises while
     /// shrinking was deflated by the guest).
     var lastBalloonSeen: UInt64?
+    /// The virtio-mem device Ballast resizes, if the domain has one (`VirtioMemTracker`).
+    var virtioMem: VirtioMemTracker?
 
     var hasBalloon: Bool { definition?.hasBalloon ?? true }
+
+    /// How far the memory may sit from the target Ballast set and still have reached it:
+    /// the balloon's rounding, or a virtio-mem block (its requests are rounded up to one).
+    var memorySlack: UInt64 {
+        max(LibvirtBackend.balloonSlack, virtioMem?.device.block ?? 0)
+    }
+
+    /// Bytes its virtio-mem device plugged (negative: unplugged) since the guest report in
+    /// `stats`; 0 without a device.
+    func pluggedSinceReport(_ stats: DomainStats) -> Int64 {
+        virtioMem?.pluggedSinceReport(stats.balloon.lastUpdate) ?? 0
+    }
+
+    /// What one balloon size seen (a sample, a balloon event or the balloon watch) says
+    /// against the target Ballast set.
+    struct BalloonSighting {
+        /// Above the target, and not because it is still inflating towards it: the guest
+        /// deflated its balloon by itself (deflate-on-OOM).
+        var deflated = false
+        /// A shrink Ballast asked for has now completed: the guest released the memory.
+        var released = false
+    }
+
+    /// Takes in a balloon size seen. A balloon above the target while it inflates towards
+    /// a smaller one is memory still being released, unless it rose since last seen (the
+    /// first report after a shrink gives the size before it); `slack` absorbs rounding.
+    mutating func seeBalloon(_ bytes: UInt64, slack: UInt64) -> BalloonSighting {
+        guard let target = balloonTarget else { return BalloonSighting() }
+        let rising = lastBalloonSeen.map { bytes > $0 &+ slack } ?? false
+        lastBalloonSeen = bytes
+        var sighting = BalloonSighting()
+        sighting.deflated = bytes > target &+ slack && (!releasing || rising)
+        if sighting.deflated { releasing = false }
+        if releasing, bytes <= target &+ slack {
+            releasing = false
+            sighting.released = true
+        }
+        return sighting
+    }
 }

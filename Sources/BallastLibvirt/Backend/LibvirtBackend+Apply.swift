@@ -49,6 +49,20 @@ extension LibvirtBackend {
         do throws(LibvirtError) {
             switch change.adjustment {
             case .memory(let from, let bytes):
+                if var tracker = record.virtioMem {
+                    let result = try await VirtioMemActuator(connection: connection).apply(
+                        uuid: uuid, tracker: &tracker, target: bytes, hasBalloon: record.hasBalloon, now: elapsed())
+                    // Only what the actuator decided: a size-change event during its calls stays.
+                    records[uuid]?.virtioMem?.takeRequests(from: tracker)
+                    if case .applied = result {
+                        // What the domain is moving to: the boot memory's part plus whole blocks.
+                        let planned = (tracker.balloonTarget ?? tracker.bootMemory) &+ tracker.requested
+                        records[uuid]?.balloonTarget = planned
+                        records[uuid]?.selfDeflateReported = false
+                        records[uuid]?.releasing = planned < from
+                    }
+                    return result.reported(change)
+                }
                 try await BalloonActuator(connection: connection).apply(uuid: uuid, bytes: bytes)
                 records[uuid]?.balloonTarget = bytes
                 records[uuid]?.selfDeflateReported = false
@@ -58,10 +72,7 @@ extension LibvirtBackend {
                                             agentTimeout: options.agentTimeout)
                 var vcpus = record.vcpus
                 defer { records[uuid]?.vcpus = vcpus }
-                switch try await actuator.change(&vcpus, to: count, at: elapsed()) {
-                case .applied(let how): return AppliedChange(change: change, outcome: .applied, how: how)
-                case .skipped(let why): return AppliedChange(change: change, outcome: .skipped(why))
-                }
+                return try await actuator.change(&vcpus, to: count, at: elapsed()).reported(change)
             case .cpuWeight(_, let weight):
                 try await CPUWeightActuator(connection: connection).apply(uuid: uuid, weight: weight)
             case .cpuQuota(_, let millicores):

@@ -117,9 +117,12 @@ extension LibvirtBackend {
         case .lifecycle:
             break
         case .balloonChanged(let bytes):
-            noteBalloon(uuid: uuid, name: event.name, bytes: bytes)
+            // The event gives the balloon alone; the statistics (and Ballast's targets) count
+            // a virtio-mem device's plugged memory in the domain's memory too.
+            noteBalloon(uuid: uuid, name: event.name, bytes: bytes &+ (records[uuid]?.virtioMem?.plugged ?? 0))
         case .memoryDeviceResized(let bytes):
             guard records[uuid] != nil else { return }
+            records[uuid]?.virtioMem?.see(plugged: bytes, at: Self.wallClock())
             requestUrgentTick(.memoryResized, "domain '\(event.name)' memory device now \(bytes) bytes")
         case .jobCompleted:
             break // a migration's end also arrives as a lifecycle event; the sample sees the rest
@@ -154,8 +157,10 @@ extension LibvirtBackend {
         var guestsUsed: UInt64 = 0
         for stats in all {
             guard var record = records[stats.uuid] else { continue }
-            if let usable = stats.balloon.usable,
-               let used = Estimator.guestUsed(stats.balloon, balloonSize: stats.balloonCurrent ?? 0) {
+            let balloon = VMSampleAssembler.countedBalloon(stats, spec: record.spec,
+                                                           pluggedSinceReport: record.pluggedSinceReport(stats))
+            if let usable = balloon.usable,
+               let used = Estimator.guestUsed(balloon, balloonSize: stats.balloonCurrent ?? 0) {
                 // Guest used and headroom as the estimator counts them.
                 guestsUsed &+= used
                 let rule = options.watch.lowHeadroom
@@ -181,25 +186,18 @@ extension LibvirtBackend {
     }
 
     /// A balloon size seen between ticks (a balloon event or the balloon watch), against
-    /// the target Ballast set. Above it, the guest deflated its balloon by itself (one
-    /// urgent tick per episode), unless the balloon is still inflating towards a smaller
-    /// target and has not risen since last seen (the first event after a shrink reports the
-    /// size before it). At the target after a shrink, the guest has released the memory,
-    /// and growth waiting for it gets an urgent tick.
+    /// the target Ballast set (`DomainRecord.seeBalloon`): a guest that deflated its
+    /// balloon by itself gets one urgent tick per episode; a guest that has released the
+    /// memory a shrink asked for, while growth waits for it, gets one too.
     func noteBalloon(uuid: String, name: String, bytes: UInt64) {
         guard var record = records[uuid], let target = record.balloonTarget else { return }
         defer { records[uuid] = record }
-        let rising = record.lastBalloonSeen.map { bytes > $0 &+ Self.balloonSlack } ?? false
-        record.lastBalloonSeen = bytes
-        let deflated = bytes > target &+ Self.balloonSlack && (!record.releasing || rising)
-        if deflated, !record.selfDeflateReported {
+        let sighting = record.seeBalloon(bytes, slack: record.memorySlack)
+        if sighting.deflated, !record.selfDeflateReported {
             requestUrgentTick(.selfDeflate, "domain '\(name)' balloon at \(bytes) bytes, above the \(target) set")
         }
-        record.selfDeflateReported = deflated
-        if deflated { record.releasing = false }
-        guard record.releasing, bytes <= target &+ Self.balloonSlack else { return }
-        record.releasing = false
-        if growthAwaitingRelease {
+        record.selfDeflateReported = sighting.deflated
+        if sighting.released, growthAwaitingRelease {
             growthAwaitingRelease = false
             requestUrgentTick(.memoryReleased, "domain '\(name)' released memory: balloon at \(bytes) bytes, the \(target) set")
         }

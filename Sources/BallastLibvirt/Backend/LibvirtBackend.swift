@@ -193,15 +193,35 @@ public actor LibvirtBackend: Backend {
             }
         }
         if let error = record.definitionError { extraNotes.append(error) }
-        records[stats.uuid] = record
         var effective = stats
         if stats.vcpuCurrent != nil { effective.vcpuCurrent = record.vcpus.effective }
         var sample = VMSampleAssembler.assemble(stats: effective, spec: record.spec, hasBalloonDevice: record.hasBalloon,
-                                                cgroup: cgroup, extraNotes: extraNotes)
-        if let target = record.balloonTarget, let balloon = stats.balloonCurrent,
-           (target > balloon ? target - balloon : balloon - target) > Self.balloonSlack {
-            sample.memoryTarget = target
+                                                cgroup: cgroup, extraNotes: extraNotes,
+                                                pluggedSinceReport: record.pluggedSinceReport(stats))
+        let slack = record.memorySlack
+        if let target = record.balloonTarget, let balloon = stats.balloonCurrent {
+            if record.seeBalloon(balloon, slack: slack).deflated {
+                // The guest overrode the target: it is no longer in flight, and the estimate
+                // treats the deflation as demand (`VMSample.selfDeflatedFrom`).
+                sample.selfDeflatedFrom = target
+            } else if (target > balloon ? target - balloon : balloon - target) > slack {
+                sample.memoryTarget = target
+            }
         }
+        if let balloon = stats.balloonCurrent { record.virtioMem?.see(domainMemory: balloon) }
+        if let tracker = record.virtioMem {
+            sample.virtioMem = tracker.state(at: now)
+            if let unmet = tracker.unmetFor(at: now), !tracker.unmetReported {
+                record.virtioMem?.unmetReported = true
+                let message = "domain '\(stats.name)': the guest has plugged \(HumanFormat.bytes(tracker.plugged)) of the "
+                    + "\(HumanFormat.bytes(tracker.requested)) its virtio-mem device was asked for \(Int(unmet)) s ago "
+                    + "(no virtio_mem driver in the guest plugs nothing; memory in use, or not onlined movable, cannot be "
+                    + "unplugged); Ballast does not ask again for that size"
+                logger.warning("\(message)")
+                events.record(.backendError(operation: "virtio_mem", message: message))
+            }
+        }
+        records[stats.uuid] = record
         return sample
     }
 
@@ -222,6 +242,11 @@ public actor LibvirtBackend: Backend {
             // `virsh metadata` edits the live definition by default: metadata comes from there.
             let liveDefinition = try parse(live, name: stats.name, warnings: &warnings)
             parsed.metadata = liveDefinition.metadata ?? parsed.metadata
+            // What the device was asked for and has plugged is in the live definition only.
+            parsed.virtioMem = liveDefinition.virtioMem
+            parsed.virtioMemProblem = liveDefinition.virtioMemProblem
+            parsed.memory = liveDefinition.memory ?? parsed.memory
+            parsed.memoryDeviceSizes = liveDefinition.memoryDeviceSizes
             definition = parsed
         } catch let error as LibvirtError {
             if error.connectionLost || error.isNoDomain { throw error }
@@ -252,7 +277,9 @@ public actor LibvirtBackend: Backend {
             lowHeadroomShortfall: sameRun ? previous?.lowHeadroomShortfall : nil,
             selfDeflateReported: sameRun ? previous?.selfDeflateReported ?? false : false,
             releasing: sameRun ? previous?.releasing ?? false : false,
-            lastBalloonSeen: sameRun ? previous?.lastBalloonSeen : nil
+            lastBalloonSeen: sameRun ? previous?.lastBalloonSeen : nil,
+            virtioMem: VirtioMemTracker.forRun(definition, previous: sameRun ? previous?.virtioMem : nil,
+                                               wallClock: Self.wallClock())
         )
     }
 

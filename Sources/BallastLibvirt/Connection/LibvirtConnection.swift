@@ -152,6 +152,20 @@ public final class LibvirtConnection: Sendable {
         }
     }
 
+    /// Asks a virtio-mem device for a new plugged size (`virDomainUpdateDeviceFlags`, live):
+    /// `deviceXML` is the device as libvirt matches it with the new `<requested>`. libvirt
+    /// returns once QEMU took the request; the guest plugs or unplugs afterwards.
+    public func updateMemoryDevice(uuid: String, deviceXML: String, requested: UInt64) async throws(LibvirtError) {
+        let operation = "virDomainUpdateDeviceFlags(\(uuid), virtio-mem requested \(requested / 1024) KiB, live)"
+        try await perform(operation) { state throws(LibvirtError) in
+            try state.withDomain(uuid, operation) { domain throws(LibvirtError) in
+                if virDomainUpdateDeviceFlags(domain, deviceXML, UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) < 0 {
+                    throw state.failure(operation)
+                }
+            }
+        }
+    }
+
     /// Sets the number of online vCPUs (live hot-plug/unplug).
     public func setVCPUs(uuid: String, count: Int) async throws(LibvirtError) {
         let operation = "virDomainSetVcpusFlags(\(uuid), \(count), live)"

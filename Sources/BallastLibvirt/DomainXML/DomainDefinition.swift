@@ -5,8 +5,17 @@ import BallastCore
 public struct DomainDefinition: Sendable, Hashable {
     public var name: String
     public var uuid: String?
-    /// `<memory>`: the maximum memory, the ceiling for the balloon.
+    /// `<memory>`: the maximum memory, the ceiling for the balloon (with memory devices,
+    /// boot memory plus the devices' sizes, as libvirt counts it).
     public var memory: UInt64?
+    /// The sizes of the `<memory>` devices (DIMMs, virtio-mem), summed: `<memory>` less
+    /// this is the boot memory, all a balloon can reach.
+    public var memoryDeviceSizes: UInt64 = 0
+    /// The one virtio-mem device Ballast resizes (`VirtioMemDevice.parse`), if any.
+    public var virtioMem: VirtioMemDevice?
+    /// Why a virtio-mem device the XML has is not resized (the parser's warning); nil
+    /// when there is none, or when Ballast resizes it.
+    public var virtioMemProblem: String?
     /// `<currentMemory>`: the balloon size the domain starts with.
     public var currentMemory: UInt64?
     /// `<vcpu>` text: maximum vCPUs; `current` attribute: vCPUs online at start.
@@ -29,6 +38,11 @@ public struct DomainDefinition: Sendable, Hashable {
     public init(name: String) {
         self.name = name
         self.devices = DomainDevices()
+    }
+
+    /// The memory the domain boots with, outside its memory devices: the balloon's range.
+    public var bootMemory: UInt64? {
+        memory.map { $0 > memoryDeviceSizes ? $0 - memoryDeviceSizes : 0 }
     }
 
     /// Whether the domain has a usable balloon device (present, model not "none").

@@ -53,7 +53,7 @@ public enum DomainPolicy {
             warn("Ballast metadata <vcpus min=\(vcpuMinimum)> is outside 1...\(vcpuMaximum); using 1")
             vcpuMinimum = 1
         }
-        let spec = VMSpec(
+        var spec = VMSpec(
             cpuShares: metadata.cpuShares ?? definition.cpuShares ?? .standard,
             memoryShares: metadata.memoryShares ?? VMSpec.defaultShares,
             reservation: reservation,
@@ -66,6 +66,9 @@ public enum DomainPolicy {
             vcpuHotplug: definition.vcpuHotplug,
             optOut: metadata.optOut
         )
+        spec.balloonDeflatesOnOOM = definition.hasBalloon ? definition.devices.balloonAutodeflate : nil
+        spec.balloonFreePageReporting = definition.hasBalloon ? definition.devices.balloonFreePageReporting : nil
+        spec.memoryMechanism = definition.virtioMem != nil ? .virtioMem : definition.hasBalloon ? .balloon : .unresizable
         return (spec, warnings)
     }
 }

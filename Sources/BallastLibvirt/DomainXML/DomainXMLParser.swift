@@ -54,6 +54,16 @@ public enum DomainXMLParser {
         if let devices = root.child("devices") {
             definition.balloonModel = devices.child("memballoon").map { $0.attribute("model") ?? "" }
             definition.devices = DomainDevices.parse(devices, warn: warn)
+            definition.memoryDeviceSizes = devices.children.lazy.filter { $0.localName == "memory" }
+                .compactMap { $0.child("target")?.child("size") }
+                .compactMap { size($0, field: "<memory><target><size>", warn: { _ in }) }
+                .reduce(0) { $0 &+ $1 }
+            var virtioMemWarning: String?
+            definition.virtioMem = VirtioMemDevice.parse(devices) { warning in
+                virtioMemWarning = warning
+                warn(warning)
+            }
+            if definition.virtioMem == nil { definition.virtioMemProblem = virtioMemWarning }
         }
         if let metadata = root.child("metadata") {
             let policies = metadata.children.filter { $0.namespaceURI == BallastMetadata.namespace }

@@ -16,12 +16,14 @@ public enum PrometheusRenderer {
         renderDaemon(snapshot, into: &out)
         if let host = snapshot.host { renderHost(host, into: &out) }
         renderVMs(snapshot.vms, into: &out)
+        if !snapshot.virtioMem.isEmpty { renderVirtioMem(snapshot.vms, devices: snapshot.virtioMem, into: &out) }
         renderBackend(snapshot, into: &out)
         renderEvents(snapshot.events, into: &out)
+        if let ksm = snapshot.ksm { renderKSM(ksm, into: &out) }
         return out.bytes
     }
 
-    private static func header(_ name: StaticString, _ type: StaticString, _ help: StaticString,
+    static func header(_ name: StaticString, _ type: StaticString, _ help: StaticString,
                                into out: inout PrometheusText) {
         out.append("# HELP ")
         out.append(name)
@@ -34,7 +36,7 @@ public enum PrometheusRenderer {
         out.append("\n")
     }
 
-    private static func sample(_ name: StaticString, _ value: Double, into out: inout PrometheusText) {
+    static func sample(_ name: StaticString, _ value: Double, into out: inout PrometheusText) {
         out.append(name)
         out.append(" ")
         out.appendDouble(value)
@@ -136,14 +138,14 @@ public enum PrometheusRenderer {
         }
     }
 
-    private static func sampleInteger(_ name: StaticString, _ value: UInt64, into out: inout PrometheusText) {
+    static func sampleInteger(_ name: StaticString, _ value: UInt64, into out: inout PrometheusText) {
         out.append(name)
         out.append(" ")
         out.appendInteger(value)
         out.append("\n")
     }
 
-    private static func vmLine(_ name: StaticString, _ vm: VMSeries, into out: inout PrometheusText) {
+    static func vmLine(_ name: StaticString, _ vm: VMSeries, into out: inout PrometheusText) {
         out.append(name)
         out.append("{")
         out.append(vm.labels)
@@ -189,6 +191,23 @@ public enum PrometheusRenderer {
             vmLine("ballast_vm_memory_floor_bytes", vm, into: &out)
             out.appendInteger(floor)
             out.append("\n")
+        }
+        header("ballast_vm_host_memory_bytes", "gauge",
+               "What the VM holds in host memory (its machine cgroup without page cache), beside its balloon; absent where unknown.",
+               into: &out)
+        for vm in vms {
+            guard let held = vm.hostFootprint else { continue }
+            vmLine("ballast_vm_host_memory_bytes", vm, into: &out)
+            out.appendInteger(held)
+            out.append("\n")
+        }
+        header("ballast_vm_balloon_deflate_on_oom", "gauge",
+               "1 when the guest can take memory back from its balloon before its OOM killer runs (autodeflate), 0 when it has no such safety net; absent where unknown.",
+               into: &out)
+        for vm in vms {
+            guard let deflates = vm.deflatesOnOOM else { continue }
+            vmLine("ballast_vm_balloon_deflate_on_oom", vm, into: &out)
+            out.append(deflates ? "1\n" : "0\n")
         }
         header("ballast_vm_estimate_confidence", "gauge", "Confidence of the demand estimate, 0 to 1.", into: &out)
         for vm in vms {

@@ -54,10 +54,16 @@ public struct MetricsSnapshot: Sendable {
     public var backend: BackendIdentity?
     /// The daemon's own heap when the snapshot was taken; `nil` where unknown.
     public var heap: HeapUsage?
+    /// KSM after the last tick; `nil` where Ballast does not look at it.
+    public var ksm: KSMStatus?
+    /// The virtio-mem devices of the last tick's VMs that have one (most hosts: none).
+    public var virtioMem: [VMID: VirtioMemState]
 
     public init(version: String, health: HealthStatus, ticks: UInt64, lateTicks: UInt64, tickDuration: Histogram,
                 stageFailures: [String: UInt64], events: EventTallies, host: HostSeries?, vms: [VMSeries],
-                backendSampled: Bool? = nil, backend: BackendIdentity? = nil, heap: HeapUsage? = nil) {
+                backendSampled: Bool? = nil, backend: BackendIdentity? = nil, heap: HeapUsage? = nil,
+                ksm: KSMStatus? = nil, virtioMem: [VMID: VirtioMemState] = [:]) {
+        self.virtioMem = virtioMem
         self.version = version
         self.health = health
         self.ticks = ticks
@@ -70,6 +76,7 @@ public struct MetricsSnapshot: Sendable {
         self.backendSampled = backendSampled
         self.backend = backend
         self.heap = heap
+        self.ksm = ksm
     }
 
     /// Whether the backend answers: down when the last tick could not sample it

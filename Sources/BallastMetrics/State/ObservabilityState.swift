@@ -29,6 +29,8 @@ public actor ObservabilityState {
     private var host: HostSeries?
     /// Whether the last tick sampled the backend (`nil` before the first one).
     private var backendSampled: Bool?
+    /// KSM after the last tick; `nil` where Ballast does not look at KSM (the simulator).
+    private var ksm: KSMStatus?
 
     /// - Parameters:
     ///   - interval: the tick interval, seconds; health allows `policy.graceIntervals` of them between ticks.
@@ -80,6 +82,11 @@ public actor ObservabilityState {
         backendSampled = false
     }
 
+    /// KSM as the controller left it after a tick (`ballast_ksm_*`, `/v1/state`'s `ksm`).
+    public func recordKSM(_ status: KSMStatus) {
+        ksm = status
+    }
+
     /// Healthy while ticks arrive on time; otherwise why not.
     public func health() -> HealthStatus {
         let now = clock.now()
@@ -108,7 +115,7 @@ public actor ObservabilityState {
         MetricsSnapshot(version: BallastBuild.version, health: health(), ticks: ticks, lateTicks: lateTicks,
                         tickDuration: tickDuration, stageFailures: stageFailures, events: eventSink.current(),
                         host: host, vms: vmSeries, backendSampled: backendSampled, backend: backend,
-                        heap: heap())
+                        heap: heap(), ksm: ksm, virtioMem: latest?.virtioMem ?? [:])
     }
 
     /// The latest report as recorded, for tools that need all of it.
@@ -127,6 +134,7 @@ public actor ObservabilityState {
                                      host: nil, stages: [], vms: [])
         }
         document.backend = backend.map(BackendDocument.init)
+        document.ksm = ksm.map(KSMDocument.init)
         return document
     }
 
@@ -177,12 +185,14 @@ public actor ObservabilityState {
             guard let past = history[vm.id] else { continue }
             series.append(VMSeries(id: vm.id, name: vm.name, labels: past.labels, demand: vm.estimate.demand,
                                    allocation: final ?? vm.current, confidence: vm.estimate.confidence,
-                                   memoryFloor: vm.spec.floor.memory, current: vm.current, changes: past.changes))
+                                   memoryFloor: vm.spec.floor.memory, current: vm.current, changes: past.changes,
+                                   deflatesOnOOM: vm.spec.balloonDeflatesOnOOM, hostFootprint: vm.hostFootprint))
         }
         for vm in report.unbalanced {
             guard let past = history[vm.id] else { continue }
             series.append(VMSeries(id: vm.id, name: vm.name, labels: past.labels, demand: nil, allocation: nil,
-                                   confidence: nil, current: vm.current, changes: past.changes))
+                                   confidence: nil, current: vm.current, changes: past.changes,
+                                   deflatesOnOOM: vm.spec.balloonDeflatesOnOOM, hostFootprint: vm.memory.hostFootprint))
         }
         return series
     }

@@ -21,6 +21,9 @@ public struct StateDocument: Sendable, Hashable, Codable {
     public var vms: [VMDocument]
     /// Which hypervisor is balanced (added within schema 1: absent from older daemons).
     public var backend: BackendDocument?
+    /// KSM as the kernel reports it and the controller decided (added within schema 1;
+    /// absent from older daemons and from the simulator).
+    public var ksm: KSMDocument?
 
     public init(schema: Int = StateDocument.currentSchema, version: String, health: HealthStatus,
                 intervalSeconds: Double, tick: UInt64?, time: Double?, emergency: Bool, host: HostDocument?,
@@ -123,6 +126,11 @@ public struct SpecDocument: Sendable, Hashable, Codable {
     public var cpuLimitMillicores: Int?
     public var memoryLimitBytes: UInt64?
     public var optOut: Bool
+    /// The guest can deflate its balloon before its OOM killer runs (`autodeflate`);
+    /// null where unknown (no balloon, the simulator). Added within schema 1.
+    public var balloonDeflatesOnOOM: Bool?
+    /// The guest reports the pages it frees to the host (`freePageReporting`); null where unknown.
+    public var balloonFreePageReporting: Bool?
 
     public init(_ spec: VMSpec) {
         cpuShares = spec.cpuShares.value
@@ -133,6 +141,8 @@ public struct SpecDocument: Sendable, Hashable, Codable {
         cpuLimitMillicores = spec.cpuLimit
         memoryLimitBytes = spec.memoryLimit
         optOut = spec.optOut
+        balloonDeflatesOnOOM = spec.balloonDeflatesOnOOM
+        balloonFreePageReporting = spec.balloonFreePageReporting
     }
 }
 
@@ -152,4 +162,31 @@ public struct VMDocument: Sendable, Hashable, Codable {
     public var clamps: [String]
     public var sampleNotes: [String]
     public var lastChange: LastChange?
+    /// What the VM holds in host memory (its machine cgroup without page cache), beside
+    /// `current.memoryBytes`, its balloon; null where unknown. Added within schema 1.
+    public var hostMemoryBytes: UInt64? = nil
+    /// The VM's virtio-mem device, where it has one Ballast resizes; `current.memoryBytes`
+    /// already counts what it has plugged. Added within schema 1.
+    public var virtioMem: VirtioMemDocument? = nil
+}
+
+/// A virtio-mem device in `/v1/state`: its bounds, the size Ballast asked the guest to
+/// plug and what the guest has plugged, and for how long a request has gone unmet once
+/// past the backend's deadline (null while met or in time).
+public struct VirtioMemDocument: Sendable, Hashable, Codable {
+    public var bootMemoryBytes: UInt64
+    public var sizeBytes: UInt64
+    public var blockBytes: UInt64
+    public var requestedBytes: UInt64
+    public var pluggedBytes: UInt64
+    public var unmetForSeconds: Double?
+
+    public init(_ state: VirtioMemState) {
+        bootMemoryBytes = state.bootMemory
+        sizeBytes = state.size
+        blockBytes = state.block
+        requestedBytes = state.requested
+        pluggedBytes = state.plugged
+        unmetForSeconds = state.unmetForSeconds
+    }
 }

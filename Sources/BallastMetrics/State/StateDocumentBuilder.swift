@@ -23,13 +23,15 @@ enum StateDocumentBuilder {
                 uuid: vm.id.uuid, name: vm.name, runState: VMRunState.running.rawValue, balanced: true,
                 spec: SpecDocument(vm.spec), current: AllocationDocument(vm.current), estimate: estimate,
                 proposed: proposal, governed: governedVM.map { AllocationDocument($0.final) },
-                clamps: governedVM?.clamps ?? [], sampleNotes: [], lastChange: lastChanges[vm.id] ?? nil))
+                clamps: governedVM?.clamps ?? [], sampleNotes: [], lastChange: lastChanges[vm.id] ?? nil,
+                hostMemoryBytes: vm.hostFootprint, virtioMem: report.virtioMem[vm.id].map(VirtioMemDocument.init)))
         }
         for vm in report.unbalanced {
             vms.append(VMDocument(
                 uuid: vm.id.uuid, name: vm.name, runState: vm.state.rawValue, balanced: false,
                 spec: SpecDocument(vm.spec), current: AllocationDocument(vm.current), estimate: nil, proposed: nil,
-                governed: nil, clamps: [], sampleNotes: vm.sampleNotes, lastChange: lastChanges[vm.id] ?? nil))
+                governed: nil, clamps: [], sampleNotes: vm.sampleNotes, lastChange: lastChanges[vm.id] ?? nil,
+                hostMemoryBytes: vm.memory.hostFootprint, virtioMem: vm.virtioMem.map(VirtioMemDocument.init)))
         }
         let hostDocument = host.map { host in
             HostDocument(

@@ -82,9 +82,14 @@ public struct VMSeries: Sendable, Hashable {
     /// What is applied now (balloon size, vCPUs, weight, quota).
     public var current: VMAllocation
     public var changes: ChangeCounts
+    /// Whether the guest can deflate its balloon before its OOM killer runs; `nil` where unknown.
+    public var deflatesOnOOM: Bool?
+    /// What the VM holds in host memory; `nil` where unknown.
+    public var hostFootprint: UInt64?
 
     public init(id: VMID, name: String, labels: [UInt8], demand: ResourceVector?, allocation: VMAllocation?,
-                confidence: Double?, memoryFloor: UInt64? = nil, current: VMAllocation, changes: ChangeCounts) {
+                confidence: Double?, memoryFloor: UInt64? = nil, current: VMAllocation, changes: ChangeCounts,
+                deflatesOnOOM: Bool? = nil, hostFootprint: UInt64? = nil) {
         self.id = id
         self.name = name
         self.labels = labels
@@ -94,6 +99,8 @@ public struct VMSeries: Sendable, Hashable {
         self.memoryFloor = memoryFloor
         self.current = current
         self.changes = changes
+        self.deflatesOnOOM = deflatesOnOOM
+        self.hostFootprint = hostFootprint
     }
 }
 

@@ -59,7 +59,8 @@ public enum MessageEncoder {
     /// Throws when a value cannot be represented in JSON (NaN, infinity).
     public static func decideParams(_ snapshot: TickSnapshot, previous: Proposal, vmFields: VMFields = .all,
                                     layout: SnapshotLayout = .objects) throws(UnencodableValue) -> [UInt8] {
-        let perVM = (vmFields == .all ? 900 : 400) / (layout == .rows ? 2 : 1)
+        // About 915 bytes a VM with every field (docs/plugins.md): reserved at once, not regrown.
+        let perVM = (vmFields == .all ? 960 : 400) / (layout == .rows ? 2 : 1)
         var writer = JSONWriter(capacity: 512 + snapshot.vms.count * perVM)
         writer.raw("{")
         writer.key("snapshot")
@@ -218,6 +219,8 @@ public enum MessageEncoder {
             if fields.contains(.estimateSignals) { writer.raw(","); signals(estimate.signals, into: &writer) }
         }
         if fields.contains(.hasBalloonStats) { writer.raw(","); writer.bool(vm.hasBalloonStats) }
+        if fields.contains(.memoryMechanism) { writer.raw(","); writer.string((vm.spec.memoryMechanism ?? .balloon).rawValue) }
+        if fields.contains(.hostMemory) { writer.raw(","); writer.optional(vm.hostFootprint) { $0.unsigned($1) } }
         writer.raw("]")
     }
 
@@ -269,6 +272,12 @@ public enum MessageEncoder {
         }
         if fields.contains(.hasBalloonStats) {
             writer.raw(","); writer.key("has_balloon_stats"); writer.bool(vm.hasBalloonStats)
+        }
+        if fields.contains(.memoryMechanism) {
+            writer.raw(","); writer.key("memory_mechanism"); writer.string((vm.spec.memoryMechanism ?? .balloon).rawValue)
+        }
+        if fields.contains(.hostMemory) {
+            writer.raw(","); writer.key("host_memory"); writer.optional(vm.hostFootprint) { $0.unsigned($1) }
         }
         writer.raw("}")
     }

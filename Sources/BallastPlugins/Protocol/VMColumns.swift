@@ -18,7 +18,7 @@ public enum VMColumns {
         ("estimate.guest_used_memory", .estimateGuestUsedMemory),
         ("estimate.memory_active_fraction", .estimateMemoryActiveFraction),
         ("estimate.confidence", .estimateConfidence), ("estimate.signals", .estimateSignals),
-        ("has_balloon_stats", .hasBalloonStats),
+        ("has_balloon_stats", .hasBalloonStats), ("memory_mechanism", .memoryMechanism), ("host_memory", .hostMemory),
     ]
 
     /// The `vms.columns` a plugin that declared `fields` receives.

@@ -7,7 +7,7 @@
 /// One bit per leaf member, so that the encoder tests a mask per member and
 /// never allocates per VM. Wire names are the members' JSON paths:
 /// `"spec"` (all of it) or `"spec.ceiling"` (one member), likewise `current.*`
-/// and `estimate.*`, and `"has_balloon_stats"`.
+/// and `estimate.*`, and `"has_balloon_stats"`, `"memory_mechanism"`, `"host_memory"`.
 public struct VMFields: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
 
@@ -36,6 +36,10 @@ public struct VMFields: OptionSet, Sendable, Hashable {
     public static let estimateConfidence = VMFields(rawValue: 1 << 18)
     public static let estimateSignals = VMFields(rawValue: 1 << 19)
     public static let hasBalloonStats = VMFields(rawValue: 1 << 20)
+    /// How the VM's memory is resized (`MemoryMechanism`): "balloon", "virtio-mem", "none".
+    public static let memoryMechanism = VMFields(rawValue: 1 << 21)
+    /// What the VM holds in host memory, bytes, or null where unknown (`VMView.hostFootprint`).
+    public static let hostMemory = VMFields(rawValue: 1 << 22)
 
     public static let spec: VMFields = [
         .specCPUShares, .specMemoryShares, .specReservation, .specCPULimit, .specMemoryLimit, .specFloor,
@@ -46,7 +50,7 @@ public struct VMFields: OptionSet, Sendable, Hashable {
         .estimateDemand, .estimateGuestUsedMemory, .estimateMemoryActiveFraction, .estimateConfidence, .estimateSignals,
     ]
     /// Every member: what a plugin gets when it declares nothing.
-    public static let all: VMFields = [.spec, .current, .estimate, .hasBalloonStats]
+    public static let all: VMFields = [.spec, .current, .estimate, .hasBalloonStats, .memoryMechanism, .hostMemory]
 
     /// Every name a declaration may use, in the order of the protocol's table.
     /// `id` and `name` are accepted (they are always sent) and select nothing more.
@@ -65,7 +69,7 @@ public struct VMFields: OptionSet, Sendable, Hashable {
         ("estimate.demand", .estimateDemand), ("estimate.guest_used_memory", .estimateGuestUsedMemory),
         ("estimate.memory_active_fraction", .estimateMemoryActiveFraction),
         ("estimate.confidence", .estimateConfidence), ("estimate.signals", .estimateSignals),
-        ("has_balloon_stats", .hasBalloonStats),
+        ("has_balloon_stats", .hasBalloonStats), ("memory_mechanism", .memoryMechanism), ("host_memory", .hostMemory),
     ]
 
     /// The fields a wire name selects, or `nil` when the protocol has no such field.
@@ -105,6 +109,8 @@ public struct VMFields: OptionSet, Sendable, Hashable {
             }
         }
         if contains(.hasBalloonStats) { result.append("has_balloon_stats") }
+        if contains(.memoryMechanism) { result.append("memory_mechanism") }
+        if contains(.hostMemory) { result.append("host_memory") }
         return result
     }
 }

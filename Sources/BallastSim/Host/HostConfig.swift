@@ -23,14 +23,18 @@ public struct HostConfig: Sendable, Hashable {
     /// Fraction per second of a guest's swapped-out working set it touches
     /// again (swap-ins and major faults while memory is short).
     public var refaultRate: Double
+    /// virtio-mem, free page reporting and KSM, as far as they are modelled.
+    public var memoryMechanisms: MemoryMechanismModel
 
     public init(cpus: Int = 64, memory: UInt64 = .gibibytes(256), cpuModel: CPUModel = .quota,
-                guestCacheFraction: Double = 0.5, refaultRate: Double = 0.05) {
+                guestCacheFraction: Double = 0.5, refaultRate: Double = 0.05,
+                memoryMechanisms: MemoryMechanismModel = MemoryMechanismModel()) {
         self.cpus = cpus
         self.memory = memory
         self.cpuModel = cpuModel
         self.guestCacheFraction = guestCacheFraction
         self.refaultRate = refaultRate
+        self.memoryMechanisms = memoryMechanisms
     }
 
     public var capacity: ResourceVector { ResourceVector(cpu: cpus * 1000, memory: memory) }

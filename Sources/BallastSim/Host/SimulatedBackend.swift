@@ -32,6 +32,7 @@ public final class SimulatedBackend: Backend {
         let (vms, traces) = SimulatedVM.inIDOrder(unordered)
         let zeros = [Double](repeating: 0, count: traces.count)
         self.tick = tick
+        resizeLatency = host.memoryMechanisms.resizeLatency
         let period = VMTrace.replayPeriod(of: traces)
         loopPeriod = loop && period > 0 ? period : nil
         state = Mutex(State(host: SimulatedHost(config: host, vms: vms), traces: traces,
@@ -83,8 +84,10 @@ public final class SimulatedBackend: Backend {
         }
     }
 
-    /// A simulated balloon is at its target as soon as it is set.
-    public var shrinksReleaseAtOnce: Bool { true }
+    /// A simulated balloon is at its target as soon as it is set, unless the host models
+    /// a resize latency (virtio-mem's asynchronous plug).
+    public var shrinksReleaseAtOnce: Bool { resizeLatency == 0 }
+    private let resizeLatency: Double
 
     /// Nothing to wait for: shrinks are done within `apply`.
     public func growthAwaitsRelease(_ awaiting: Bool) async {}

@@ -16,6 +16,10 @@ import BallastCore
 ///   them; page cache fills part of free memory and is resident on the host;
 ///   when residents exceed physical memory the host reclaims (cache first, then
 ///   working sets) and that shortfall counts too.
+/// - Memory mechanisms (`HostConfig.memoryMechanisms`): sizes in whole virtio-mem
+///   blocks, a resize that takes effect after a latency (shown in flight meanwhile),
+///   touched pages held on the host without free page reporting, KSM saving a share
+///   of what guests hold beyond their use.
 public struct SimulatedHost: Sendable {
     public let config: HostConfig
     public private(set) var vms: [SimulatedVM]
@@ -47,15 +51,30 @@ public struct SimulatedHost: Sendable {
     private var majorFaults: [UInt64]
     private var minorFaults: [UInt64]
     private var filler = WaterFiller()
+    /// Memory sizes asked for and not yet in effect (`MemoryMechanismModel.resizeLatency`),
+    /// with when each takes effect; `pendingCount` of them are set.
+    private var pendingMemory: [UInt64?]
+    private var pendingDue: [Double]
+    private var pendingCount = 0
+    /// Without free page reporting: what each guest has touched, bytes, up to its size.
+    private var touched: [Double]
 
     /// A host with every VM at the static point: balloon at configured ×
     /// min(1, physical / Σ configured), CPU entitlement at vCPUs × 1000 ×
     /// min(1, host CPU / Σ vCPUs × 1000), default weight.
     public init(config: HostConfig, vms: [SimulatedVM]) {
         self.config = config
+        var vms = vms
+        for index in vms.indices {
+            if config.memoryMechanisms.virtioMemBlock != nil { vms[index].spec.memoryMechanism = .virtioMem }
+            vms[index].spec.balloonFreePageReporting = config.memoryMechanisms.freePageReporting
+        }
         self.vms = vms
         self.allocations = Self.staticPoint(config: config, vms: vms)
         let count = vms.count
+        pendingMemory = [UInt64?](repeating: nil, count: count)
+        pendingDue = [Double](repeating: 0, count: count)
+        touched = [Double](repeating: 0, count: count)
         let zeros = [Double](repeating: 0, count: count)
         let counters = [UInt64](repeating: 0, count: count)
         deliveredCPU = zeros
@@ -85,18 +104,47 @@ public struct SimulatedHost: Sendable {
         let memoryScale = configuredMemory > 0 ? min(1, Double(config.memory) / configuredMemory) : 1
         let cpuScale = configuredCPU > 0 ? min(1, Double(config.cpus * 1000) / configuredCPU) : 1
         return vms.map {
-            VMAllocation(memory: UInt64(Double($0.memory) * memoryScale), cpu: Int(Double($0.vcpus * 1000) * cpuScale),
-                         vcpus: $0.vcpus, cpuWeight: $0.spec.cpuShares)
+            VMAllocation(memory: config.memoryMechanisms.granted(UInt64(Double($0.memory) * memoryScale), limit: $0.memory),
+                         cpu: Int(Double($0.vcpus * 1000) * cpuScale), vcpus: $0.vcpus, cpuWeight: $0.spec.cpuShares)
         }
     }
 
     /// Sets one VM's allocation, clamped to what the hypervisor accepts
-    /// (balloon ≤ configured memory, 1 ≤ vCPUs ≤ configured, weight ≥ 2).
+    /// (balloon ≤ configured memory, 1 ≤ vCPUs ≤ configured, weight ≥ 2). With a resize
+    /// latency a new memory size takes effect that much later (`memoryInFlight`).
     public mutating func apply(_ allocation: VMAllocation, at index: Int) {
         let vm = vms[index]
-        allocations[index] = VMAllocation(
-            memory: min(allocation.memory, vm.memory), cpu: max(0, min(allocation.cpu, vm.vcpus * 1000)),
+        let model = config.memoryMechanisms
+        let memory = model.granted(allocation.memory, limit: vm.memory)
+        var applied = VMAllocation(
+            memory: memory, cpu: max(0, min(allocation.cpu, vm.vcpus * 1000)),
             vcpus: min(max(allocation.vcpus, 1), vm.vcpus), cpuWeight: allocation.cpuWeight)
+        if model.resizeLatency > 0 {
+            let held = allocations[index].memory
+            if memory == held {
+                if pendingMemory[index] != nil { pendingCount -= 1 }
+                pendingMemory[index] = nil
+            } else if pendingMemory[index] != memory {
+                if pendingMemory[index] == nil { pendingCount += 1 }
+                pendingMemory[index] = memory
+                pendingDue[index] = time + model.resizeLatency
+            }
+            applied.memory = held
+        }
+        allocations[index] = applied
+    }
+
+    /// The memory size asked for and not in effect yet, where there is one.
+    public func memoryInFlight(_ index: Int) -> UInt64? { pendingMemory[index] }
+
+    /// Puts the memory sizes whose latency has passed into effect.
+    private mutating func settlePendingMemory() {
+        for index in pendingMemory.indices {
+            guard let memory = pendingMemory[index], pendingDue[index] <= time else { continue }
+            allocations[index].memory = min(memory, vms[index].memory)
+            pendingMemory[index] = nil
+            pendingCount -= 1
+        }
     }
 
     /// A resize event: the VM's configured vCPUs and memory change (the trace's
@@ -114,6 +162,7 @@ public struct SimulatedHost: Sendable {
     public mutating func step(cpuDemand: UnsafeBufferPointer<Double>, memoryDemand: UnsafeBufferPointer<Double>,
                               seconds: Double) {
         time += seconds
+        if pendingCount > 0 { settlePendingMemory() }
         stepCPU(cpuDemand, seconds: seconds)
         stepMemory(memoryDemand, seconds: seconds)
     }
@@ -168,6 +217,8 @@ public struct SimulatedHost: Sendable {
 
     private mutating func stepMemory(_ demand: UnsafeBufferPointer<Double>, seconds: Double) {
         let count = vms.count
+        let model = config.memoryMechanisms
+        let holdsTouched = model.freePageReporting == false
         var totalUsed = 0.0
         var totalCache = 0.0
         for index in 0..<count {
@@ -178,6 +229,8 @@ public struct SimulatedHost: Sendable {
             guestCache[index] = cache
             totalUsed += used
             totalCache += cache
+            // Pages stay touched until the guest's memory shrinks below them.
+            if holdsTouched { touched[index] = min(max(touched[index], used + cache), target) }
         }
         let physical = Double(config.memory)
         let overflow = totalUsed + totalCache - physical
@@ -194,8 +247,12 @@ public struct SimulatedHost: Sendable {
         for index in 0..<count {
             let inRAM = guestUsed[index] * usedScale
             deliveredMemory[index] = inRAM
-            rss[index] = inRAM + guestCache[index] * cacheScale
-            resident += rss[index]
+            var held = inRAM + guestCache[index] * cacheScale
+            // Touched free pages the host could swap out without the guest noticing: held, never a stall.
+            if holdsTouched { held += max(0, touched[index] - guestUsed[index] - guestCache[index]) }
+            if model.ksmIdleShare > 0 { held -= model.ksmIdleShare * (held - inRAM) }
+            rss[index] = held
+            resident += held
             let shortfall = demand[index] - guestUsed[index]
             if shortfall > 0 {
                 let swapped = UInt64(shortfall * refault)
@@ -250,8 +307,10 @@ public struct SimulatedHost: Sendable {
         let cpu = CPUCounters(usageNanos: usageNanos[index], periods: periods[index],
                               throttledPeriods: throttledPeriods[index], throttledNanos: throttledNanos[index],
                               runDelayNanos: runDelayNanos[index])
+        let footprint = config.memoryMechanisms.freePageReporting == nil ? nil : UInt64(rss[index])
         return VMSample(id: vm.id, name: vm.name, state: .running, spec: vm.spec, current: allocation, cpu: cpu,
-                        memory: MemoryCounters(rss: UInt64(rss[index]), balloon: balloon))
+                        memory: MemoryCounters(rss: UInt64(rss[index]), balloon: balloon, hostFootprint: footprint),
+                        memoryTarget: pendingMemory[index])
     }
 
     /// Memory the host could still hand out, bytes (as in `observe`).

@@ -103,13 +103,16 @@ struct HostRun {
                     let wanted = tick > 0 || kind == .oracle ? decide(host, cpuRow, memoryRow) : []
                     for index in 0..<min(count, wanted.count) {
                         let before = host.allocations[index]
+                        // Where the memory is heading: a size in flight (a resize latency) counts when asked.
+                        let headingBefore = host.memoryInFlight(index) ?? before.memory
                         host.apply(wanted[index], at: index)
                         let after = host.allocations[index]
-                        if after.memory != before.memory {
+                        let heading = host.memoryInFlight(index) ?? after.memory
+                        if heading != headingBefore {
                             scorer.card.changes += 1
                             scorer.card.memoryChanges += 1
-                            scorer.card.bytesBallooned += after.memory > before.memory
-                                ? Double(after.memory - before.memory) : Double(before.memory - after.memory)
+                            scorer.card.bytesBallooned += heading > headingBefore
+                                ? Double(heading - headingBefore) : Double(headingBefore - heading)
                         }
                         if after.cpu != before.cpu { scorer.card.changes += 1 }
                         if after.vcpus != before.vcpus { scorer.card.changes += 1 }

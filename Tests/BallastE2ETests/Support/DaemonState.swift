@@ -9,13 +9,31 @@ struct DaemonState: Decodable, Sendable {
         let memoryBytes: UInt64
         let vcpus: Int?
     }
+    struct Signal: Decodable, Sendable {
+        let name: String
+        let value: Double
+    }
     struct Estimate: Decodable, Sendable {
         let demand: Resources
         let guestUsedMemoryBytes: UInt64?
+        let signals: [Signal]?
+    }
+    struct Spec: Decodable, Sendable {
+        let balloonDeflatesOnOOM: Bool?
+        let balloonFreePageReporting: Bool?
+    }
+    struct VirtioMem: Decodable, Sendable {
+        let bootMemoryBytes: UInt64
+        let requestedBytes: UInt64
+        let pluggedBytes: UInt64
+        let unmetForSeconds: Double?
     }
     struct VM: Decodable, Sendable {
         let name: String
         let current: Resources
+        let spec: Spec?
+        let hostMemoryBytes: UInt64?
+        let virtioMem: VirtioMem?
         let estimate: Estimate?
         let governed: Resources?
     }

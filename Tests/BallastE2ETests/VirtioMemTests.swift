@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// Issue 11 item 1: virtio-mem as a second memory actuator, on real TCG guests with the
+/// Debian kernel's virtio_mem driver (guest.sh's virtio-mem options: a NUMA cell holding
+/// 256 MiB of boot memory, a 512 MiB device in 2 MiB blocks, hot-plugged memory onlined
+/// movable). Ballast grows the guest past its boot memory by asking the device for
+/// blocks as a fill grows and unplugs them after the fill is released; a guest without the
+/// driver never plugs, and the unmet request is reported once and not sent again.
+extension RealGuestTests {
+    @Suite("virtio-mem: memory beyond the boot memory, plugged and unplugged")
+    struct VirtioMem {
+        static let mib: UInt64 = 1 << 20
+
+        /// The device's `<requested>` and `<current>` in the live XML, bytes.
+        static func device(_ guest: String) async throws -> (requested: UInt64, plugged: UInt64) {
+            let xml = try await Virsh.run(["dumpxml", guest])
+            func kib(_ element: String) throws -> UInt64? {
+                let pattern = try NSRegularExpression(pattern: "<\(element) unit='KiB'>([0-9]+)</\(element)>")
+                guard let match = pattern.firstMatch(in: xml, range: NSRange(xml.startIndex..., in: xml)),
+                      let range = Range(match.range(at: 1), in: xml), let value = UInt64(xml[range]) else { return nil }
+                return value << 10
+            }
+            guard let requested = try kib("requested") else {
+                throw HarnessError.unexpectedOutput(command: "virsh dumpxml \(guest)", detail: "no <requested> in the virtio-mem device")
+            }
+            // libvirt leaves <current> out while nothing is plugged.
+            return (requested, try kib("current") ?? 0)
+        }
+
+        /// The guest's MemTotal from its serial console's newest statistics line, bytes.
+        static func memTotal(_ guest: String) -> UInt64? {
+            SerialLog.lastStat(guest)["memtotal_kib"].flatMap(UInt64.init).map { $0 << 10 }
+        }
+
+        @Test("a fill grows the guest by plugged blocks past its boot memory; after release they are unplugged")
+        func plugAndUnplug() async throws {
+            try await balancingScenario {
+                var guest = GuestSpec("vmem")
+                guest.memoryMiB = 256
+                guest.virtioMemMiB = 512
+                try await withGuests([guest]) {
+                    try await GuestShell.waitForAgent(guest.name)
+                    try await GuestShell.run(guest.name, "mkdir -p /mnt/fill && mount -t tmpfs -o size=600m fill /mnt/fill")
+                    let daemon = try BallastDaemonProcess(scenario: "virtio-mem", config: """
+                        interval = "2s"
+                        [allocator]
+                        distribute_surplus = false
+                        [governor]
+                        max_shrink_fraction = 1
+                        [estimator]
+                        fall_half_life = 0
+                        """, arguments: ["--log-format", "json"])
+                    let port = try await daemon.listenPort()
+                    try await eventually("the device in /v1/state", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
+                        await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem != nil
+                    }
+                    let idle = try await Self.device(guest.name)
+                    let idleTotal = Self.memTotal(guest.name) ?? 0
+                    // 320 MiB at 10 MiB a second, as a workload grows: more than the boot memory holds.
+                    let fill = try await GuestShell.start(guest.name, """
+                        i=0; while [ $i -lt 32 ]; do dd if=/dev/zero of=/mnt/fill/f$i bs=1M count=10 2>/dev/null \
+                        || exit 1; i=$((i + 1)); sleep 1; done
+                        """)
+                    try await GuestShell.wait(fill, within: 180)
+                    var grown = idle
+                    try await eventually("blocks plugged past the boot memory", within: 90, every: 1, hint: "log: \(daemon.logPath)") {
+                        grown = try await Self.device(guest.name)
+                        return grown.plugged >= 160 * Self.mib && grown.plugged == grown.requested
+                    }
+                    try await Task.sleep(for: .seconds(6))
+                    let grownTotal = Self.memTotal(guest.name) ?? 0
+                    let state = try #require(await DaemonState.fetch(port: port)?.vm(guest.name))
+                    let reported = try #require(state.virtioMem)
+                    #expect(reported.bootMemoryBytes == 256 * Self.mib)
+                    #expect(reported.pluggedBytes >= 160 * Self.mib, "/v1/state shows \(reported.pluggedBytes >> 20) MiB plugged")
+                    // libvirt counts the plugged memory in the domain's memory, and so does Ballast.
+                    #expect(state.current.memoryBytes >= 256 * Self.mib + reported.pluggedBytes - 2 * Self.mib)
+                    try await GuestShell.run(guest.name, "! dmesg | grep -q -i -e 'killed process' -e 'oom-kill'")
+
+                    try await GuestShell.run(guest.name, "rm -f /mnt/fill/*")
+                    var released = grown
+                    try await eventually("the blocks unplugged after the release", within: 120, every: 1,
+                                         hint: "log: \(daemon.logPath)") {
+                        released = try await Self.device(guest.name)
+                        return released.requested <= 32 * Self.mib && released.plugged == released.requested
+                    }
+                    try await Task.sleep(for: .seconds(6))
+                    let releasedTotal = Self.memTotal(guest.name) ?? 0
+                    #expect(releasedTotal + 128 * Self.mib < grownTotal, "MemTotal \(grownTotal >> 20) -> \(releasedTotal >> 20) MiB")
+                    let asked = DecisionLog.applied(vm: guest.name, path: daemon.logPath).filter { $0.kind == "memory" }
+                    print("""
+                        [virtio-mem] idle: requested \(idle.requested >> 20) MiB, plugged \(idle.plugged >> 20) MiB, \
+                        MemTotal \(idleTotal >> 20) MiB; 320 MiB filled: requested \(grown.requested >> 20) MiB, \
+                        plugged \(grown.plugged >> 20) MiB, MemTotal \(grownTotal >> 20) MiB; released: requested \
+                        \(released.requested >> 20) MiB, plugged \(released.plugged >> 20) MiB, MemTotal \
+                        \(releasedTotal >> 20) MiB; \(asked.count) memory changes applied
+                        """)
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        @Test("a guest without the virtio_mem driver plugs nothing: reported once, the request not sent again")
+        func unmetRequest() async throws {
+            try await balancingScenario {
+                var guest = GuestSpec("vmem-nodriver")
+                guest.memoryMiB = 256
+                guest.virtioMemMiB = 256
+                guest.noModules = "virtio_mem"
+                try await withGuests([guest]) {
+                    // A floor above the boot memory: only the device can give it.
+                    let daemon = try BallastDaemonProcess(scenario: "virtio-mem-unmet", config: """
+                        interval = "2s"
+                        [allocator]
+                        distribute_surplus = false
+                        [vm."\(guest.name)"]
+                        floor_memory = "384MiB"
+                        """, arguments: ["--log-format", "json"])
+                    let port = try await daemon.listenPort()
+                    try await eventually("the device asked for 128 MiB", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
+                        try await Self.device(guest.name).requested == 128 * Self.mib
+                    }
+                    var unmet: DaemonState.VirtioMem?
+                    try await eventually("the unmet request reported", within: 60, every: 1, hint: "log: \(daemon.logPath)") {
+                        unmet = await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem
+                        return unmet?.unmetForSeconds != nil
+                    }
+                    #expect(unmet?.requestedBytes == 128 * Self.mib)
+                    #expect(unmet?.pluggedBytes == 0)
+                    #expect(try await Self.device(guest.name).plugged == 0)
+                    try await Task.sleep(for: .seconds(6))
+                    let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+                    let warnings = log.split(separator: "\n").filter { $0.contains("its virtio-mem device was asked for") }
+                    let requests = log.split(separator: "\n").filter { $0.contains("virtio-mem asked for") }
+                    #expect(warnings.count == 1, "the unmet request was reported \(warnings.count) times")
+                    #expect(requests.count == 1, "the request was sent \(requests.count) times")
+                    #expect(daemon.isRunning)
+                    // doctor, read-only, says the same of the domain.
+                    let doctor = try await Shell.run(HarnessPaths.ballastBinary,
+                                                     ["doctor", "--connect", HarnessPaths.uri, "--domain", guest.name], timeout: 120)
+                    let line = doctor.stdout.split(separator: "\n").first { $0.contains("virtio-mem") }.map(String.init) ?? ""
+                    #expect(line.contains("WARNING") && line.contains("0 B plugged of 128.0 MiB requested"), "\(doctor.stdout)")
+                    print("[virtio-mem] no driver: requested 128 MiB, plugged 0 after \(Int(unmet?.unmetForSeconds ?? 0)) s: "
+                          + "\(warnings.count) warning, \(requests.count) request")
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+    }
+}
