@@ -28,13 +28,7 @@ extension RealGuestTests {
                         interval = "10s"
                         [events]
                         enabled = false
-                        [allocator]
-                        distribute_surplus = false
-                        [governor]
-                        max_shrink_fraction = 1
-                        [estimator]
-                        fall_half_life = 0
-                        """)
+                        """ + "\n" + BallastDaemonProcess.followsUse)
                     let port = try await daemon.listenPort()
                     // Squeezed to its idle size: well below what the fill needs.
                     try await eventually("the idle guest shrunk below 230 MiB", within: 120, every: 1,

@@ -33,41 +33,53 @@ extension RealGuestTests {
             SerialLog.lastStat(guest)["memtotal_kib"].flatMap(UInt64.init).map { $0 << 10 }
         }
 
+        /// The guest of both fill tests: 256 MiB of boot memory and a 512 MiB device.
+        static func fillGuest(_ name: String) -> GuestSpec {
+            var guest = GuestSpec(name)
+            guest.memoryMiB = 256
+            guest.virtioMemMiB = 512
+            return guest
+        }
+
+        /// Ballast on a fill guest, what it asks of the device following the guest's use.
+        static func startDaemon(_ scenario: String) throws -> BallastDaemonProcess {
+            try BallastDaemonProcess(scenario: scenario, config: "interval = \"2s\"\n" + BallastDaemonProcess.followsUse,
+                                     arguments: ["--log-format", "json"])
+        }
+
+        /// Fills 320 MiB of tmpfs at 10 MiB a second, as a workload grows (more than the
+        /// boot memory holds), and waits for Ballast to have the guest plug at least 160 MiB.
+        /// Returns the device before and after, and the guest's MemTotal before.
+        static func growPastBootMemory(_ guest: GuestSpec, port: Int, daemon: BallastDaemonProcess)
+            async throws -> (idle: (requested: UInt64, plugged: UInt64), idleTotal: UInt64, grown: (requested: UInt64, plugged: UInt64)) {
+            try await GuestShell.waitForAgent(guest.name)
+            try await GuestShell.run(guest.name, "mkdir -p /mnt/fill && mount -t tmpfs -o size=600m fill /mnt/fill")
+            try await eventually("the device in /v1/state", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
+                await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem != nil
+            }
+            let idle = try await device(guest.name)
+            let idleTotal = memTotal(guest.name) ?? 0
+            let fill = try await GuestShell.start(guest.name, """
+                i=0; while [ $i -lt 32 ]; do dd if=/dev/zero of=/mnt/fill/f$i bs=1M count=10 2>/dev/null \
+                || exit 1; i=$((i + 1)); sleep 1; done
+                """)
+            try await GuestShell.wait(fill, within: 180)
+            var grown = idle
+            try await eventually("blocks plugged past the boot memory", within: 90, every: 1, hint: "log: \(daemon.logPath)") {
+                grown = try await device(guest.name)
+                return grown.plugged >= 160 * mib && grown.plugged == grown.requested
+            }
+            return (idle, idleTotal, grown)
+        }
+
         @Test("a fill grows the guest by plugged blocks past its boot memory; after release they are unplugged")
         func plugAndUnplug() async throws {
             try await balancingScenario {
-                var guest = GuestSpec("vmem")
-                guest.memoryMiB = 256
-                guest.virtioMemMiB = 512
+                let guest = Self.fillGuest("vmem")
                 try await withGuests([guest]) {
-                    try await GuestShell.waitForAgent(guest.name)
-                    try await GuestShell.run(guest.name, "mkdir -p /mnt/fill && mount -t tmpfs -o size=600m fill /mnt/fill")
-                    let daemon = try BallastDaemonProcess(scenario: "virtio-mem", config: """
-                        interval = "2s"
-                        [allocator]
-                        distribute_surplus = false
-                        [governor]
-                        max_shrink_fraction = 1
-                        [estimator]
-                        fall_half_life = 0
-                        """, arguments: ["--log-format", "json"])
+                    let daemon = try Self.startDaemon("virtio-mem")
                     let port = try await daemon.listenPort()
-                    try await eventually("the device in /v1/state", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
-                        await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem != nil
-                    }
-                    let idle = try await Self.device(guest.name)
-                    let idleTotal = Self.memTotal(guest.name) ?? 0
-                    // 320 MiB at 10 MiB a second, as a workload grows: more than the boot memory holds.
-                    let fill = try await GuestShell.start(guest.name, """
-                        i=0; while [ $i -lt 32 ]; do dd if=/dev/zero of=/mnt/fill/f$i bs=1M count=10 2>/dev/null \
-                        || exit 1; i=$((i + 1)); sleep 1; done
-                        """)
-                    try await GuestShell.wait(fill, within: 180)
-                    var grown = idle
-                    try await eventually("blocks plugged past the boot memory", within: 90, every: 1, hint: "log: \(daemon.logPath)") {
-                        grown = try await Self.device(guest.name)
-                        return grown.plugged >= 160 * Self.mib && grown.plugged == grown.requested
-                    }
+                    let (idle, idleTotal, grown) = try await Self.growPastBootMemory(guest, port: port, daemon: daemon)
                     try await Task.sleep(for: .seconds(6))
                     let grownTotal = Self.memTotal(guest.name) ?? 0
                     let state = try #require(await DaemonState.fetch(port: port)?.vm(guest.name))
@@ -95,6 +107,74 @@ extension RealGuestTests {
                         plugged \(grown.plugged >> 20) MiB, MemTotal \(grownTotal >> 20) MiB; released: requested \
                         \(released.requested >> 20) MiB, plugged \(released.plugged >> 20) MiB, MemTotal \
                         \(releasedTotal >> 20) MiB; \(asked.count) memory changes applied
+                        """)
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        /// Shrinking past what the guest can unplug: with the driver's `unplug_online` off
+        /// (a module parameter the guest can set at run time), none of the blocks it has
+        /// onlined can go, as with memory the guest cannot migrate out of a block. After the
+        /// release Ballast asks the device for less; the guest keeps its blocks; Ballast
+        /// reports the unmet request once (log, /v1/state, metric), does not send it again
+        /// and counts the memory still plugged as the guest's.
+        @Test("shrinking past what the guest can unplug: the blocks stay, the unmet request is reported once, the guest lives")
+        func unplugRefused() async throws {
+            try await balancingScenario {
+                let guest = Self.fillGuest("vmem-stuck")
+                try await withGuests([guest]) {
+                    let daemon = try Self.startDaemon("virtio-mem-stuck")
+                    let port = try await daemon.listenPort()
+                    let (_, _, grown) = try await Self.growPastBootMemory(guest, port: port, daemon: daemon)
+                    try await GuestShell.run(guest.name, "echo N > /sys/module/virtio_mem/parameters/unplug_online && "
+                                                         + "grep -qx N /sys/module/virtio_mem/parameters/unplug_online")
+                    try await GuestShell.run(guest.name, "rm -f /mnt/fill/*")
+                    var asked = grown
+                    try await eventually("Ballast asks the device for less after the release", within: 60, every: 1,
+                                         hint: "log: \(daemon.logPath)") {
+                        asked = try await Self.device(guest.name)
+                        return asked.requested + 128 * Self.mib <= grown.plugged
+                    }
+                    var unmet: DaemonState.VirtioMem?
+                    try await eventually("the unmet request reported", within: 60, every: 1, hint: "log: \(daemon.logPath)") {
+                        unmet = await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem
+                        return unmet?.unmetForSeconds != nil
+                    }
+                    // Ten more seconds (five ticks) in which nothing may be sent again.
+                    try await Task.sleep(for: .seconds(10))
+                    let stuck = try await Self.device(guest.name)
+                    #expect(stuck.plugged >= grown.plugged - 2 * Self.mib,
+                            "the guest unplugged \((grown.plugged - stuck.plugged) >> 20) MiB with unplug_online off")
+                    #expect(stuck.requested < stuck.plugged)
+                    let state = try #require(await DaemonState.fetch(port: port)?.vm(guest.name))
+                    #expect(state.virtioMem?.pluggedBytes == stuck.plugged, "/v1/state: \(String(describing: state.virtioMem))")
+                    #expect(state.virtioMem?.requestedBytes == stuck.requested)
+                    // What the guest holds counts as its memory, plugged blocks included.
+                    #expect(state.current.memoryBytes >= stuck.plugged, "current \(state.current.memoryBytes >> 20) MiB")
+                    let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+                    let lines = log.split(separator: "\n")
+                    let warnings = lines.filter { $0.contains("its virtio-mem device was asked for") && $0.contains(guest.name) }
+                    let requests = lines.filter { $0.contains("virtio-mem asked for") && $0.contains(guest.name) }
+                    let resent = lines.drop { !$0.contains("its virtio-mem device was asked for") }
+                        .filter { $0.contains("virtio-mem asked for") && $0.contains(guest.name) }
+                    #expect(warnings.count == 1, "the unmet request was reported \(warnings.count) times")
+                    #expect(resent.isEmpty, "requests sent after the report: \(resent)")
+                    let metrics = try await Shell.run("curl", ["-sf", "http://127.0.0.1:\(port)/metrics"], timeout: 5).stdout
+                    let unmetSeries = metrics.split(separator: "\n").first {
+                        $0.hasPrefix("ballast_vm_virtio_mem_unmet{") && $0.contains("domain=\"\(guest.name)\"")
+                    }
+                    #expect(unmetSeries?.hasSuffix(" 1") == true, "/metrics: \(unmetSeries ?? "no ballast_vm_virtio_mem_unmet")")
+                    // The guest lives: its agent answers, no OOM kill, no panic.
+                    try await GuestShell.run(guest.name, "! dmesg | grep -q -i -e 'killed process' -e 'oom-kill'")
+                    let console = (try? String(contentsOfFile: HarnessPaths.serialLog(guest.name), encoding: .utf8)) ?? ""
+                    #expect(!console.contains("Kernel panic"))
+                    #expect(daemon.isRunning)
+                    print("""
+                        [virtio-mem] unplug refused: grown to \(grown.plugged >> 20) MiB plugged; after the release \
+                        asked for \(stuck.requested >> 20) MiB, \(stuck.plugged >> 20) MiB still plugged; reported after \
+                        \(Int(unmet?.unmetForSeconds ?? 0)) s: \(warnings.count) warning, \(requests.count) requests in all, \
+                        \(resent.count) after the report
                         """)
                     #expect(try await daemon.stop() == 0)
                 }

@@ -104,3 +104,16 @@ final class BallastDaemonProcess {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
+
+extension BallastDaemonProcess {
+    /// Config sections that make the settled size follow a lone guest's use: no surplus
+    /// handed out, a shrink in one step, no smoothing of falls.
+    static let followsUse = """
+        [allocator]
+        distribute_surplus = false
+        [governor]
+        max_shrink_fraction = 1
+        [estimator]
+        fall_half_life = 0
+        """
+}
