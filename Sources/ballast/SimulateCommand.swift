@@ -86,8 +86,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("prediction-sigmas"), help: "ballast-predict: predicted demand = mean + this many standard deviations (default 1).")
     var predictionSigmas: Double = PredictionSettings().sigmas
 
-    @Flag(name: .customLong("prediction-cpu"), help: "ballast-predict: predict CPU as well as memory.")
-    var predictionCPU = false
+    @Flag(name: .customLong("prediction-cpu"), inversion: .prefixedNo,
+          help: "ballast-predict: predict CPU as well as memory (a CPU peak is served from spare CPU only).")
+    var predictionCPU = true
 
     func validate() throws {
         if (trace == nil) == (scenario == nil) { throw ValidationError("give exactly one of --trace PATH or --scenario NAME") }

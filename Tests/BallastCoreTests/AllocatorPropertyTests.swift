@@ -177,6 +177,44 @@ struct AllocatorPropertyTests {
         }
     }
 
+    static let requestsExpectingCPU = zip(request, Gen.int(in: 0...8_000)).map { request, ahead in
+        var expecting = request
+        expecting.cpuAhead = ahead
+        return expecting
+    }.array(of: 1...30)
+
+    /// CPU expected above demand (`cpuAhead`, phase 2b) comes from spare capacity only:
+    /// no VM gets less of its demand target than it gets without any expectation, caps,
+    /// capacity and memory are untouched, and when every expectation fits it is met.
+    @Test func expectedCPUComesOnlyFromSpareCapacity() async {
+        await propertyCheck(input: Self.requestsExpectingCPU, Self.capacity) { requests, capacity in
+            let expecting = FairShareAllocator.allocate(requests, capacity: capacity)
+            let plain = FairShareAllocator.allocate(requests.map {
+                var request = $0
+                request.cpuAhead = 0
+                return request
+            }, capacity: capacity)
+            #expect(expecting.cpuTotal <= capacity.cpu)
+            let cpu = Self.resources[0]
+            var fullExpectation = 0.0
+            for (request, (a, b)) in zip(requests, zip(expecting, plain)) {
+                let bounds = Self.bounds(request, cpu)
+                #expect(Self.close(Double(a.cpu), atLeast: Swift.min(Double(b.cpu), bounds.target), count: requests.count),
+                        "\(a.cpu) < \(b.cpu) without expectations (target \(bounds.target))")
+                #expect(a.cpu <= request.cap.cpu)
+                #expect(a.memory == b.memory)
+                fullExpectation += Swift.min(bounds.target + Double(request.cpuAhead), bounds.cap)
+            }
+            let reserved = requests.reduce(0.0) { $0 + Self.bounds($1, cpu).reservation }
+            guard reserved <= Double(capacity.cpu), fullExpectation <= Double(capacity.cpu) else { return }
+            for (request, a) in zip(requests, expecting) {
+                let bounds = Self.bounds(request, cpu)
+                let met = Swift.min(bounds.target + Double(request.cpuAhead), bounds.cap)
+                #expect(Self.close(Double(a.cpu), atLeast: met, count: requests.count), "\(a.cpu) of \(met) expected")
+            }
+        }
+    }
+
     /// Equal shares and equal demand: the VM with more idle memory gets no more memory.
     @Test func moreIdleMemoryGivesMemoryUpFirst() async {
         await propertyCheck(input: Gen.double(in: 0...1), Gen.double(in: 0...1),

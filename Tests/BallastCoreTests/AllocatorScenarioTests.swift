@@ -96,6 +96,30 @@ struct AllocatorScenarioTests {
                        Fixture.request(demand: .init(cpu: 9000, memory: 9 * g))],
             capacity: .init(cpu: 5000, memory: 5 * g),
             expected: [.init(cpu: 1000, memory: g), .init(cpu: 4000, memory: 4 * g)]),
+        // CPU expected above demand (a predicted peak, `cpuAhead`): served from spare
+        // capacity only, before the surplus.
+        Scenario(
+            name: "expected CPU fills spare capacity before the surplus",
+            requests: [Fixture.request(demand: .init(cpu: 1000, memory: g), cpuAhead: 2000),
+                       Fixture.request(demand: .init(cpu: 2000, memory: g))],
+            capacity: .init(cpu: 6000, memory: 2 * g),
+            // Demands 3,000, A's expectation 2,000 more: 5,000 (A at 3,000); the last 1,000
+            // water-filled by shares lifts B to A's level.
+            expected: [.init(cpu: 3000, memory: g), .init(cpu: 3000, memory: g)]),
+        Scenario(
+            name: "expected CPU shares what is left after demand when it does not all fit",
+            requests: [Fixture.request(demand: .init(cpu: 1000, memory: g), cpuAhead: 2000),
+                       Fixture.request(demand: .init(cpu: 2000, memory: g), cpuAhead: 2000)],
+            capacity: .init(cpu: 4000, memory: 2 * g),
+            // 1,000 left after demand, water-filled by shares between each demand and its
+            // expectation: A rises from 1,000 to B's 2,000, and that is all there is.
+            expected: [.init(cpu: 2000, memory: g), .init(cpu: 2000, memory: g)]),
+        Scenario(
+            name: "on a contended host expected CPU takes nothing from demand",
+            requests: [Fixture.request(demand: .init(cpu: 1000, memory: g), cpuAhead: 5000),
+                       Fixture.request(demand: .init(cpu: 2000, memory: g))],
+            capacity: .init(cpu: 2400, memory: 2 * g),
+            expected: [.init(cpu: 1000, memory: g), .init(cpu: 1400, memory: g)]),
     ]
 
     @Test(arguments: scenarios)

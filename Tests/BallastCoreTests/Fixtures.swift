@@ -17,10 +17,10 @@ enum Fixture {
                vcpuHotplug: hotplug)
     }
 
-    static func request(demand: ResourceVector, reservation: ResourceVector = .zero,
+    static func request(demand: ResourceVector, cpuAhead: Int = 0, reservation: ResourceVector = .zero,
                         cap: ResourceVector = ResourceVector(cpu: 1_000_000, memory: 1 << 50),
                         shares: UInt32 = 1024, memoryShares: UInt32? = nil, active: Double = 1) -> AllocationRequest {
-        AllocationRequest(demand: demand, reservation: reservation, cap: cap, cpuShares: shares,
+        AllocationRequest(demand: demand, cpuAhead: cpuAhead, reservation: reservation, cap: cap, cpuShares: shares,
                           memoryShares: memoryShares ?? shares, memoryActiveFraction: active)
     }
 

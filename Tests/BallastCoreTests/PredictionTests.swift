@@ -64,22 +64,27 @@ struct PredictionTests {
                                          millicores: Self.dailyPeak))
         // Reactive: 0.5 core and 10 % headroom.
         #expect(last.reactive.demand.cpu <= 600)
-        // Predicted: the usual 14:00 peak, 3 cores and headroom, learned over four days.
-        #expect(last.predicted.demand.cpu >= 3300, "\(last.predicted.demand)")
+        // Predicted: the usual 14:00 peak, 3 cores and headroom, learned over four days, is
+        // expected above the demand, which stays what the live signals show: the fair share
+        // serves the rest only from spare capacity (`cpuAhead`).
+        #expect(last.predicted.demand.cpu == last.reactive.demand.cpu, "\(last.predicted.demand)")
+        #expect(last.predicted.demand.cpu + last.predicted.cpuAhead >= 3300, "ahead \(last.predicted.cpuAhead)")
+        #expect(last.reactive.cpuAhead == 0)
         let signal = try #require(last.predicted.signals.first { $0.name == SignalName.cpuPredicted })
         #expect(signal.note.contains("usual 14:00 peak"), "\(signal.note)")
-        #expect(signal.note.contains("raised ahead"), "\(signal.note)")
+        #expect(signal.note.contains("expected") && signal.note.contains("served from capacity left"), "\(signal.note)")
         #expect(signal.note.contains("(4 days)"), "\(signal.note)")
     }
 
-    @Test func cpuIsLeftReactiveUnlessAskedFor() throws {
+    @Test func cpuIsLeftReactiveWhenItsPredictionIsOff() throws {
         var guest = Guest()
-        var predicting = Estimator(settings: Self.settings(PredictionSettings(enabled: true)))
+        var predicting = Estimator(settings: Self.settings(PredictionSettings(enabled: true, cpu: false)))
         var reactive = Estimator()
         let last = try #require(Self.run(&guest, from: 0, to: Self.at(day: 4, hour: 13, minute: 35),
                                          predicting: &predicting, reactive: &reactive,
                                          millicores: Self.dailyPeak))
         #expect(last.predicted.demand.cpu == last.reactive.demand.cpu)
+        #expect(last.predicted.cpuAhead == 0)
         #expect(!last.predicted.signals.contains { $0.name == SignalName.cpuPredicted })
     }
 

@@ -82,11 +82,16 @@ extension RealGuestTests {
             let started = Date()
             let filledPages = UInt64(guests.count * (fillMiB << 20) / 4096)
             var cpuWindows: [Double] = []
+            /// The windows that ended after `settling`, when a tick has measured ksmd.
+            var measuredWindows: [Double] = []
+            var leastPace = Int.max
             var last = (cpu: ksmd, at: Date())
             try await eventually("pages_sharing reaches 90 % of the filled pages", within: 240, every: 2,
                                  hint: "log: \(daemon.logPath)") {
                 let now = (cpu: try ksmdCPU(), at: Date())
                 cpuWindows.append((now.cpu - last.cpu) / now.at.timeIntervalSince(last.at))
+                if now.at.timeIntervalSince(started) > settling { measuredWindows.append(cpuWindows[cpuWindows.count - 1]) }
+                leastPace = min(leastPace, Int(try read("pages_to_scan")) ?? .max)
                 last = now
                 return try UInt64(read("pages_sharing")) ?? 0 >= filledPages * 9 / 10
             }
@@ -115,7 +120,12 @@ extension RealGuestTests {
             // What merging saved shows in what the guests hold: at least half the saved pages.
             #expect(saved >= sharing * 4096 / 2, "PSS fell \(saved >> 20) MiB for \(sharing) pages shared")
             #expect(capped <= cap, "ksmd used \(capped) of a core over \(capWindow) s after the first \(settling) s: over the cap \(cap)")
-            #expect(Int(try read("pages_to_scan")) ?? 0 < 5000, "the cap never cut the pace")
+            // The cap cuts the pace once a tick has seen ksmd over it. Merging can be over
+            // before the first tick measured ksmd (2 s here, 2026-12-05), and ksmd on merged
+            // pages stays under the cap: then nothing needs cutting (0.044 of a core seen).
+            if let over = measuredWindows.first(where: { $0 > cap * 1.5 }) {
+                #expect(leastPace < 5000, "ksmd at \(over) of a core after the first \(settling) s, the pace never cut")
+            }
             #expect((document?["savedBytes"] as? NSNumber)?.uint64Value ?? 0 > 0)
 
             // Lines raised above the host's commitment: ksmd stops, merged pages stay merged.

@@ -2,6 +2,9 @@
 /// cap, weights, and how much of its memory is active (for the idle memory tax).
 public struct AllocationRequest: Sendable, Hashable {
     public var demand: ResourceVector
+    /// CPU expected above demand soon (`DemandEstimate.cpuAhead`): served after every
+    /// VM's demand is met and before the surplus.
+    public var cpuAhead: Int
     public var reservation: ResourceVector
     /// The most it may get (limit, never above ceiling).
     public var cap: ResourceVector
@@ -16,9 +19,10 @@ public struct AllocationRequest: Sendable, Hashable {
     /// What it aims for in CPU, by the same rule.
     public var cpuTarget: Int { max(reservation.cpu, min(demand.cpu, cap.cpu)) }
 
-    public init(demand: ResourceVector, reservation: ResourceVector, cap: ResourceVector,
+    public init(demand: ResourceVector, cpuAhead: Int = 0, reservation: ResourceVector, cap: ResourceVector,
                 cpuShares: UInt32, memoryShares: UInt32, memoryActiveFraction: Double) {
         self.demand = demand
+        self.cpuAhead = cpuAhead
         self.reservation = reservation
         self.cap = cap
         self.cpuShares = cpuShares

@@ -15,6 +15,10 @@
 ///    capacity is water-filled: each VM gets `clamp(level × weight, reservation, target)`
 ///    for the one level that uses the capacity exactly; weight is the CPU shares,
 ///    or for memory the shares adjusted by the idle memory tax (below).
+/// 2b. **Expected.** When every target fits, what is left first goes to CPU the
+///    prediction stage expects above demand (`AllocationRequest.cpuAhead`), water-filled
+///    by shares up to `min(target + cpuAhead, cap)`: a forecast is served from spare
+///    capacity only, never from a VM's demand now.
 /// 3. **Surplus.** What is left after every target is met is water-filled on top,
 ///    by plain shares (no idle tax), up to each VM's cap. Headroom makes growth free: a VM
 ///    whose demand rises gets the new demand without waiting for anyone to shrink.
@@ -81,6 +85,9 @@ public enum FairShareAllocator {
 struct AllocatorWorkspace: Sendable {
     private var lower: [Double] = []
     private var target: [Double] = []
+    /// Phase 2b's upper bounds (CPU only): the target plus what is expected above it;
+    /// filled only when phase 2b runs.
+    private var ahead: [Double] = []
     private var cap: [Double] = []
     private var weight: [Double] = []
     private var surplusWeight: [Double] = []
@@ -92,6 +99,7 @@ struct AllocatorWorkspace: Sendable {
         guard lower.count != count else { return }
         Self.resize(&lower, count)
         Self.resize(&target, count)
+        Self.resize(&ahead, count)
         Self.resize(&cap, count)
         Self.resize(&weight, count)
         Self.resize(&surplusWeight, count)
@@ -113,6 +121,7 @@ struct AllocatorWorkspace: Sendable {
         let cpuCapacity = Double(max(0, capacity.cpu))
         var reserved = 0.0
         var wanted = 0.0
+        var expected = 0.0
         for i in requests.indices {
             let request = requests[i]
             let c = Double(max(0, request.cap.cpu))
@@ -123,6 +132,15 @@ struct AllocatorWorkspace: Sendable {
             weight[i] = Double(request.cpuShares)
             reserved += low
             wanted += high
+            if request.cpuAhead > 0 { expected += min(high + Double(request.cpuAhead), c) - high }
+        }
+        expected += wanted
+        if expected > wanted, wanted <= cpuCapacity {
+            // Phase 2b's bounds, gathered only when it runs (most hosts predict nothing).
+            for i in requests.indices {
+                let extra = Double(max(0, requests[i].cpuAhead))
+                ahead[i] = extra > 0 ? min(target[i] + extra, Double(max(0, requests[i].cap.cpu))) : target[i]
+            }
         }
         if Self.sharesSurplus(capacity: cpuCapacity, reserved: reserved, wanted: wanted, settings: settings) {
             for i in requests.indices {
@@ -130,7 +148,7 @@ struct AllocatorWorkspace: Sendable {
                 surplusWeight[i] = weight[i]
             }
         }
-        divide(cpuCapacity, reserved: reserved, wanted: wanted, settings: settings)
+        divide(cpuCapacity, reserved: reserved, wanted: wanted, expected: expected, settings: settings)
         var total: UInt64 = 0
         for i in requests.indices {
             let cpu = WholeUnits.downInt(result[i])
@@ -162,7 +180,7 @@ struct AllocatorWorkspace: Sendable {
                 surplusWeight[i] = Double(requests[i].memoryShares)
             }
         }
-        divide(memoryCapacity, reserved: reserved, wanted: wanted, settings: settings)
+        divide(memoryCapacity, reserved: reserved, wanted: wanted, expected: wanted, settings: settings)
         total = 0
         for i in requests.indices {
             let memory = WholeUnits.down(result[i])
@@ -179,10 +197,12 @@ struct AllocatorWorkspace: Sendable {
         reserved <= capacity && wanted < capacity && settings.distributeSurplus
     }
 
-    /// The three phases for one resource, on the prepared arrays (`reserved` and
-    /// `wanted` are the sums of `lower` and `target`); leaves the amounts in
-    /// `result`, which the caller rounds down to whole units.
-    private mutating func divide(_ capacity: Double, reserved: Double, wanted: Double, settings: AllocatorSettings) {
+    /// The phases for one resource, on the prepared arrays (`reserved`, `wanted` and
+    /// `expected` are the sums of `lower`, `target` and `ahead`; `expected == wanted`
+    /// skips phase 2b); leaves the amounts in `result`, which the caller rounds down to
+    /// whole units.
+    private mutating func divide(_ capacity: Double, reserved: Double, wanted: Double, expected: Double,
+                                 settings: AllocatorSettings) {
         let n = lower.count
         if reserved > capacity {
             let scale = reserved > 0 ? capacity / reserved : 0
@@ -190,6 +210,16 @@ struct AllocatorWorkspace: Sendable {
         } else if wanted > capacity {
             _ = filler.fill(lower: lower, upper: target, weight: weight, amount: capacity - reserved,
                             result: &result)
+        } else if expected > wanted {
+            if expected >= capacity {
+                _ = filler.fill(lower: target, upper: ahead, weight: weight, amount: capacity - wanted,
+                                result: &result)
+            } else if Self.sharesSurplus(capacity: capacity, reserved: reserved, wanted: expected, settings: settings) {
+                _ = filler.fill(lower: ahead, upper: cap, weight: surplusWeight, amount: capacity - expected,
+                                result: &result)
+            } else {
+                for i in 0..<n { result[i] = ahead[i] }
+            }
         } else if Self.sharesSurplus(capacity: capacity, reserved: reserved, wanted: wanted, settings: settings) {
             _ = filler.fill(lower: target, upper: cap, weight: surplusWeight, amount: capacity - wanted,
                             result: &result)

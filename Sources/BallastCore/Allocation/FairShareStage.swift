@@ -125,7 +125,8 @@ public struct FairShareStage: Sendable {
             memoryCap = vm.current.memory
         }
         let request = AllocationRequest(
-            demand: demand, reservation: reservation, cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
+            demand: demand, cpuAhead: vm.estimate.cpuAhead, reservation: reservation,
+            cap: ResourceVector(cpu: cap.cpu, memory: memoryCap),
             cpuShares: vm.spec.cpuShares.value, memoryShares: vm.spec.memoryShares,
             memoryActiveFraction: vm.estimate.memoryActiveFraction)
         wanted.cpu += request.cpuTarget

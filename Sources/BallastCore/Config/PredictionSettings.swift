@@ -5,10 +5,10 @@
 /// the live signals show. Off by default: a daemon that just started has no history.
 public struct PredictionSettings: Sendable, Hashable, Codable {
     public var enabled: Bool
-    /// Predict CPU too, not only memory. Off by default: CPU is divided afresh every tick,
-    /// so demand predicted ahead only takes CPU from VMs that need it now when the host is
-    /// contended (measured in docs/simulator.md, "Prediction"); memory moves slowly (a
-    /// balloon takes seconds, a guest short of it swaps), so it is worth having early.
+    /// Predict CPU too, not only memory. A CPU peak expected above demand is not demand:
+    /// it goes to `DemandEstimate.cpuAhead`, which the fair share serves only from CPU left
+    /// once every VM's demand is met, so it never takes CPU from a VM that needs it now
+    /// (docs/simulator.md, "Prediction": CPU shortfall lower on every trace).
     public var cpu: Bool
     /// Predicted demand = mean + this many standard deviations.
     public var sigmas: Double
@@ -21,7 +21,7 @@ public struct PredictionSettings: Sendable, Hashable, Codable {
     /// Seconds ahead whose usual peaks the estimate covers.
     public var lookahead: Double
 
-    public init(enabled: Bool = false, cpu: Bool = false, sigmas: Double = 1, recentHalfLife: Double = 1800,
+    public init(enabled: Bool = false, cpu: Bool = true, sigmas: Double = 1, recentHalfLife: Double = 1800,
                 minimumRecent: Double = 1800, minimumDays: Int = 3, lookahead: Double = 3600) {
         self.enabled = enabled
         self.cpu = cpu

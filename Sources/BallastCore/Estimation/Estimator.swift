@@ -80,8 +80,10 @@ public struct Estimator: Sendable {
             predict(slot: slot, vm: vm, cpu: &cpu, memory: &memory, time: time, dayClock: dayClock ?? time,
                     signals: &signals)
         }
+        let cpuDemand = WholeUnits.upInt(cpu.demand)
         return DemandEstimate(
-            demand: ResourceVector(cpu: WholeUnits.upInt(cpu.demand), memory: WholeUnits.up(memory.demand)),
+            demand: ResourceVector(cpu: cpuDemand, memory: WholeUnits.up(memory.demand)),
+            cpuAhead: max(0, WholeUnits.upInt(cpu.ahead ?? 0) - cpuDemand),
             guestUsedMemory: memory.guestUsed, guestUsedGrowth: memory.usedGrowth,
             memoryActiveFraction: memory.activeFraction, confidence: min(max(confidence, 0.05), 1), signals: signals)
     }
@@ -119,14 +121,18 @@ public struct Estimator: Sendable {
             signals.append(Signal(name: SignalName.predictionAbstained, value: 0, note: why))
         case .predicted(let predicted):
             if prediction.cpu, let live = cpu.live {
+                cpu.ahead = 0
                 Self.follow(predicted, \.cpu, live: live, ceiling: Double(max(vm.spec.ceiling.cpu, 0)),
-                            estimate: &cpu.demand, signal: SignalName.cpuPredicted, signals: &signals) {
+                            estimate: &cpu.demand, ahead: &cpu.ahead, signal: SignalName.cpuPredicted,
+                            signals: &signals) {
                     CPUUnits.describe(WholeUnits.upInt($0))
                 }
             }
             if let live = memory.live {
+                var raisesDemand: Double?
                 Self.follow(predicted, \.memory, live: live, ceiling: max(Double(vm.spec.ceiling.memory), 0),
-                            estimate: &memory.demand, signal: SignalName.memoryPredicted, signals: &signals) {
+                            estimate: &memory.demand, ahead: &raisesDemand, signal: SignalName.memoryPredicted,
+                            signals: &signals) {
                     ByteUnits.describe(WholeUnits.up($0))
                 }
             }
@@ -134,25 +140,36 @@ public struct Estimator: Sendable {
     }
 
     /// Moves one resource's estimate to its prediction, never below `live` nor above
-    /// `ceiling`, and says why when that changes it by a whole unit.
+    /// `ceiling`, and says why when that changes it by a whole unit. A rise goes to
+    /// `ahead` instead when the caller passes it holding a value (CPU: `ResourceEstimate.ahead`),
+    /// and to the estimate itself when it holds nil (memory); a fall always lowers the estimate.
     private static func follow(_ predicted: DemandForecast.Prediction, _ resource: KeyPath<DemandForecast.Demand, Double>,
-                               live: Double, ceiling: Double, estimate: inout Double, signal: String,
-                               signals: inout SignalList, text: (Double) -> String) {
+                               live: Double, ceiling: Double, estimate: inout Double, ahead: inout Double?,
+                               signal: String, signals: inout SignalList, text: (Double) -> String) {
         let target = min(max(live, predicted.demand[keyPath: resource]), ceiling)
         guard target.rounded(.up) != estimate.rounded(.up) else { return }
         signals.append(Signal(name: signal, value: target,
-                              note: reason(predicted, resource, reactive: estimate, target: target, text: text)))
-        estimate = target
+                              note: reason(predicted, resource, reactive: estimate, target: target, text: text,
+                                           ahead: ahead != nil && target > estimate)))
+        if ahead != nil, target > estimate {
+            ahead = target
+        } else {
+            estimate = target
+        }
     }
 
     /// "usual 14:00 peak 2.10 cores (5 days), recent 1.80 cores: 2.10 cores, not the reactive 1.50 cores".
     private static func reason(_ predicted: DemandForecast.Prediction, _ resource: KeyPath<DemandForecast.Demand, Double>,
-                               reactive: Double, target: Double, text: (Double) -> String) -> String {
+                               reactive: Double, target: Double, text: (Double) -> String, ahead: Bool) -> String {
         var parts: [String] = []
         if let usual = predicted.usual {
             parts.append("usual \(HourlyPeaks.clock(usual.hourOfDay)) peak \(text(usual.demand[keyPath: resource])) (\(usual.days) days)")
         }
         if let recent = predicted.recent { parts.append("recent \(text(recent[keyPath: resource]))") }
+        if ahead {
+            return "\(parts.joined(separator: ", ")): \(text(target)) expected, above the reactive \(text(reactive)); "
+                + "served from capacity left after every VM's demand"
+        }
         let direction = target > reactive ? "raised ahead" : "lowered with confidence"
         return "\(parts.joined(separator: ", ")): \(direction) to \(text(target)), not the reactive \(text(reactive))"
     }
@@ -238,6 +255,9 @@ public struct Estimator: Sendable {
         var demand: Double
         var live: Double?
         var observed: Double?
+        /// What the prediction stage expects above `demand`, when it does; nil otherwise.
+        /// Holding a value (0) is what asks `follow` to put a rise here (CPU only).
+        var ahead: Double?
     }
 
     private func estimateCPU(_ vm: VMSample, history: inout VMHistory, dt: Double,

@@ -17,6 +17,11 @@ public struct Signal: Sendable, Hashable, Codable {
 /// (the governor's floor uses it), and the signals that drove it.
 public struct DemandEstimate: Sendable, Hashable, Codable {
     public var demand: ResourceVector
+    /// CPU (millicores) the prediction stage expects above `demand.cpu` soon (a usual peak
+    /// ahead), 0 when it expects none. Not demand: the fair share serves it only from
+    /// capacity left once every VM's demand is met, so a forecast never takes CPU from a
+    /// VM that needs it now.
+    public var cpuAhead: Int
     /// Memory the guest is actually using, when the guest reports it.
     public var guestUsedMemory: UInt64?
     /// How fast that use has been climbing, bytes per second, from the guest's own reports
@@ -28,9 +33,10 @@ public struct DemandEstimate: Sendable, Hashable, Codable {
     public var confidence: Double
     public var signals: SignalList
 
-    public init(demand: ResourceVector, guestUsedMemory: UInt64?, guestUsedGrowth: UInt64? = nil,
+    public init(demand: ResourceVector, cpuAhead: Int = 0, guestUsedMemory: UInt64?, guestUsedGrowth: UInt64? = nil,
                 memoryActiveFraction: Double, confidence: Double, signals: SignalList) {
         self.demand = demand
+        self.cpuAhead = cpuAhead
         self.guestUsedMemory = guestUsedMemory
         self.guestUsedGrowth = guestUsedGrowth
         self.memoryActiveFraction = memoryActiveFraction
