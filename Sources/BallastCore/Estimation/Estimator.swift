@@ -120,42 +120,35 @@ public struct Estimator: Sendable {
         case .abstained(let why):
             signals.append(Signal(name: SignalName.predictionAbstained, value: 0, note: why))
         case .predicted(let predicted):
-            if prediction.cpu, let live = cpu.live {
-                cpu.ahead = 0
-                Self.follow(predicted, \.cpu, live: live, ceiling: Double(max(vm.spec.ceiling.cpu, 0)),
-                            estimate: &cpu.demand, ahead: &cpu.ahead, signal: SignalName.cpuPredicted,
-                            signals: &signals) {
-                    CPUUnits.describe(WholeUnits.upInt($0))
-                }
+            // CPU: a predicted rise is expected beside the demand (`cpuAhead`), a fall lowers it.
+            if prediction.cpu, let live = cpu.live,
+               let target = Self.follow(predicted, \.cpu, live: live, ceiling: Double(max(vm.spec.ceiling.cpu, 0)),
+                                        reactive: cpu.demand, risesAhead: true, signal: SignalName.cpuPredicted,
+                                        signals: &signals, text: { CPUUnits.describe(WholeUnits.upInt($0)) }) {
+                if target > cpu.demand { cpu.ahead = target } else { cpu.demand = target }
             }
-            if let live = memory.live {
-                var raisesDemand: Double?
-                Self.follow(predicted, \.memory, live: live, ceiling: max(Double(vm.spec.ceiling.memory), 0),
-                            estimate: &memory.demand, ahead: &raisesDemand, signal: SignalName.memoryPredicted,
-                            signals: &signals) {
-                    ByteUnits.describe(WholeUnits.up($0))
-                }
+            // Memory: the estimate follows the prediction both ways.
+            if let live = memory.live,
+               let target = Self.follow(predicted, \.memory, live: live, ceiling: max(Double(vm.spec.ceiling.memory), 0),
+                                        reactive: memory.demand, risesAhead: false, signal: SignalName.memoryPredicted,
+                                        signals: &signals, text: { ByteUnits.describe(WholeUnits.up($0)) }) {
+                memory.demand = target
             }
         }
     }
 
-    /// Moves one resource's estimate to its prediction, never below `live` nor above
-    /// `ceiling`, and says why when that changes it by a whole unit. A rise goes to
-    /// `ahead` instead when the caller passes it holding a value (CPU: `ResourceEstimate.ahead`),
-    /// and to the estimate itself when it holds nil (memory); a fall always lowers the estimate.
+    /// Where one resource's estimate goes with its prediction: never below `live` nor
+    /// above `ceiling`; nil when that is the `reactive` estimate to a whole unit. Says why
+    /// in a signal; `risesAhead` says a rise is expected beside the demand, not demand.
     private static func follow(_ predicted: DemandForecast.Prediction, _ resource: KeyPath<DemandForecast.Demand, Double>,
-                               live: Double, ceiling: Double, estimate: inout Double, ahead: inout Double?,
-                               signal: String, signals: inout SignalList, text: (Double) -> String) {
+                               live: Double, ceiling: Double, reactive: Double, risesAhead: Bool, signal: String,
+                               signals: inout SignalList, text: (Double) -> String) -> Double? {
         let target = min(max(live, predicted.demand[keyPath: resource]), ceiling)
-        guard target.rounded(.up) != estimate.rounded(.up) else { return }
+        guard target.rounded(.up) != reactive.rounded(.up) else { return nil }
         signals.append(Signal(name: signal, value: target,
-                              note: reason(predicted, resource, reactive: estimate, target: target, text: text,
-                                           ahead: ahead != nil && target > estimate)))
-        if ahead != nil, target > estimate {
-            ahead = target
-        } else {
-            estimate = target
-        }
+                              note: reason(predicted, resource, reactive: reactive, target: target, text: text,
+                                           ahead: risesAhead && target > reactive)))
+        return target
     }
 
     /// "usual 14:00 peak 2.10 cores (5 days), recent 1.80 cores: 2.10 cores, not the reactive 1.50 cores".
@@ -255,8 +248,8 @@ public struct Estimator: Sendable {
         var demand: Double
         var live: Double?
         var observed: Double?
-        /// What the prediction stage expects above `demand`, when it does; nil otherwise.
-        /// Holding a value (0) is what asks `follow` to put a rise here (CPU only).
+        /// What the prediction stage expects soon when that is above `demand` (CPU only);
+        /// nil otherwise.
         var ahead: Double?
     }
 

@@ -54,10 +54,13 @@ struct DashboardTerminalTests {
                 "a log line on the dashboard:\n\(screen.joined(separator: "\n"))")
         #expect(try tmux.pane("#{alternate_on} #{cursor_flag}") == "1 0")
 
+        // A resize redraws at once (SIGWINCH) and every tick redraws at the size then: 60 s
+        // is for a loaded CI machine (20 s ran out once there, 2026-12-05, with ticks due
+        // every 0.2 s: the 2-s interval at --speed 10).
         try tmux.resize(columns: 50, rows: 12)
-        _ = try await tmux.waitForScreen(seconds: 20) { $0.joined(separator: " ").contains("terminal too small") }
+        _ = try await tmux.waitForScreen(seconds: 60) { $0.joined(separator: " ").contains("terminal too small") }
         try tmux.resize(columns: 110, rows: 32)
-        _ = try await tmux.waitForScreen(seconds: 20) { $0.contains { $0.hasPrefix("VM ") } }
+        _ = try await tmux.waitForScreen(seconds: 60) { $0.contains { $0.hasPrefix("VM ") } }
 
         try tmux.sendKeys("C-c")
         let status = try await tmux.waitForExit(seconds: 30)

@@ -78,7 +78,14 @@ final class Tmux {
             if done(last) { return last }
             try await Task.sleep(for: .milliseconds(200))
         }
-        Issue.record("the screen did not get there within \(seconds) s; it shows:\n\(last.joined(separator: "\n"))")
+        // What the command wrote last, escapes made visible: whether it drew anything since.
+        let raw = (try? rawOutput()) ?? ""
+        let tail = String(raw.suffix(400)).replacingOccurrences(of: "\u{1B}", with: "\\e")
+        Issue.record("""
+            the screen did not get there within \(seconds) s; it shows:
+            \(last.joined(separator: "\n"))
+            the last of the \(raw.utf8.count) bytes written to the terminal: \(tail)
+            """)
         return last
     }
 
