@@ -41,34 +41,31 @@ public actor KSMObserver: TickObserver {
 
     public func tickFailed(_ error: any Error) async {}
 
-    /// One read, decision and write.
+    /// One read, decision and write. What could not be read or written is reported in
+    /// the status's `error`, beside whatever got that far (the decision, the reading as
+    /// it was before a refused write).
     func step(committed: Double, time: Double) -> KSMStatus {
-        let settings = controller.settings
-        var reading: KSMReading
-        do {
-            reading = try ksm.read()
-        } catch {
-            report(error)
-            return KSMStatus(settings: settings, reading: nil, decision: nil, dryRun: dryRun, error: error.description)
-        }
-        let decision = controller.decide(reading, committed: committed, time: time)
-        if !decision.writes.isEmpty, decision.writes != lastWrites {
-            announce(decision)
-        }
-        lastWrites = decision.writes
-        guard !dryRun, !decision.writes.isEmpty else {
+        var status = KSMStatus(settings: controller.settings, reading: nil, decision: nil, dryRun: dryRun, error: nil)
+        do throws(KSMAccessError) {
+            var reading = try ksm.read()
+            status.reading = reading
+            let decision = controller.decide(reading, committed: committed, time: time)
+            status.decision = decision
+            if !decision.writes.isEmpty, decision.writes != lastWrites {
+                announce(decision)
+            }
+            lastWrites = decision.writes
+            if !dryRun, !decision.writes.isEmpty {
+                try ksm.write(decision.writes)
+                for write in decision.writes { reading.apply(write) }
+                status.reading = reading
+            }
             recovered()
-            return KSMStatus(settings: settings, reading: reading, decision: decision, dryRun: dryRun, error: nil)
-        }
-        do {
-            try ksm.write(decision.writes)
         } catch {
             report(error)
-            return KSMStatus(settings: settings, reading: reading, decision: decision, dryRun: dryRun, error: error.description)
+            status.error = error.description
         }
-        recovered()
-        for write in decision.writes { reading.apply(write) }
-        return KSMStatus(settings: settings, reading: reading, decision: decision, dryRun: dryRun, error: nil)
+        return status
     }
 
     /// Starting and stopping ksmd are worth a line; a new pace only at debug level.
