@@ -53,7 +53,7 @@ public enum Explanation {
         lines.append("VM \(HumanFormat.oneLine(vm.name)) (\(vm.uuid)), \(vm.runState), "
             + (vm.balanced ? "balanced by Ballast" : "not balanced (observed only)"))
         if let tick = state.tick { lines.append("As of tick \(tick).") }
-        lines.append("Applied at the start of the tick: \(allocation(vm.current)).")
+        lines.append("Applied at the start of the tick: \(allocation(vm.current, in: state)).")
         if let held = vm.hostMemoryBytes { lines.append(hostMemory(held, vm)) }
         if let device = vm.virtioMem { lines.append(virtioMem(device)) }
         lines.append("Operator intent: CPU shares \(vm.spec.cpuShares), memory shares \(vm.spec.memoryShares), "
@@ -94,7 +94,7 @@ public enum Explanation {
             lines.append(hostLine + (state.emergency ? "; the governor is in EMERGENCY mode." : "."))
         }
         if let proposed = vm.proposed {
-            lines.append("Fair share: the policy chain proposed \(allocation(proposed.allocation)) "
+            lines.append("Fair share: the policy chain proposed \(allocation(proposed.allocation, in: state)) "
                 + "(last set by stage \"\(proposed.stage)\": \(proposed.reason)).")
         }
         if vm.clamps.isEmpty {
@@ -105,9 +105,9 @@ public enum Explanation {
         }
         if let governed = vm.governed {
             if governed == vm.current {
-                lines.append("Result: nothing to change; \(allocation(governed)) stays.")
+                lines.append("Result: nothing to change; \(allocation(governed, in: state)) stays.")
             } else {
-                lines.append("Result: the governor settled on \(allocation(governed)).")
+                lines.append("Result: the governor settled on \(allocation(governed, in: state)).")
             }
         }
         appendLastChange(vm, to: &lines)
@@ -126,9 +126,12 @@ public enum Explanation {
         lines.append(line + ", because: \(change.reason)")
     }
 
-    private static func allocation(_ allocation: AllocationDocument) -> String {
-        "\(HumanFormat.cores(allocation.cpuMillicores)) cores CPU quota, \(HumanFormat.bytes(allocation.memoryBytes)) "
-            + "memory, \(allocation.vcpus) vCPUs, weight \(allocation.cpuWeight)"
+    private static func allocation(_ allocation: AllocationDocument, in state: StateDocument) -> String {
+        let weight = state.cpuEnforcement == CPUEnforcement.weight.rawValue
+            ? "weight \(allocation.cpuWeight) (its CPU share: \(HumanFormat.cores(state.shareMillicores(of: allocation))) cores)"
+            : "weight \(allocation.cpuWeight)"
+        return "\(HumanFormat.cores(allocation.cpuMillicores)) cores CPU quota, \(HumanFormat.bytes(allocation.memoryBytes)) "
+            + "memory, \(allocation.vcpus) vCPUs, \(weight)"
     }
 
     private static func resources(_ resources: ResourcesDocument) -> String {

@@ -17,10 +17,15 @@ public enum StatusTable {
                 + "\(HumanFormat.bytes(host.capacity.memoryBytes)) memory, "
                 + "\(HumanFormat.bytes(host.memoryAvailableBytes)) available; overcommit CPU "
                 + "\(host.cpuOvercommit.decimalText(places: 2))x, memory \(host.memoryOvercommit.decimalText(places: 2))x")
+            switch state.cpuEnforcement {
+            case CPUEnforcement.weight.rawValue?: lines.append("cpu shares are weights: idle cores go to whoever wants them")
+            case CPUEnforcement.quota.rawValue?: lines.append("cpu shares are quotas: no VM runs above its share")
+            default: break
+            }
         } else {
             lines.append("ballast \(state.version), no tick yet, \(health)")
         }
-        let header = ["NAME", "UUID", "BAL", "CPU DEM", "CPU ALLOC", "MEM DEM", "MEM ALLOC", "BALLOON", "VCPU",
+        let header = ["NAME", "UUID", "BAL", "CPU DEM", "CPU SHARE", "MEM DEM", "MEM ALLOC", "BALLOON", "VCPU",
                       "WEIGHT", "CONF", "LAST CHANGE"]
         var rows: [[String]] = [header]
         for vm in state.vms {
@@ -33,7 +38,7 @@ public enum StatusTable {
                 String(vm.uuid.prefix(8)),
                 vm.balanced ? "yes" : "no",
                 vm.estimate.map { HumanFormat.cores($0.demand.cpuMillicores) } ?? "-",
-                vm.governed.map { HumanFormat.cores($0.cpuMillicores) } ?? "-",
+                vm.governed.map { HumanFormat.cores(state.shareMillicores(of: $0)) } ?? "-",
                 vm.estimate.map { HumanFormat.bytes($0.demand.memoryBytes) } ?? "-",
                 vm.governed.map { HumanFormat.bytes($0.memoryBytes) } ?? "-",
                 HumanFormat.bytes(vm.current.memoryBytes),

@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Memory overcommit per host: configured memory / physical memory (default 1, or the scenario's).")
     var overcommit: Double?
 
-    @Option(help: "Comma-separated policies: ballast,ballast-predict,static,mom,proxmox,oracle (default: all but ballast-predict).")
+    @Option(help: "Comma-separated policies: ballast,ballast-predict,ballast-quota,static,mom,proxmox,oracle (default: all but ballast-predict and ballast-quota).")
     var policy: String = PolicyKind.comparedByDefault.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Seed for VM sizes, subsets, packing and scenarios.")

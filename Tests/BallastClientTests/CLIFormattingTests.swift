@@ -16,7 +16,9 @@ struct CLIFormattingTests {
     @Test func statusHasOneRowPerVMEvenForMultilineNames() async {
         let table = StatusTable.render(await document())
         let lines = table.split(separator: "\n")
-        #expect(lines.count == 2 + 1 + 5)
+        // Version, host and CPU-share lines, the header, five VMs.
+        #expect(lines.count == 3 + 1 + 5)
+        #expect(table.contains("cpu shares are weights: idle cores go to whoever wants them"))
         #expect(table.contains(#"multi\nline"#))
         #expect(table.contains("Ünïcødé-虚拟机-🚀"))
         #expect(table.contains("stopped-0"))
@@ -32,6 +34,8 @@ struct CLIFormattingTests {
         #expect(text.contains("stage \"fair-share\": fair share of memory"))
         #expect(text.contains("memory shrink limited to 10 % per tick"))
         #expect(text.contains("because: memory above demand"))
+        // Shares are weights by default: the weight is put as the share it carries.
+        #expect(text.contains("vCPUs, weight 1024 (its CPU share: 1.02 cores)"), "\(text)")
     }
 
     @Test("explain says what a virtio-mem device was asked for and plugged, and when the guest left it unmet")

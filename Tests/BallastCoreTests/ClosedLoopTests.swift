@@ -3,8 +3,10 @@ import Testing
 @testable import BallastCore
 
 /// A tiny host with an honest observation model, to drive estimator, allocator
-/// and governor together: usage is capped by the allocation, unmet CPU shows as
-/// throttling, unmet memory as swapping, the guest reports balloon statistics.
+/// and governor together: CPU usage is capped by the quota (unmet CPU shows as
+/// throttling) and, when the guests want more than the host has, divided by weight
+/// (unmet CPU shows as run delay); unmet memory shows as swapping; the guest reports
+/// balloon statistics.
 struct LoopHost {
     struct Guest {
         var demand: ResourceVector
@@ -14,6 +16,9 @@ struct LoopHost {
         var periods: UInt64 = 0
         var throttledPeriods: UInt64 = 0
         var throttledNanos: UInt64 = 0
+        var runDelayNanos: UInt64 = 0
+        /// Millicores the host ran in the last interval.
+        var ran = 0
         var swapIn: UInt64 = 0
         var swapOut: UInt64 = 0
     }
@@ -27,10 +32,13 @@ struct LoopHost {
         time += dt
         var vms: [VMSample] = []
         var used: UInt64 = 0
+        let wanted = guests.map { min($0.demand.cpu, $0.allocation.cpu) }
+        let ran = Self.divide(capacity.cpu, among: wanted, weights: guests.map { Int($0.allocation.cpuWeight.value) })
         for i in guests.indices {
             var g = guests[i]
-            let ran = min(g.demand.cpu, g.allocation.cpu)
-            g.usageNanos += UInt64(Double(ran) * dt * 1e6)
+            g.ran = ran[i]
+            g.usageNanos += UInt64(Double(ran[i]) * dt * 1e6)
+            g.runDelayNanos += UInt64(Double(wanted[i] - ran[i]) * dt * 1e6)
             let periods = UInt64(dt * 10)
             g.periods += periods
             if g.demand.cpu > g.allocation.cpu {
@@ -50,11 +58,33 @@ struct LoopHost {
             vms.append(Fixture.sample(i + 1, spec: g.spec, current: g.allocation,
                                       cpu: CPUCounters(usageNanos: g.usageNanos, periods: g.periods,
                                                        throttledPeriods: g.throttledPeriods,
-                                                       throttledNanos: g.throttledNanos),
+                                                       throttledNanos: g.throttledNanos, runDelayNanos: g.runDelayNanos),
                                       balloon: balloon))
         }
         let available = capacity.memory > used ? capacity.memory - used : 0
         return HostSnapshot(host: HostSample(time: time, capacity: capacity, memoryAvailable: available), vms: vms)
+    }
+
+    /// Weighted max-min division of `capacity` (what CFS does among runnable groups):
+    /// each guest gets what it wants or its weight's part of what is left, whichever is less.
+    static func divide(_ capacity: Int, among wanted: [Int], weights: [Int]) -> [Int] {
+        var ran = [Int](repeating: 0, count: wanted.count)
+        var open = Set(wanted.indices.filter { wanted[$0] > 0 })
+        var left = capacity
+        while !open.isEmpty && left > 0 {
+            let weight = open.reduce(0) { $0 + weights[$1] }
+            let satisfied = open.filter { wanted[$0] - ran[$0] <= left * weights[$0] / weight }
+            if satisfied.isEmpty {
+                for i in open { ran[i] += left * weights[i] / weight }
+                break
+            }
+            for i in satisfied {
+                left -= wanted[i] - ran[i]
+                ran[i] = wanted[i]
+                open.remove(i)
+            }
+        }
+        return ran
     }
 
     mutating func apply(_ changes: [Change]) {
@@ -84,11 +114,20 @@ struct ClosedLoopTests {
         var host: LoopHost
     }
 
-    static func run(_ host: LoopHost, ticks: Int, dt: Double = 10) -> Run {
-        var host = host
+    static func run(_ host: LoopHost, ticks: Int, dt: Double = 10, enforcement: CPUEnforcement = .weight) -> Run {
+        var core = core(dt: dt, enforcement: enforcement)
+        return run(host, ticks: ticks, dt: dt, core: &core)
+    }
+
+    static func core(dt: Double = 10, enforcement: CPUEnforcement) -> TickCore {
         var settings = BalancerSettings(interval: dt, hostReserve: .zero)
         settings.governor.vcpuCooldown = 0
-        var core = TickCore(settings: settings)
+        settings.allocator.cpuEnforcement = enforcement
+        return TickCore(settings: settings)
+    }
+
+    static func run(_ host: LoopHost, ticks: Int, dt: Double = 10, core: inout TickCore) -> Run {
+        var host = host
         var changes: [Int] = []
         for _ in 0..<ticks {
             let decision = core.decide(host.sample(dt: dt)).decision
@@ -116,15 +155,27 @@ struct ClosedLoopTests {
         #expect(result.changesPerTick.suffix(50).allSatisfy { $0 == 0 })
     }
 
-    @Test func contendedHostSettlesWithinCapacity() {
+    @Test(arguments: CPUEnforcement.allCases) func contendedHostSettlesWithinCapacity(_ enforcement: CPUEnforcement) {
         let host = LoopHost(guests: [Self.guest(cpu: 4000, memory: 12 << 30), Self.guest(cpu: 4000, memory: 12 << 30),
                                      Self.guest(cpu: 500, memory: 2 << 30)],
                             capacity: ResourceVector(cpu: 6000, memory: 20 << 30))
-        let result = Self.run(host, ticks: 400)
+        let result = Self.run(host, ticks: 400, enforcement: enforcement)
         let memory = result.host.guests.reduce(UInt64(0)) { $0 + $1.allocation.memory }
-        let cpu = result.host.guests.reduce(0) { $0 + $1.allocation.cpu }
         #expect(memory <= 20 << 30)
-        #expect(cpu <= 6000)
+        switch enforcement {
+        case .quota:
+            #expect(result.host.guests.reduce(0) { $0 + $1.allocation.cpu } <= 6000)
+        case .weight:
+            // Quotas hold only the VMs' ceilings; the weights carry the shares (in
+            // millicores, adding up to the capacity within the weights' hysteresis), and
+            // the host runs what they want up to its capacity.
+            #expect(result.host.guests.allSatisfy { $0.allocation.cpu == 4000 })
+            let weights = result.host.guests.reduce(0) { $0 + Int($1.allocation.cpuWeight.value) }
+            #expect(weights <= 6600 && weights >= 5400, "weights add up to \(weights)")
+            #expect(result.host.guests.reduce(0) { $0 + $1.ran } == 6000)
+        }
+        // The small VM runs all it wants in either mode.
+        #expect(result.host.guests[2].ran == 500)
         // The small VM is fully served; the two big ones split the rest evenly.
         #expect(result.host.guests[2].allocation.memory >= 2 << 30)
         let a = Double(result.host.guests[0].allocation.memory)
@@ -134,6 +185,24 @@ struct ClosedLoopTests {
     }
 
     /// Constant input converges and then stops changing, whatever the demands.
+    /// Two VMs trade places between two ticks: the one that was idle wants 3 cores, the
+    /// busy one drops to half a core. Until the next tick, a quota at the old share
+    /// throttles the rising VM while the cores its neighbour left sit idle; a weight does not.
+    @Test(arguments: CPUEnforcement.allCases) func aRiseBetweenTicksRunsOnIdleCoresOnlyWithWeights(_ enforcement: CPUEnforcement) {
+        var host = LoopHost(guests: [Self.guest(cpu: 500, memory: 2 << 30), Self.guest(cpu: 3000, memory: 2 << 30)],
+                            capacity: ResourceVector(cpu: 4000, memory: 16 << 30))
+        var core = Self.core(enforcement: enforcement)
+        host = Self.run(host, ticks: 100, core: &core).host
+        host.guests[0].demand.cpu = 3000
+        host.guests[1].demand.cpu = 500
+        _ = host.sample(dt: 10)
+        switch enforcement {
+        case .weight: #expect(host.guests[0].ran == 3000)
+        case .quota: #expect(host.guests[0].ran < 2000, "ran \(host.guests[0].ran) under a quota of \(host.guests[0].allocation.cpu)")
+        }
+        #expect(host.guests[1].ran == 500)
+    }
+
     @Test(.shrinking(false)) func constantInputConverges() async {
         let guestGen = zip(Gen.int(in: 100...4000), Gen.uint64(in: (512 << 20)...(14 << 30)),
                            Gen.uint64(in: (1 << 30)...(16 << 30)))

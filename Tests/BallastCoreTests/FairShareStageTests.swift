@@ -40,11 +40,46 @@ struct FairShareStageTests {
         let idle = Fixture.view(2, spec: spec, current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 4),
                                 estimate: Fixture.estimate(cpu: 100, memory: 2 << 30, used: 2 << 30))
         let snapshot = Fixture.snapshot([busy, idle], capacity: ResourceVector(cpu: 5300, memory: 64 << 30))
-        let proposal = FairShareStage().propose(snapshot)
-        #expect(proposal.entries[0].allocation.cpu == 5200)
-        #expect(proposal.entries[0].allocation.vcpus == 6)
-        #expect(proposal.entries[1].allocation.vcpus == 2)   // 100 millicores, but at least minVCPUs
-        #expect(proposal.entries[0].allocation.cpuWeight == .standard)
+        let quota = FairShareStage(settings: AllocatorSettings(cpuEnforcement: .quota)).propose(snapshot)
+        #expect(quota.entries[0].allocation.cpu == 5200)
+        #expect(quota.entries[0].allocation.vcpus == 6)
+        #expect(quota.entries[1].allocation.vcpus == 2)   // 100 millicores, but at least minVCPUs
+        #expect(quota.entries[0].allocation.cpuWeight == .standard)
+        // By weight (the default) the vCPUs follow the same share; the share is the weight.
+        let weight = FairShareStage().propose(snapshot)
+        #expect(weight.entries.map(\.allocation.vcpus) == [6, 2])
+        #expect(weight.entries.map(\.allocation.cpuWeight.value) == [5200, 100])
+    }
+
+    @Test func byWeightTheShareIsTheWeightAndTheQuotaTheLimit() {
+        var limited = Fixture.spec(cpuCeiling: 8000, maxVCPUs: 8)
+        limited.cpuLimit = 3000
+        let views = [
+            Fixture.view(1, spec: limited, current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 8),
+                         estimate: Fixture.estimate(cpu: 2500, memory: 2 << 30, used: 2 << 30)),
+            Fixture.view(2, spec: Fixture.spec(cpuCeiling: 4000, maxVCPUs: 4),
+                         current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 4),
+                         estimate: Fixture.estimate(cpu: 3000, memory: 2 << 30, used: 2 << 30)),
+        ]
+        let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 4000, memory: 64 << 30))
+        let quota = FairShareStage(settings: AllocatorSettings(cpuEnforcement: .quota)).propose(snapshot)
+        let weight = FairShareStage().propose(snapshot)
+        // The quota holds the limit (3 cores) or every vCPU (4 cores); the shares that
+        // quota mode caps at become the weights, in millicores.
+        #expect(weight.entries.map(\.allocation.cpu) == [3000, 4000])
+        #expect(weight.entries.map { Int($0.allocation.cpuWeight.value) } == quota.entries.map(\.allocation.cpu))
+        #expect(quota.entries.map(\.allocation.cpu).reduce(0, +) == 4000)
+    }
+
+    @Test func aWeightWithinTenPercentOfTheShareStays() {
+        let current = CPUWeight(clamping: 2000)
+        #expect(CPUEnforcement.weight(forShare: 2150, current: current) == current)
+        #expect(CPUEnforcement.weight(forShare: 1850, current: current) == current)
+        #expect(CPUEnforcement.weight(forShare: 2200, current: current).value == 2200)
+        #expect(CPUEnforcement.weight(forShare: 1800, current: current).value == 1800)
+        // Beyond libvirt's range the weight is clamped, never refused.
+        #expect(CPUEnforcement.weight(forShare: 0, current: current) == CPUWeight(clamping: 2))
+        #expect(CPUEnforcement.weight(forShare: 1_000_000, current: current).value == CPUWeight.range.upperBound)
     }
 
     @Test func memoryLeftAloneWithoutBalloonStatsAndCountedAtCurrentSize() {

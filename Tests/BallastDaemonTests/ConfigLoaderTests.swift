@@ -138,6 +138,7 @@ struct ConfigLoaderTests {
         #expect(config.balancer.estimator.swapThreshold == defaults.swapThreshold)
         #expect(config.balancer.estimator.staleStatsAfter == defaults.staleStatsAfter)
         #expect(config.balancer.estimator.prediction == defaults.prediction)
+        #expect(config.balancer.allocator == AllocatorSettings())
     }
 
     /// Found by CI's fuzz step: the TOML package Ballast used then (TOMLKit, over toml++)

@@ -186,17 +186,66 @@ extension RealGuestTests {
             return reaction
         }
 
+        /// A 1-vCPU guest that keeps its vCPU busy from boot.
+        static func busyGuest(_ name: String, shares: Int) -> GuestSpec {
+            var guest = GuestSpec(name)
+            guest.vcpus = 1
+            guest.shares = shares
+            guest.workload = "cpu:burn=1"
+            return guest
+        }
+
+        /// By weight (the default), a VM's CPU share is its `cpu_shares` and no quota caps it:
+        /// two busy guests forced onto one host CPU divide it by the weights Ballast wrote,
+        /// and between them they keep the whole CPU busy (nothing is left idle by a cap).
+        @Test("CPU by weight: two busy guests on one host CPU divide it by Ballast's weights, with no quota")
+        func cpuByWeightDividesByTheWrittenWeights() async throws {
+            try await balancingScenario {
+                let (high, low) = (Self.busyGuest("cpuw-high", shares: 4096), Self.busyGuest("cpuw-low", shares: 256))
+                try await withGuests([high, low]) {
+                    for guest in [high, low] { try await Virsh.run(["vcpupin", guest.name, "0", "0", "--live"]) }
+                    let daemon = try BallastDaemonProcess(scenario: "cpu-weight", config: "interval = \"2s\"\n")
+                    func scheduler(_ name: String) async throws -> (weight: Double, quota: Int64) {
+                        let info = try await Virsh.schedinfo(name)
+                        return (Double(info["cpu_shares"] ?? "") ?? 0, Int64(info["vcpu_quota"] ?? "") ?? 0)
+                    }
+                    // Ballast's weights (each VM's share in millicores) replace the configured 4096 and 256.
+                    try await eventually("weights written by Ballast", within: 30, hint: "log: \(daemon.logPath)") {
+                        let (h, l) = (try await scheduler(high.name), try await scheduler(low.name))
+                        return h.weight != 4096 && l.weight != 256 && h.weight > 0 && l.weight > 0
+                    }
+                    let before = (try await scheduler(high.name), try await scheduler(low.name))
+                    let (highName, lowName) = (high.name, low.name)
+                    async let highRate = Virsh.cpuRate(highName, over: 30)
+                    async let lowRate = Virsh.cpuRate(lowName, over: 30)
+                    let (h, l) = try await (highRate, lowRate)
+                    let after = (try await scheduler(high.name), try await scheduler(low.name))
+                    // No cap: unset quotas read -1, 0 or the kernel's "max" (17592186044415).
+                    for (name, info) in [(highName, before.0), (lowName, before.1), (highName, after.0), (lowName, after.1)] {
+                        #expect(info.quota <= 0 || info.quota >= 1 << 40, "\(name): vcpu_quota \(info.quota)")
+                    }
+                    // The configured shares still rank them (they are read from the inactive XML,
+                    // which the live weights leave alone).
+                    #expect(before.0.weight > before.1.weight, "weights \(before.0.weight):\(before.1.weight)")
+                    // The host CPU stays busy, and is divided by the weights (their mean over the
+                    // measurement; +-30 %: TCG guests on a host shared with other work).
+                    #expect(h + l >= 0.8, "the two guests ran \(h + l) s/s on one host CPU")
+                    let weights = (before.0.weight / before.1.weight + after.0.weight / after.1.weight) / 2
+                    print("[cpu-weight] weights \(before.0.weight):\(before.1.weight) before, \(after.0.weight):\(after.1.weight) "
+                        + "after; quotas \(after.0.quota), \(after.1.quota); CPU \(h) and \(l) s/s (ratio \(h / l))")
+                    #expect(l > 0 && abs(h / l / weights - 1) <= 0.3,
+                            "measured CPU ratio \(h / l) (\(h) vs \(l) s/s) for weights \(weights)")
+                    #expect(try await daemon.stop() == 0)
+                }
+            }
+        }
+
+        /// `[host] guest_cpu_millicores` caps the guests' total, which only quotas enforce:
+        /// with it Ballast puts each share in the quota (`cpu_enforcement = "quota"`).
         @Test("CPU: two busy guests with shares 2:1 get weights, quotas and CPU time near 2:1")
         func cpuSharesTwoToOne() async throws {
             try await balancingScenario {
-                var high = GuestSpec("cpu-high")
-                high.vcpus = 1
-                high.shares = 2048
-                high.workload = "cpu:burn=1"
-                var low = GuestSpec("cpu-low")
-                low.vcpus = 1
-                low.shares = 1024
-                low.workload = "cpu:burn=1"
+                let (high, low) = (Self.busyGuest("cpu-high", shares: 2048), Self.busyGuest("cpu-low", shares: 1024))
                 try await withGuests([high, low]) {
                     let config = """
                         interval = "2s"

@@ -31,8 +31,10 @@ struct ShippedPluginTests {
         await stage.shutdown()
     }
 
-    @Test func timeOfDayYieldsByDayAndBoostsAtNight() async throws {
-        let snapshot = SyntheticSnapshot.make(vms: 4)
+    @Test(arguments: CPUEnforcement.allCases)
+    func timeOfDayYieldsByDayAndBoostsAtNight(_ enforcement: CPUEnforcement) async throws {
+        var snapshot = SyntheticSnapshot.make(vms: 4)
+        snapshot.cpuEnforcement = enforcement
         for (hour, check) in [(10, true), (23, false)] {
             let stage = try PluginStage(configuration: Plugins.python(
                 "time-of-day", script: "plugins/python/time_of_day/time_of_day.py",
@@ -42,7 +44,15 @@ struct ShippedPluginTests {
             let entry = proposal.entries[2]
             #expect(entry.stage == "time-of-day")
             if check {
-                #expect(entry.allocation.cpu == snapshot.vms[2].current.cpu / 2)
+                // By day the batch VM keeps half its share: of its weight or of its quota.
+                let current = snapshot.vms[2].current
+                switch enforcement {
+                case .weight:
+                    #expect(entry.allocation.cpuWeight.value == max(2, current.cpuWeight.value / 2))
+                    #expect(entry.allocation.cpu == current.cpu)
+                case .quota:
+                    #expect(entry.allocation.cpu == current.cpu / 2)
+                }
             } else {
                 #expect(entry.allocation.cpuWeight.value == 4096)
             }

@@ -39,7 +39,7 @@ struct VMFieldsTests {
         let previous = try #require(params["previous"]?.arrayValue)
         #expect(previous.count == 3)
         #expect(Self.keys(previous[0]) == ["id", "memory", "cpu", "vcpus", "cpu_weight", "reason", "stage"])
-        #expect(Self.keys(params["snapshot"]) == ["tick", "time", "host", "guest_capacity", "vms"])
+        #expect(Self.keys(params["snapshot"]) == ["tick", "time", "host", "guest_capacity", "cpu_enforcement", "vms"])
     }
 
     @Test("memory_mechanism and host_memory: the mechanism's name, the footprint or null, in both layouts")

@@ -1,7 +1,8 @@
 /// The built-in first stage of the policy chain (run by `TickCore.allocate`): weighted max-min fair share
 /// of the guest capacity (`FairShareAllocator`), turned into full per-VM
-/// allocations: CPU entitlement (applied as a quota), vCPUs for hot-plug VMs,
-/// CPU weight from shares, and memory for VMs whose guest reports balloon
+/// allocations: the CPU share as the VM's weight with its limit as the quota, or as the
+/// quota with its shares as the weight (`CPUEnforcement`), vCPUs for hot-plug VMs,
+/// and memory for VMs whose guest reports balloon
 /// statistics (the others keep their memory and are counted at their current size).
 ///
 /// Reasons: a VM that gets less than its estimated demand gets the numbers in
@@ -138,9 +139,15 @@ public struct FairShareStage: Sendable {
     private func entry(for vm: VMView, share: ResourceVector, target: AllocationRequest,
                        context: ReasonContext) -> Proposal.Entry {
         var allocation = vm.current
-        allocation.cpu = share.cpu
+        switch settings.cpuEnforcement {
+        case .weight:
+            allocation.cpu = vm.spec.effectiveCap.cpu
+            allocation.cpuWeight = CPUEnforcement.weight(forShare: share.cpu, current: vm.current.cpuWeight)
+        case .quota:
+            allocation.cpu = share.cpu
+            allocation.cpuWeight = vm.spec.cpuShares
+        }
         if vm.hasBalloonStats { allocation.memory = share.memory }
-        allocation.cpuWeight = vm.spec.cpuShares
         if vm.spec.vcpuHotplug {
             let wanted = (share.cpu + 999) / 1000
             allocation.vcpus = min(max(wanted, vm.spec.minVCPUs), max(vm.spec.maxVCPUs, vm.spec.minVCPUs))

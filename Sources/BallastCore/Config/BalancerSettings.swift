@@ -76,10 +76,14 @@ public struct AllocatorSettings: Sendable, Hashable, Codable {
     /// Hand out what is left after every demand is met, by shares up to each cap
     /// (headroom makes growth free); false leaves it unallocated.
     public var distributeSurplus: Bool
+    /// Whether a VM's CPU share is carried by its weight (work-conserving) or also capped
+    /// by its quota (`CPUEnforcement`).
+    public var cpuEnforcement: CPUEnforcement
 
-    public init(idleMemoryTax: Double = 0.75, distributeSurplus: Bool = true) {
+    public init(idleMemoryTax: Double = 0.75, distributeSurplus: Bool = true, cpuEnforcement: CPUEnforcement = .weight) {
         self.idleMemoryTax = idleMemoryTax
         self.distributeSurplus = distributeSurplus
+        self.cpuEnforcement = cpuEnforcement
     }
 }
 

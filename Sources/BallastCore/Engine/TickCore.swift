@@ -124,7 +124,8 @@ public struct TickCore: Sendable {
         capacity.memory = capacity.memory > heldElsewhere.memory ? capacity.memory - heldElsewhere.memory : 0
         lastViews = views
         return Prepared(
-            snapshot: TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views),
+            snapshot: TickSnapshot(tick: tick, time: raw.host.time, host: raw.host, guestCapacity: capacity, vms: views,
+                                   cpuEnforcement: settings.allocator.cpuEnforcement),
             unbalanced: unbalanced, virtioMem: virtioMem)
     }
 

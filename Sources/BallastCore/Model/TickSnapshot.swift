@@ -40,12 +40,17 @@ public struct TickSnapshot: Sendable, Hashable, Codable {
     /// Capacity the policy may hand to guests: host capacity minus the host reserve.
     public var guestCapacity: ResourceVector
     public var vms: [VMView]
+    /// Whether this tick's CPU shares are weights or quotas (`AllocatorSettings.cpuEnforcement`):
+    /// says where a VM's share is found in its allocation (`VMAllocation.cpuShare(under:)`).
+    public var cpuEnforcement: CPUEnforcement
 
-    public init(tick: UInt64, time: Double, host: HostSample, guestCapacity: ResourceVector, vms: [VMView]) {
+    public init(tick: UInt64, time: Double, host: HostSample, guestCapacity: ResourceVector, vms: [VMView],
+                cpuEnforcement: CPUEnforcement = .weight) {
         self.tick = tick
         self.time = time
         self.host = host
         self.guestCapacity = guestCapacity
         self.vms = vms
+        self.cpuEnforcement = cpuEnforcement
     }
 }

@@ -1,10 +1,12 @@
 /// The knobs Ballast turns on one VM, as applied or as proposed.
 ///
 /// - `memory`: balloon target in bytes (what the guest may use).
-/// - `cpu`: CPU entitlement in millicores, enforced as a bandwidth cap
-///   (libvirt `vcpu_quota` = cpu / vcpus of each `vcpu_period`).
+/// - `cpu`: CPU bandwidth cap in millicores (libvirt `vcpu_quota` = cpu / vcpus of
+///   each `vcpu_period`): the VM's CPU share when shares are quotas, its limit when
+///   they are weights (`CPUEnforcement`).
 /// - `vcpus`: online vCPU count.
-/// - `cpuWeight`: CFS weight (libvirt `cpu_shares`).
+/// - `cpuWeight`: CFS weight (libvirt `cpu_shares`): the VM's CPU share in millicores
+///   when shares are weights, its configured shares when they are quotas.
 public struct VMAllocation: Sendable, Hashable, Codable {
     public var memory: UInt64
     public var cpu: Int
@@ -19,6 +21,15 @@ public struct VMAllocation: Sendable, Hashable, Codable {
     }
 
     public var resources: ResourceVector { ResourceVector(cpu: cpu, memory: memory) }
+
+    /// The VM's CPU share, millicores: its weight when shares are weights, its quota when
+    /// they are quotas (`CPUEnforcement`).
+    public func cpuShare(under enforcement: CPUEnforcement) -> Int {
+        switch enforcement {
+        case .weight: Int(cpuWeight.value)
+        case .quota: cpu
+        }
+    }
 }
 
 /// One stage's wish for one VM: any subset of the knobs, and why. Stages

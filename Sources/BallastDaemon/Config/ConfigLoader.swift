@@ -73,11 +73,13 @@ public enum ConfigLoader {
             readEstimatorTuning(estimator, into: &settings.estimator)
             estimator.finish()
         }
-        if let allocator = top.child("allocator") {
+        let allocator = top.child("allocator")
+        if let allocator {
             if let v = allocator.number("idle_memory_tax", in: 0...0.99) { settings.allocator.idleMemoryTax = v }
             if let v = allocator.bool("distribute_surplus") { settings.allocator.distributeSurplus = v }
-            allocator.finish()
         }
+        readCPUEnforcement(allocator, into: &settings)
+        allocator?.finish()
         if let governor = top.child("governor") {
             if let v = governor.bytes("memory_margin") { settings.governor.memoryMarginBytes = v }
             if let v = governor.number("memory_margin_fraction", in: 0...1) { settings.governor.memoryMarginFraction = v }

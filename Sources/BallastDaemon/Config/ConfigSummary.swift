@@ -14,6 +14,9 @@ public enum ConfigSummary {
             let memory = limit.memory == UInt64.max ? "unlimited" : ByteUnits.describe(limit.memory)
             lines.append("  guests limited to \(cpu), \(memory)")
         }
+        lines.append(b.allocator.cpuEnforcement == .weight
+            ? "  cpu: each VM's share is its weight, its quota only its limit (idle cores go to whoever wants them)"
+            : "  cpu: each VM's share is its quota (no VM runs above it), its weight its shares")
         lines.append("  governor: shrink at most \(Int(b.governor.maxShrinkFraction * 100)) % per tick, "
                      + "margin \(ByteUnits.describe(b.governor.memoryMarginBytes)), dry run \(b.governor.dryRun)")
         let ksm = config.ksm

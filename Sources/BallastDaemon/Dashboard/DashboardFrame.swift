@@ -16,7 +16,7 @@ public enum DashboardFrame {
 
     /// The columns of numbers: header and width (values are right-aligned), in `numbers(of:)`'s order.
     private static let numberColumns: [(header: String, width: Int)] = [
-        ("CPU demand", 10), ("CPU alloc", 9), ("mem demand", 10), ("mem alloc", 10), ("conf", 4),
+        ("CPU demand", 10), ("CPU share", 9), ("mem demand", 10), ("mem alloc", 10), ("conf", 4),
     ]
 
     private static func numbers(of row: DashboardState.Row) -> [String] {

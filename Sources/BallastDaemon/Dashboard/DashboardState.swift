@@ -10,6 +10,7 @@ public struct DashboardState: Sendable, Hashable {
     public struct Row: Sendable, Hashable {
         public var name: String
         public var cpuDemand: String
+        /// The VM's CPU share (its weight or its quota, `CPUEnforcement`).
         public var cpuAllocation: String
         public var memoryDemand: String
         public var memoryAllocation: String
@@ -72,7 +73,7 @@ public struct DashboardState: Sendable, Hashable {
         tick = TickSummary(tick: snapshot.tick, text: line)
 
         rows = zip(snapshot.vms, report.decision.vms).map { vm, governed in
-            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu), cpuAllocation: cores(governed.final.cpu),
+            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu), cpuAllocation: cores(governed.final.cpuShare(under: snapshot.cpuEnforcement)),
                 memoryDemand: ByteUnits.describe(vm.estimate.demand.memory),
                 memoryAllocation: ByteUnits.describe(governed.final.memory),
                 confidence: vm.estimate.confidence.decimalText(places: 2), lastChange: lastChanges[vm.id] ?? "-")

@@ -24,6 +24,15 @@ public struct StateDocument: Sendable, Hashable, Codable {
     /// KSM as the kernel reports it and the controller decided (added within schema 1;
     /// absent from older daemons and from the simulator).
     public var ksm: KSMDocument?
+    /// Where each VM's CPU share is: `"weight"` (its `cpuWeight`, millicores) or `"quota"`
+    /// (its `cpuMillicores`); `nil` before the first tick and from older daemons (added
+    /// within schema 1). See `shareMillicores(of:)`.
+    public var cpuEnforcement: String?
+
+    /// A VM's CPU share from one of its allocations, by this document's `cpuEnforcement`.
+    public func shareMillicores(of allocation: AllocationDocument) -> Int {
+        cpuEnforcement == CPUEnforcement.weight.rawValue ? Int(allocation.cpuWeight) : allocation.cpuMillicores
+    }
 
     public init(schema: Int = StateDocument.currentSchema, version: String, health: HealthStatus,
                 intervalSeconds: Double, tick: UInt64?, time: Double?, emergency: Bool, host: HostDocument?,

@@ -43,9 +43,11 @@ enum StateDocumentBuilder {
                 cpuOvercommit: host.cpuOvercommit, memoryOvercommit: host.memoryOvercommit,
                 balancedVMs: host.balancedVMs, unbalancedVMs: host.unbalancedVMs)
         }
-        return StateDocument(version: BallastBuild.version, health: health, intervalSeconds: interval,
-                             tick: report.snapshot.tick, time: report.snapshot.time,
-                             emergency: report.decision.emergency, host: hostDocument, stages: report.stages,
-                             vms: vms)
+        var document = StateDocument(version: BallastBuild.version, health: health, intervalSeconds: interval,
+                                     tick: report.snapshot.tick, time: report.snapshot.time,
+                                     emergency: report.decision.emergency, host: hostDocument, stages: report.stages,
+                                     vms: vms)
+        document.cpuEnforcement = report.snapshot.cpuEnforcement.rawValue
+        return document
     }
 }

@@ -122,6 +122,7 @@ public enum MessageEncoder {
         writer.key("memory_pressure"); pressure(snapshot.host.memoryPressure, into: &writer)
         writer.raw("},")
         writer.key("guest_capacity"); resources(snapshot.guestCapacity, into: &writer); writer.raw(",")
+        writer.key("cpu_enforcement"); writer.string(snapshot.cpuEnforcement.rawValue); writer.raw(",")
         writer.key("vms")
         switch layout {
         case .objects:

@@ -10,9 +10,9 @@ public struct BallastPolicy: ObservingPolicy {
     private var core: TickCore
     private var indexByID: [VMID: Int] = [:]
 
-    public init(settings: BalancerSettings) {
+    public init(settings: BalancerSettings, name: String = PolicyKind.ballast.rawValue) {
         self.core = TickCore(settings: settings, shrinksReleaseAtOnce: true)
-        self.name = settings.estimator.prediction.enabled ? PolicyKind.ballastPredict.rawValue : PolicyKind.ballast.rawValue
+        self.name = name
     }
 
     public mutating func decide(_ snapshot: HostSnapshot) -> [VMAllocation] {

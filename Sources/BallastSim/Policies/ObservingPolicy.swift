@@ -10,13 +10,16 @@ public protocol ObservingPolicy: Sendable {
 }
 
 /// The policies `ballast simulate` knows by name. `ballast-predict` is Ballast with its
-/// prediction stage on (`[estimator.prediction] enabled`), beside the reactive `ballast`.
+/// prediction stage on (`[estimator.prediction] enabled`), beside the reactive `ballast`;
+/// `ballast-quota` is `ballast` with each VM's CPU share as its quota instead of its
+/// weight (`[allocator] cpu_enforcement = "quota"`, the default until 2026-12-05).
 public enum PolicyKind: String, Sendable, CaseIterable, Hashable {
     case ballast
     case ballastPredict = "ballast-predict"
+    case ballastQuota = "ballast-quota"
     case `static`, mom, proxmox, oracle
 
     /// What `ballast simulate` compares unless `--policy` says otherwise: every policy but
-    /// `ballast-predict`, whose stage is off by default in the daemon too.
+    /// the two variants of `ballast`, whose settings are not the daemon's defaults.
     public static let comparedByDefault: [PolicyKind] = [.ballast, .static, .mom, .proxmox, .oracle]
 }

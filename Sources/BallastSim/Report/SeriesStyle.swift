@@ -14,6 +14,7 @@ struct SeriesStyle: Sendable, Hashable {
         switch policy {
         case .ballast: SeriesStyle(color: "#0072b2", dash: nil)
         case .ballastPredict: SeriesStyle(color: "#56b4e9", dash: "1 2")
+        case .ballastQuota: SeriesStyle(color: "#d55e00", dash: "4 4")
         case .static: SeriesStyle(color: "#6e6e6e", dash: "8 4")
         case .mom: SeriesStyle(color: "#e69f00", dash: "2 3")
         case .proxmox: SeriesStyle(color: "#009e73", dash: "10 3 2 3")

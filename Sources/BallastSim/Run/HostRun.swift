@@ -54,12 +54,10 @@ struct HostRun {
             return run(kind, observing: MOMPolicy(historyLength: MOMPolicy.historyLength(tick: options.tick)))
         case .proxmox:
             return run(kind, observing: ProxmoxPolicy(settings: options.proxmox))
-        case .ballast:
-            settings.estimator.prediction.enabled = false
-            return run(kind, observing: BallastPolicy(settings: settings))
-        case .ballastPredict:
-            settings.estimator.prediction.enabled = true
-            return run(kind, observing: BallastPolicy(settings: settings))
+        case .ballast, .ballastPredict, .ballastQuota:
+            settings.estimator.prediction.enabled = kind == .ballastPredict
+            if kind == .ballastQuota { settings.allocator.cpuEnforcement = .quota }
+            return run(kind, observing: BallastPolicy(settings: settings, name: kind.rawValue))
         case .oracle:
             var policy = OraclePolicy(vms: vms)
             return run(kind) { host, cpu, memory in policy.decide(host: host, cpuDemand: cpu, memoryDemand: memory) }

@@ -49,7 +49,7 @@ struct DashboardFrameTests {
     @Test func theTableHasEveryVMAndTheDecisionsFollowNewestFirst() throws {
         let frame = DashboardFrame.render(Self.state(), size: TerminalSize(columns: 160, rows: 50))
         let table = try Self.table(frame)
-        #expect(table.header.map(String.init) == ["VM", "CPU demand", "CPU alloc", "mem demand", "mem alloc", "conf",
+        #expect(table.header.map(String.init) == ["VM", "CPU demand", "CPU share", "mem demand", "mem alloc", "conf",
                                                   "last change"])
         #expect(table.rows.count == 10)
         #expect(table.rows[4].first == "vm-4")

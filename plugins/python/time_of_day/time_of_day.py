@@ -4,7 +4,9 @@
 Options (all optional):
   batch            list of VM name globs that are batch work (default ["batch-*"])
   business_hours   [start, end) local hours (default [8, 18])
-  day_cpu_fraction batch VMs keep this fraction of the proposed CPU by day (default 0.5)
+  day_cpu_fraction batch VMs keep this fraction of their proposed CPU share by day (default 0.5):
+                   of their weight when shares are weights (snapshot cpu_enforcement "weight",
+                   the default), of their quota when they are quotas
   night_weight     CPU weight of batch VMs at night (default 4096)
   hour             fixed hour for tests and demos (default: the local clock)
 """
@@ -27,8 +29,14 @@ def decide(snapshot, previous, options):
         if not any(fnmatch.fnmatchcase(vm["name"], g) for g in globs):
             continue
         if by_day:
-            cpu = max(vm["spec"]["floor"]["cpu"], int(before["cpu"] * options.get("day_cpu_fraction", 0.5)))
-            answer.append(ballast_plugin.allocation(vm["id"], f"business hours ({hour}h): batch VM yields CPU", cpu=cpu))
+            fraction = options.get("day_cpu_fraction", 0.5)
+            reason = f"business hours ({hour}h): batch VM yields CPU"
+            if snapshot.get("cpu_enforcement", "quota") == "weight":
+                weight = min(262144, max(2, vm["spec"]["floor"]["cpu"], int(before["cpu_weight"] * fraction)))
+                answer.append(ballast_plugin.allocation(vm["id"], reason, cpu_weight=weight))
+            else:
+                cpu = max(vm["spec"]["floor"]["cpu"], int(before["cpu"] * fraction))
+                answer.append(ballast_plugin.allocation(vm["id"], reason, cpu=cpu))
         else:
             weight = int(options.get("night_weight", 4096))
             answer.append(ballast_plugin.allocation(vm["id"], f"night ({hour}h): batch VM weight raised", cpu_weight=weight))
