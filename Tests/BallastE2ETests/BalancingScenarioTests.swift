@@ -9,7 +9,6 @@ extension RealGuestTests {
     @Suite("Balancing with ballast run")
     struct Balancing {
         static let uri = HarnessPaths.uri
-        static let mib: UInt64 = 1024
 
         @Test("memory: A fills while B idles; A grows as it fills (no OOM), B never below its floor, memory flows back")
         func memoryFollowsDemand() async throws {
@@ -42,10 +41,10 @@ extension RealGuestTests {
                         return SerialLog.contains(a.name, "mem-filled") || SerialLog.contains(a.name, "mem-fill-failed")
                     }
                     #expect(!SerialLog.contains(a.name, "mem-fill-failed"), "A ran out of memory: Ballast did not grow it in time")
-                    #expect(peakA >= 330 * Self.mib, "A peaked at \(peakA / Self.mib) MiB, needs >= 330 MiB")
-                    #expect(minB >= 192 * Self.mib, "B went down to \(minB / Self.mib) MiB, below its 192 MiB floor")
-                    #expect(minB < 512 * Self.mib, "B was never shrunk to make room for A")
-                    #expect(peakA + minB <= 784 * Self.mib, "guests hold more than the 768 MiB cap")
+                    #expect(peakA >= 330 * kibPerMiB, "A peaked at \(peakA / kibPerMiB) MiB, needs >= 330 MiB")
+                    #expect(minB >= 192 * kibPerMiB, "B went down to \(minB / kibPerMiB) MiB, below its 192 MiB floor")
+                    #expect(minB < 512 * kibPerMiB, "B was never shrunk to make room for A")
+                    #expect(peakA + minB <= 784 * kibPerMiB, "guests hold more than the 768 MiB cap")
                     // A grows into what B's balloon has released, not into what B was asked to
                     // release: B's release brings A's growth forward (an urgent tick).
                     let released = await BallastDaemonProcess.urgentTicks(port: try await daemon.listenPort(),
@@ -61,7 +60,7 @@ extension RealGuestTests {
                     try await eventually("A gives back and B regains >= 64 MiB after the fill", within: 60,
                                          hint: "log: \(daemon.logPath)") {
                         let (aNow, bNow) = (try await Virsh.balloonKiB(a.name), try await Virsh.balloonKiB(b.name))
-                        return aNow + 64 * Self.mib <= peakAtFill && bNow >= lowOfB + 64 * Self.mib
+                        return aNow + 64 * kibPerMiB <= peakAtFill && bNow >= lowOfB + 64 * kibPerMiB
                     }
                     #expect(daemon.isRunning)
                     #expect(try await daemon.stop() == 0)
@@ -138,7 +137,7 @@ extension RealGuestTests {
             let fill = Self.stepFillMiB << 20
             // The guest inflates its balloon to <currentMemory> only after its ready marker.
             try await eventually("\(guest) inflated to 256 MiB", within: 60, every: 0.5) {
-                try await Virsh.balloonKiB(guest) <= 256 * Self.mib
+                try await Virsh.balloonKiB(guest) <= 256 * kibPerMiB
             }
             try #require(OtherBalancers.running(excluding: 0).isEmpty, """
                 another balancer runs on this machine and would change the guest's balloon too; rerun when it is gone:
@@ -430,7 +429,7 @@ extension RealGuestTests {
                     let daemon = try BallastDaemonProcess(scenario: "lifecycle", config: config)
                     // Idle guests over the cap: Ballast shrinks them.
                     try await eventually("life-1 shrunk", within: 30, hint: "log: \(daemon.logPath)") {
-                        try await Virsh.balloonKiB(one.name) < 384 * Self.mib
+                        try await Virsh.balloonKiB(one.name) < 384 * kibPerMiB
                     }
                     try await Guests.script(["destroy", two.name])
                     try await Task.sleep(for: .seconds(6))
@@ -438,7 +437,7 @@ extension RealGuestTests {
 
                     try await withGuests([late]) {
                         try await eventually("late guest picked up and resized", within: 30, hint: "log: \(daemon.logPath)") {
-                            try await Virsh.balloonKiB(late.name) < 384 * Self.mib
+                            try await Virsh.balloonKiB(late.name) < 384 * kibPerMiB
                         }
                         guard HarnessLibvirtd.kill() else {
                             Issue.record("libvirtd was not started by this harness (no \(HarnessPaths.libvirtdPidFile)); not killing it")
@@ -450,7 +449,7 @@ extension RealGuestTests {
                         // Undo Ballast's work by hand; resumed balancing shrinks the guest again.
                         try await Virsh.run(["setmem", one.name, "384M", "--live"])
                         try await eventually("balancing resumed after the restart", within: 30, hint: "log: \(daemon.logPath)") {
-                            try await Virsh.balloonKiB(one.name) < 384 * Self.mib
+                            try await Virsh.balloonKiB(one.name) < 384 * kibPerMiB
                         }
                         let lost = daemon.logLines(containing: "connection", "lost")
                         #expect(lost.count == 1, "connection loss logged \(lost.count) times, want once:\n\(lost.joined(separator: "\n"))")
@@ -499,7 +498,7 @@ extension RealGuestTests {
                         """
                     let daemon = try BallastDaemonProcess(scenario: "bad-input", config: config)
                     try await Task.sleep(for: .seconds(14))
-                    #expect(try await Virsh.balloonKiB(noDriver.name) == 384 * Self.mib,
+                    #expect(try await Virsh.balloonKiB(noDriver.name) == 384 * kibPerMiB,
                             "the balloon of a guest without driver was changed")
                     #expect(!daemon.logLines(containing: noDriver.name, "balloon").isEmpty,
                             "no log line names \(noDriver.name) and its balloon:\n\(daemon.log)")

@@ -15,7 +15,6 @@ import BallastTestFixtures
 extension RealGuestTests {
     @Suite("Chaos: kill -9, libvirtd killed, a guest gone, a guest paused, the clock set back, memory exhausted")
     struct Chaos {
-        static let mib: UInt64 = 1 << 20
         static let guestMiB: UInt64 = 512
         static let budget = """
             interval = "2s"
@@ -92,11 +91,11 @@ extension RealGuestTests {
                     for guest in guests {
                         let memory = DecisionLog.applied(vm: guest.name, path: second.logPath).filter { $0.kind == "memory" }
                         print("[chaos kill -9] killed daemon exit status \(status); \(guest.name) after the restart: "
-                              + memory.map { "\($0.from / Self.mib) -> \($0.to / Self.mib) MiB" }.joined(separator: ", "))
+                              + memory.map { "\($0.from / bytesPerMiB) -> \($0.to / bytesPerMiB) MiB" }.joined(separator: ", "))
                         guard let firstChange = memory.first else { continue }
-                        #expect(firstChange.from == Self.guestMiB * Self.mib,
+                        #expect(firstChange.from == Self.guestMiB * bytesPerMiB,
                                 "the first change after the restart starts from \(firstChange.from) bytes, not the guest's real \(Self.guestMiB) MiB")
-                        let step = Double(firstChange.from) * Self.maxShrinkFraction + Double(Self.mib)
+                        let step = Double(firstChange.from) * Self.maxShrinkFraction + Double(bytesPerMiB)
                         #expect(firstChange.to < firstChange.from && Double(firstChange.from - firstChange.to) <= step,
                                 "the first change after the restart moves \(guest.name) \(firstChange.from) -> \(firstChange.to), more than one shrink step")
                         for (earlier, later) in zip(memory, memory.dropFirst()) {
@@ -308,10 +307,10 @@ extension RealGuestTests {
                               + "emergency mode entered "
                               + (entered.map { String(format: "%.1f s after the fill started", $0.timeIntervalSince(started)) } ?? "never")
                               + "; least usable memory while filling: "
-                              + tightest.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / Self.mib) MiB" }.joined(separator: ", ")
+                              + tightest.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / bytesPerMiB) MiB" }.joined(separator: ", ")
                               + "; least settled size above used: "
-                              + aboveUsed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / Int64(Self.mib)) MiB" }.joined(separator: ", ")
-                              + "; idle guest: " + idleMemory.map { "\($0.from / Self.mib) -> \($0.to / Self.mib)" }.joined(separator: ", ")
+                              + aboveUsed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value / Int64(bytesPerMiB)) MiB" }.joined(separator: ", ")
+                              + "; idle guest: " + idleMemory.map { "\($0.from / bytesPerMiB) -> \($0.to / bytesPerMiB)" }.joined(separator: ", ")
                               + " MiB; OOM kills: \(killed.isEmpty ? "none" : killed.joined(separator: ", "))")
                         #expect(entered != nil, "emergency mode never entered; log: \(daemon.logPath)")
                         #expect(killed.isEmpty, "the OOM killer ran in \(killed) (dmesg)")
@@ -324,7 +323,7 @@ extension RealGuestTests {
                         // beside it, not checked: while a climbing guest does not report, the estimate
                         // assumes the climb went on, so it reads lower than the guest's own figure. The
                         // check is half the margin: a guest squeezed past its floor showed 0-7 MiB usable.
-                        #expect(tightest.count == 2 && tightest.values.allSatisfy { $0 >= 32 * Self.mib },
+                        #expect(tightest.count == 2 && tightest.values.allSatisfy { $0 >= 32 * bytesPerMiB },
                                 "a guest's own usable memory fell below half its 64 MiB margin: \(tightest)")
                     }
                     #expect(try await daemon.stop() == 0)
@@ -365,7 +364,7 @@ extension RealGuestTests {
                     let after = DecisionLog.applied(vm: paused, path: daemon.logPath).filter { $0.at > resumed }
                     print("[chaos pause] \(paused) paused for 10 s at \(balloonWhilePaused / 1024) MiB: ticks \(ticksAtPause) -> "
                           + "\(ticksAtResume), changes to it while paused \(whilePaused.count); after the resume: "
-                          + after.prefix(3).map { "\($0.kind) \($0.from / Self.mib) -> \($0.to / Self.mib) MiB" }.joined(separator: ", ")
+                          + after.prefix(3).map { "\($0.kind) \($0.from / bytesPerMiB) -> \($0.to / bytesPerMiB) MiB" }.joined(separator: ", ")
                           + "; \(running) changes in all: \(DecisionLog.applied(vm: running, path: daemon.logPath).count)")
                     #expect(try await daemon.stop() == 0)
                 }

@@ -10,7 +10,6 @@ import Testing
 extension RealGuestTests {
     @Suite("Deflate-on-OOM awareness")
     struct DeflateOnOOM {
-        static let mib: UInt64 = 1 << 20
         static let fillMiB: UInt64 = 200
 
         @Test("a guest deflating its balloon by itself is seen within one tick and not shrunk back")
@@ -33,7 +32,7 @@ extension RealGuestTests {
                     // Squeezed to its idle size: well below what the fill needs.
                     try await eventually("the idle guest shrunk below 230 MiB", within: 120, every: 1,
                                          hint: "log: \(daemon.logPath)") {
-                        try await BalloonReading.read(safe.name).actual < 230 * Self.mib
+                        try await BalloonReading.read(safe.name).actual < 230 * bytesPerMiB
                     }
                     let state = try #require(await DaemonState.fetch(port: port))
                     #expect(state.vm(safe.name)?.spec?.balloonDeflatesOnOOM == true)
@@ -50,7 +49,7 @@ extension RealGuestTests {
                     let squeezed = try await BalloonReading.read(safe.name).actual
                     // Idle it needs about 85 MiB used + 64 MiB headroom; counted with its balloon's pages
                     // (before they were taken out) it was grown straight back to 384 MiB.
-                    #expect(squeezed < 260 * Self.mib, "the squeezed guest was grown back to \(squeezed >> 20) MiB while idle")
+                    #expect(squeezed < 260 * bytesPerMiB, "the squeezed guest was grown back to \(squeezed >> 20) MiB while idle")
                     // Fill right after that tick, so that Ballast sees it only at the next one.
                     let fillTick = await DaemonState.fetch(port: port)?.tick ?? 0
                     let fill = try await GuestShell.start(safe.name,
@@ -59,7 +58,7 @@ extension RealGuestTests {
                     var seen: (tick: UInt64, vm: DaemonState.VM)?
                     try await eventually("a tick samples the deflated balloon", within: 120, every: 0.5) {
                         guard let now = await DaemonState.fetch(port: port), let tick = now.tick, tick > fillTick,
-                              let vm = now.vm(safe.name), vm.current.memoryBytes > squeezed + 16 * Self.mib else { return false }
+                              let vm = now.vm(safe.name), vm.current.memoryBytes > squeezed + 16 * bytesPerMiB else { return false }
                         seen = (tick, vm)
                         return true
                     }
@@ -68,7 +67,7 @@ extension RealGuestTests {
                     let deflatedAtTick = vm.current.memoryBytes
                     let signals = vm.estimate?.signals?.map(\.name) ?? []
                     #expect(signals.contains("memory.self_deflate"), "signals at the first tick that saw it: \(signals)")
-                    #expect((vm.governed?.memoryBytes ?? 0) + 2 * Self.mib >= deflatedAtTick,
+                    #expect((vm.governed?.memoryBytes ?? 0) + 2 * bytesPerMiB >= deflatedAtTick,
                             "governed \((vm.governed?.memoryBytes ?? 0) >> 20) MiB below the deflated \(deflatedAtTick >> 20) MiB")
                     #expect(!daemon.logLines(containing: safe.name, "deflated its balloon by itself").isEmpty)
                     // Two more ticks: the balloon is never pushed back below what the guest took.
@@ -79,7 +78,7 @@ extension RealGuestTests {
                         lowest = min(lowest, try await BalloonReading.read(safe.name).actual)
                         return (await DaemonState.fetch(port: port)?.tick ?? 0) >= tickSeen + 2
                     }
-                    #expect(lowest + 4 * Self.mib >= min(filled, deflatedAtTick),
+                    #expect(lowest + 4 * bytesPerMiB >= min(filled, deflatedAtTick),
                             "pushed back down: \(filled >> 20) -> \(lowest >> 20) MiB")
                     try await GuestShell.run(safe.name, "! dmesg | grep -q -i -e 'killed process' -e 'oom-kill'")
                     print("""

@@ -11,13 +11,12 @@ import BallastTestFixtures
 extension RealGuestTests {
     @Suite("Emergency reaction: events on vs off")
     struct EmergencyReaction {
-        static let mib: UInt64 = 1 << 20
         /// A 512 MiB budget whose emergency zone starts at 70 % used (358.4 MiB): the guest's
         /// floor is the whole budget, so emergency mode (no growth beyond guest used + margin, idle VMs
         /// shrink faster) never takes memory from it while the test fills it.
         static let budgetMiB: UInt64 = 512
         static let emergencyFreeFraction = 0.3
-        static var emergencyLine: UInt64 { budgetMiB * mib - UInt64(emergencyFreeFraction * Double(budgetMiB * mib)) }
+        static var emergencyLine: UInt64 { budgetMiB * bytesPerMiB - UInt64(emergencyFreeFraction * Double(budgetMiB * bytesPerMiB)) }
         static let episodesPerRound = 3
         static let rounds = [true, false, true, false]
 
@@ -80,7 +79,7 @@ extension RealGuestTests {
                 let reading = try await BalloonReading.read(guest)
                 let used = reading.actual > reading.usable ? reading.actual - reading.usable : 0
                 // Past the line by 32 MiB, whatever the guest used before.
-                let fillMiB = (emergencyLine > used ? emergencyLine - used : 0) / mib + 32
+                let fillMiB = (emergencyLine > used ? emergencyLine - used : 0) / bytesPerMiB + 32
                 let started = Date()
                 let fill = try await GuestShell.start(guest, "dd if=/dev/zero of=/mnt/fill/past bs=1M count=\(fillMiB) 2>/dev/null")
                 var shownAt: Date?

@@ -11,7 +11,6 @@ import Testing
 extension RealGuestTests {
     @Suite("Free page reporting: guests charged what they hold")
     struct FreePageReporting {
-        static let mib: UInt64 = 1 << 20
 
         @Test("a guest's freed pages go back to the host, and another guest grows into them")
         func growIntoReportedPages() async throws {
@@ -49,7 +48,7 @@ extension RealGuestTests {
                     var returned = filled
                     try await eventually("the freed pages go back to the host", within: 60, every: 1) {
                         returned = await lenderHeld() ?? filled
-                        return returned + 150 * Self.mib <= filled
+                        return returned + 150 * bytesPerMiB <= filled
                     }
                     let lenderBalloon = try await BalloonReading.read(lender.name).actual
 
@@ -63,10 +62,10 @@ extension RealGuestTests {
                     var grown: UInt64 = 0
                     try await eventually("the grower grows past 380 MiB", within: 60, every: 1, hint: "log: \(daemon.logPath)") {
                         grown = try await BalloonReading.read(grower.name).actual
-                        return grown > 380 * Self.mib
+                        return grown > 380 * bytesPerMiB
                     }
                     let lenderAfter = try await BalloonReading.read(lender.name).actual
-                    #expect(lenderAfter + 2 * Self.mib >= lenderBalloon, "the lender's balloon moved: \(lenderBalloon >> 20) -> \(lenderAfter >> 20) MiB")
+                    #expect(lenderAfter + 2 * bytesPerMiB >= lenderBalloon, "the lender's balloon moved: \(lenderBalloon >> 20) -> \(lenderAfter >> 20) MiB")
                     try await GuestShell.run(grower.name, "! dmesg | grep -q -i -e 'killed process' -e 'oom-kill'")
                     print("""
                         [fpr] lender footprint \(filled >> 20) MiB with 200 MiB filled, \(returned >> 20) MiB after freeing it \

@@ -11,7 +11,6 @@ import BallastTestFixtures
 extension RealGuestTests {
     @Suite("Reaction times: events on vs off")
     struct ReactionTimes {
-        static let mib: UInt64 = 1 << 20
         /// One memory step: a tmpfs file of this size written in the guest at once. The
         /// guest sits near the estimator's 64 MiB of MemAvailable headroom before each step
         /// (a prefill of the same size puts it there at 256 MiB), so 48 MiB leaves it about
@@ -150,7 +149,7 @@ extension RealGuestTests {
                     figures.miss("round \(round) (events \(events)) step \(index): \(seen.summary)")
                 }
                 // Another step on a guest left short of memory could panic it: end the round.
-                guard applied != nil || (seen.lastReading?.usable ?? 0) >= 32 * mib else {
+                guard applied != nil || (seen.lastReading?.usable ?? 0) >= 32 * bytesPerMiB else {
                     figures.miss("round \(round) (events \(events)): steps after \(index), the guest was left short")
                     break
                 }
@@ -199,13 +198,13 @@ extension RealGuestTests {
         private static func measureStep(_ guest: String, file: String) async throws -> MemoryStepObservation {
             // Tight before the step: MemAvailable within half a step of the 64 MiB headroom.
             _ = try? await eventually("\(guest) back near its demand", within: 20, every: 0.2) {
-                try await BalloonReading.read(guest).usable < (64 + stepMiB / 2) * mib
+                try await BalloonReading.read(guest).usable < (64 + stepMiB / 2) * bytesPerMiB
             }
             var baseline: [BalloonReading] = []
             let baselineStart = Date()
             while Date().timeIntervalSince(baselineStart) < 1.5 { baseline.append(try await BalloonReading.read(guest)) }
             let before = try #require(baseline.last)
-            let fill = stepMiB * mib
+            let fill = stepMiB * bytesPerMiB
             let started = Date()
             let exec = try await GuestShell.start(guest, "dd if=/dev/zero of=/mnt/react/\(file) bs=1M count=\(stepMiB) 2>/dev/null")
             var seen = MemoryStepObservation(started: started, balloonBefore: before.actual,
@@ -216,7 +215,7 @@ extension RealGuestTests {
                 if reading.actual != seen.lastReading?.actual ?? before.actual { lastChange = reading.at }
                 seen.lastReading = reading
                 if seen.visibleAt == nil, reading.usable + fill / 2 <= seen.usableBefore { seen.visibleAt = reading.at }
-                if seen.appliedAt == nil, reading.actual >= before.actual + 4 * mib { seen.appliedAt = reading.at }
+                if seen.appliedAt == nil, reading.actual >= before.actual + 4 * bytesPerMiB { seen.appliedAt = reading.at }
                 if seen.halfCoveredAt == nil, reading.actual >= before.actual + fill / 2 { seen.halfCoveredAt = reading.at }
                 if seen.visibleAt != nil, seen.appliedAt != nil, reading.at.timeIntervalSince(lastChange) >= 1.5 { break }
             }

@@ -10,7 +10,6 @@ import BallastTestFixtures
 extension RealGuestTests {
     @Suite("Safe stops: on_stop on real guests")
     struct SafeStops {
-        static let mib: UInt64 = 1024
         /// A move Ballast made for sure, not noise: two minimum memory changes.
         static let movedKiB: UInt64 = 32 * 1024
 
@@ -26,7 +25,7 @@ extension RealGuestTests {
                         \(others.joined(separator: "\n"))
                         """)
                     let start = try await Virsh.balloonKiB(guest.name)
-                    #expect(start == 512 * Self.mib, "the guest booted at \(start) KiB, not its 512 MiB")
+                    #expect(start == 512 * kibPerMiB, "the guest booted at \(start) KiB, not its 512 MiB")
                     let released = try await stopAfterAMove(guest.name, onStop: "release", from: start)
                     // The target was set before exit (the log line says applied); the guest's
                     // driver then deflates, which takes a moment on a TCG guest.

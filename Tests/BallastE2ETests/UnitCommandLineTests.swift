@@ -10,7 +10,6 @@ import BallastTestFixtures
 extension RealGuestTests {
     @Suite("Unit command line: contrib/ballast.service's ExecStart on real guests")
     struct UnitCommandLineOnGuests {
-        static let mib: UInt64 = 1024
 
         @Test("the unit's ExecStartPre and ExecStart, with the shipped config adapted for the test host, move real balloons")
         func unitCommandMovesBalloons() async throws {
@@ -42,7 +41,7 @@ extension RealGuestTests {
 
             try await withGuests([a, b]) {
                 try await eventually("\(a.name) inflated to 256 MiB", within: 60, every: 0.5) {
-                    try await Virsh.balloonKiB(a.name) <= 256 * Self.mib
+                    try await Virsh.balloonKiB(a.name) <= 256 * kibPerMiB
                 }
                 let others = OtherBalancers.running(excluding: 0)
                 try #require(others.isEmpty, """
@@ -68,12 +67,12 @@ extension RealGuestTests {
                     peakA = max(peakA, try await Virsh.balloonKiB(a.name))
                     lowB = min(lowB, try await Virsh.balloonKiB(b.name))
                     let filled = SerialLog.contains(a.name, "mem-filled") || SerialLog.contains(a.name, "mem-fill-failed")
-                    return peakA >= startA + 64 * Self.mib && lowB + 64 * Self.mib <= startB && filled && daemon.isRunning
+                    return peakA >= startA + 64 * kibPerMiB && lowB + 64 * kibPerMiB <= startB && filled && daemon.isRunning
                 }
                 let after = try await Self.virshView([a.name, b.name])
                 let (endA, endB) = (try await Virsh.balloonKiB(a.name), try await Virsh.balloonKiB(b.name))
                 #expect(!SerialLog.contains(a.name, "mem-fill-failed"), "A could not fill 192 MiB: Ballast did not grow it")
-                #expect(endA + endB <= (capMiB + 16) * Self.mib, "the guests hold \((endA + endB) / Self.mib) MiB, over the cap")
+                #expect(endA + endB <= (capMiB + 16) * kibPerMiB, "the guests hold \((endA + endB) / kibPerMiB) MiB, over the cap")
                 print("""
                     [unit-command] \(unit.unitPath)
                     [unit-command] $ \(unit.preStart.map { $0.words.joined(separator: " ") }.joined(separator: "\n$ "))
@@ -82,8 +81,8 @@ extension RealGuestTests {
                         .map { $0.words.joined(separator: " ") }.joined(separator: " ; "))
                     [unit-command] ExecStartPre said: \(preStart.map { ($0.stdout + $0.stderr).trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " | "))
                     [unit-command] config changes: \(config.changes.joined(separator: "\n[unit-command]   "))
-                    [unit-command] balloon A \(startA / Self.mib) -> peak \(peakA / Self.mib) -> \(endA / Self.mib) MiB, \
-                    B \(startB / Self.mib) -> low \(lowB / Self.mib) -> \(endB / Self.mib) MiB
+                    [unit-command] balloon A \(startA / kibPerMiB) -> peak \(peakA / kibPerMiB) -> \(endA / kibPerMiB) MiB, \
+                    B \(startB / kibPerMiB) -> low \(lowB / kibPerMiB) -> \(endB / kibPerMiB) MiB
                     [unit-command] virsh before (ballast not started):
                     \(before)
                     [unit-command] virsh after:

@@ -10,10 +10,15 @@ import Testing
 extension RealGuestTests {
     @Suite("virtio-mem: memory beyond the boot memory, plugged and unplugged")
     struct VirtioMem {
-        static let mib: UInt64 = 1 << 20
+
+        /// A virtio-mem device as the live XML shows it: `<requested>` and `<current>`, bytes.
+        struct DeviceSize {
+            var requested: UInt64
+            var plugged: UInt64
+        }
 
         /// The device's `<requested>` and `<current>` in the live XML, bytes.
-        static func device(_ guest: String) async throws -> (requested: UInt64, plugged: UInt64) {
+        static func device(_ guest: String) async throws -> DeviceSize {
             let xml = try await Virsh.run(["dumpxml", guest])
             func kib(_ element: String) throws -> UInt64? {
                 let pattern = try NSRegularExpression(pattern: "<\(element) unit='KiB'>([0-9]+)</\(element)>")
@@ -25,7 +30,7 @@ extension RealGuestTests {
                 throw HarnessError.unexpectedOutput(command: "virsh dumpxml \(guest)", detail: "no <requested> in the virtio-mem device")
             }
             // libvirt leaves <current> out while nothing is plugged.
-            return (requested, try kib("current") ?? 0)
+            return DeviceSize(requested: requested, plugged: try kib("current") ?? 0)
         }
 
         /// The guest's MemTotal from its serial console's newest statistics line, bytes.
@@ -51,7 +56,7 @@ extension RealGuestTests {
         /// boot memory holds), and waits for Ballast to have the guest plug at least 160 MiB.
         /// Returns the device before and after, and the guest's MemTotal before.
         static func growPastBootMemory(_ guest: GuestSpec, port: Int, daemon: BallastDaemonProcess)
-            async throws -> (idle: (requested: UInt64, plugged: UInt64), idleTotal: UInt64, grown: (requested: UInt64, plugged: UInt64)) {
+            async throws -> (idle: DeviceSize, idleTotal: UInt64, grown: DeviceSize) {
             try await GuestShell.waitForAgent(guest.name)
             try await GuestShell.run(guest.name, "mkdir -p /mnt/fill && mount -t tmpfs -o size=600m fill /mnt/fill")
             try await eventually("the device in /v1/state", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
@@ -67,7 +72,7 @@ extension RealGuestTests {
             var grown = idle
             try await eventually("blocks plugged past the boot memory", within: 90, every: 1, hint: "log: \(daemon.logPath)") {
                 grown = try await device(guest.name)
-                return grown.plugged >= 160 * mib && grown.plugged == grown.requested
+                return grown.plugged >= 160 * bytesPerMiB && grown.plugged == grown.requested
             }
             return (idle, idleTotal, grown)
         }
@@ -84,10 +89,10 @@ extension RealGuestTests {
                     let grownTotal = Self.memTotal(guest.name) ?? 0
                     let state = try #require(await DaemonState.fetch(port: port)?.vm(guest.name))
                     let reported = try #require(state.virtioMem)
-                    #expect(reported.bootMemoryBytes == 256 * Self.mib)
-                    #expect(reported.pluggedBytes >= 160 * Self.mib, "/v1/state shows \(reported.pluggedBytes >> 20) MiB plugged")
+                    #expect(reported.bootMemoryBytes == 256 * bytesPerMiB)
+                    #expect(reported.pluggedBytes >= 160 * bytesPerMiB, "/v1/state shows \(reported.pluggedBytes >> 20) MiB plugged")
                     // libvirt counts the plugged memory in the domain's memory, and so does Ballast.
-                    #expect(state.current.memoryBytes >= 256 * Self.mib + reported.pluggedBytes - 2 * Self.mib)
+                    #expect(state.current.memoryBytes >= 256 * bytesPerMiB + reported.pluggedBytes - 2 * bytesPerMiB)
                     try await GuestShell.run(guest.name, "! dmesg | grep -q -i -e 'killed process' -e 'oom-kill'")
 
                     try await GuestShell.run(guest.name, "rm -f /mnt/fill/*")
@@ -95,11 +100,11 @@ extension RealGuestTests {
                     try await eventually("the blocks unplugged after the release", within: 120, every: 1,
                                          hint: "log: \(daemon.logPath)") {
                         released = try await Self.device(guest.name)
-                        return released.requested <= 32 * Self.mib && released.plugged == released.requested
+                        return released.requested <= 32 * bytesPerMiB && released.plugged == released.requested
                     }
                     try await Task.sleep(for: .seconds(6))
                     let releasedTotal = Self.memTotal(guest.name) ?? 0
-                    #expect(releasedTotal + 128 * Self.mib < grownTotal, "MemTotal \(grownTotal >> 20) -> \(releasedTotal >> 20) MiB")
+                    #expect(releasedTotal + 128 * bytesPerMiB < grownTotal, "MemTotal \(grownTotal >> 20) -> \(releasedTotal >> 20) MiB")
                     let asked = DecisionLog.applied(vm: guest.name, path: daemon.logPath).filter { $0.kind == "memory" }
                     print("""
                         [virtio-mem] idle: requested \(idle.requested >> 20) MiB, plugged \(idle.plugged >> 20) MiB, \
@@ -134,7 +139,7 @@ extension RealGuestTests {
                     try await eventually("Ballast asks the device for less after the release", within: 60, every: 1,
                                          hint: "log: \(daemon.logPath)") {
                         asked = try await Self.device(guest.name)
-                        return asked.requested + 128 * Self.mib <= grown.plugged
+                        return asked.requested + 128 * bytesPerMiB <= grown.plugged
                     }
                     var unmet: DaemonState.VirtioMem?
                     try await eventually("the unmet request reported", within: 60, every: 1, hint: "log: \(daemon.logPath)") {
@@ -144,7 +149,7 @@ extension RealGuestTests {
                     // Ten more seconds (five ticks) in which nothing may be sent again.
                     try await Task.sleep(for: .seconds(10))
                     let stuck = try await Self.device(guest.name)
-                    #expect(stuck.plugged >= grown.plugged - 2 * Self.mib,
+                    #expect(stuck.plugged >= grown.plugged - 2 * bytesPerMiB,
                             "the guest unplugged \((grown.plugged - stuck.plugged) >> 20) MiB with unplug_online off")
                     #expect(stuck.requested < stuck.plugged)
                     let state = try #require(await DaemonState.fetch(port: port)?.vm(guest.name))
@@ -199,14 +204,14 @@ extension RealGuestTests {
                         """, arguments: ["--log-format", "json"])
                     let port = try await daemon.listenPort()
                     try await eventually("the device asked for 128 MiB", within: 60, every: 0.5, hint: "log: \(daemon.logPath)") {
-                        try await Self.device(guest.name).requested == 128 * Self.mib
+                        try await Self.device(guest.name).requested == 128 * bytesPerMiB
                     }
                     var unmet: DaemonState.VirtioMem?
                     try await eventually("the unmet request reported", within: 60, every: 1, hint: "log: \(daemon.logPath)") {
                         unmet = await DaemonState.fetch(port: port)?.vm(guest.name)?.virtioMem
                         return unmet?.unmetForSeconds != nil
                     }
-                    #expect(unmet?.requestedBytes == 128 * Self.mib)
+                    #expect(unmet?.requestedBytes == 128 * bytesPerMiB)
                     #expect(unmet?.pluggedBytes == 0)
                     #expect(try await Self.device(guest.name).plugged == 0)
                     try await Task.sleep(for: .seconds(6))

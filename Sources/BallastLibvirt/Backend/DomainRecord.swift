@@ -51,6 +51,15 @@ struct DomainRecord {
         virtioMem?.pluggedSinceReport(stats.balloon.lastUpdate) ?? 0
     }
 
+    /// Ballast set the domain's memory moving from `from` to `target` bytes: the balloon
+    /// watch compares what it sees with the new target, a new self-deflation episode may
+    /// be reported, and a smaller target is memory the guest is still releasing.
+    mutating func memorySet(from: UInt64, to target: UInt64) {
+        balloonTarget = target
+        selfDeflateReported = false
+        releasing = target < from
+    }
+
     /// What one balloon size seen (a sample, a balloon event or the balloon watch) says
     /// against the target Ballast set.
     struct BalloonSighting {

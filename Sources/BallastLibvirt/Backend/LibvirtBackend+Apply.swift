@@ -57,16 +57,12 @@ extension LibvirtBackend {
                     if case .applied = result {
                         // What the domain is moving to: the boot memory's part plus whole blocks.
                         let planned = (tracker.balloonTarget ?? tracker.bootMemory) &+ tracker.requested
-                        records[uuid]?.balloonTarget = planned
-                        records[uuid]?.selfDeflateReported = false
-                        records[uuid]?.releasing = planned < from
+                        records[uuid]?.memorySet(from: from, to: planned)
                     }
                     return result.reported(change)
                 }
                 try await BalloonActuator(connection: connection).apply(uuid: uuid, bytes: bytes)
-                records[uuid]?.balloonTarget = bytes
-                records[uuid]?.selfDeflateReported = false
-                records[uuid]?.releasing = bytes < from
+                records[uuid]?.memorySet(from: from, to: bytes)
             case .vcpus(_, let count):
                 let actuator = VCPUActuator(control: connection, uuid: uuid, name: record.name,
                                             agentTimeout: options.agentTimeout)
