@@ -60,7 +60,7 @@ import BallastSim
         let titles = inspection.probe.charts.map(\.title)
         #expect(titles.contains { $0.hasPrefix("Density sweep") }, "\(titles)")
         #expect(titles.contains("VM a & b \"quoted\" 'single': memory demand vs balloon target (GiB)"), "\(titles)")
-        #expect(titles.contains("VM </svg></figure><h1>broken: CPU demand vs entitlement (cores)"), "\(titles)")
+        #expect(titles.contains("VM </svg></figure><h1>broken: CPU demand vs CPU run (cores)"), "\(titles)")
     }
 
     /// The GCD trace's 1,600 VMs (at its native 5-minute step, so that the

@@ -20,7 +20,7 @@ public enum DashboardFrame {
     ]
 
     private static func numbers(of row: DashboardState.Row) -> [String] {
-        [row.cpuDemand, row.cpuAllocation, row.memoryDemand, row.memoryAllocation, row.confidence]
+        [row.cpuDemand, row.cpuShare, row.memoryDemand, row.memoryAllocation, row.confidence]
     }
 
     static let narrowestName = 8

@@ -11,7 +11,7 @@ public struct DashboardState: Sendable, Hashable {
         public var name: String
         public var cpuDemand: String
         /// The VM's CPU share (its weight or its quota, `CPUEnforcement`).
-        public var cpuAllocation: String
+        public var cpuShare: String
         public var memoryDemand: String
         public var memoryAllocation: String
         public var confidence: String
@@ -73,13 +73,13 @@ public struct DashboardState: Sendable, Hashable {
         tick = TickSummary(tick: snapshot.tick, text: line)
 
         rows = zip(snapshot.vms, report.decision.vms).map { vm, governed in
-            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu), cpuAllocation: cores(governed.final.cpuShare(under: snapshot.cpuEnforcement)),
+            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu), cpuShare: cores(governed.final.cpuShare(under: snapshot.cpuEnforcement)),
                 memoryDemand: ByteUnits.describe(vm.estimate.demand.memory),
                 memoryAllocation: ByteUnits.describe(governed.final.memory),
                 confidence: vm.estimate.confidence.decimalText(places: 2), lastChange: lastChanges[vm.id] ?? "-")
         }
         rows += report.unbalanced.map { vm in
-            Row(name: vm.name, cpuDemand: "-", cpuAllocation: "-", memoryDemand: "-", memoryAllocation: "-",
+            Row(name: vm.name, cpuDemand: "-", cpuShare: "-", memoryDemand: "-", memoryAllocation: "-",
                 confidence: "-", lastChange: "not balanced (\(vm.spec.optOut ? "opted out" : vm.state.rawValue))")
         }
     }

@@ -80,9 +80,9 @@ enum ReportCharts {
             let memory = overTime(title: "VM \(name): memory demand vs balloon target (GiB)", tickSeconds: result.tick,
                                   lines: lines(demand: { $0.memoryDemand.map { $0 / gib } },
                                                allocation: { $0.memoryAllocation.map { $0 / gib } }))
-            let cpu = overTime(title: "VM \(name): CPU demand vs entitlement (cores)", tickSeconds: result.tick,
+            let cpu = overTime(title: "VM \(name): CPU demand vs CPU run (cores)", tickSeconds: result.tick,
                                lines: lines(demand: { $0.cpuDemand.map { $0 / 1000 } },
-                                            allocation: { $0.cpuAllocation.map { $0 / 1000 } }))
+                                            allocation: { $0.cpuRun.map { $0 / 1000 } }))
             charts += [memory, cpu].compactMap { $0 }
         }
         return charts

@@ -110,13 +110,16 @@ public struct TickSeries: Sendable, Hashable {
     }
 }
 
-/// Demand and allocation of one VM over time under one policy, for the report.
+/// Demand and allocation of one VM over time under one policy, for the report: memory
+/// as the balloon target, CPU as what the host ran (a cap shows only where it bites, and
+/// by weight the share is no cap at all).
 public struct VMSeries: Sendable, Hashable {
     public var name: String
     public var memoryDemand: [Double] = []
     public var memoryAllocation: [Double] = []
     public var cpuDemand: [Double] = []
-    public var cpuAllocation: [Double] = []
+    /// Millicores the host ran for the VM.
+    public var cpuRun: [Double] = []
 
     public init(name: String) {
         self.name = name

@@ -114,7 +114,7 @@ struct TickScorer {
             traced[index].memoryDemand.append(memory[base + index])
             traced[index].memoryAllocation.append(Double(host.allocations[index].memory))
             traced[index].cpuDemand.append(cpu[base + index])
-            traced[index].cpuAllocation.append(host.cpuEntitlement[index])
+            traced[index].cpuRun.append(host.deliveredCPU[index])
         }
     }
 
