@@ -73,7 +73,8 @@ public struct DashboardState: Sendable, Hashable {
         tick = TickSummary(tick: snapshot.tick, text: line)
 
         rows = zip(snapshot.vms, report.decision.vms).map { vm, governed in
-            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu), cpuShare: cores(governed.final.cpuShare(under: snapshot.cpuEnforcement)),
+            Row(name: vm.name, cpuDemand: cores(vm.estimate.demand.cpu),
+                cpuShare: cores(governed.final.cpuShare(under: snapshot.cpuEnforcement)),
                 memoryDemand: ByteUnits.describe(vm.estimate.demand.memory),
                 memoryAllocation: ByteUnits.describe(governed.final.memory),
                 confidence: vm.estimate.confidence.decimalText(places: 2), lastChange: lastChanges[vm.id] ?? "-")
