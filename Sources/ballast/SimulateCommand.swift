@@ -1,5 +1,6 @@
 import ArgumentParser
 import BallastCore
+import BallastDaemon
 import BallastLogging
 import BallastSim
 import FoundationEssentials
@@ -83,12 +84,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("proxmox-sensitivity"), help: "Also run Proxmox under minimum 10/25/50 % x target 80/90 % and print the table (best row marked).")
     var proxmoxSensitivity = false
 
-    @Option(name: .customLong("prediction-sigmas"), help: "ballast-predict: predicted demand = mean + this many standard deviations (default 1).")
-    var predictionSigmas: Double = PredictionSettings().sigmas
+    @Option(name: .customLong("prediction-sigmas"), help: "ballast-predict: predicted demand = mean + this many standard deviations (default 1, or the config's).")
+    var predictionSigmas: Double?
 
     @Flag(name: .customLong("prediction-cpu"), inversion: .prefixedNo,
-          help: "ballast-predict: predict CPU as well as memory (a CPU peak is served from spare CPU only).")
-    var predictionCPU = true
+          help: "ballast-predict: predict CPU as well as memory (a CPU peak is served from spare CPU only; default on, or the config's).")
+    var predictionCPU: Bool?
+
+    @Option(help: "ballast, ballast-predict, ballast-quota: a Ballast config file (as `ballast run` reads it) whose [host] reserve, [estimator], [allocator] and [governor] replace the defaults; the tick replaces its interval; dry_run, plugins, [events] and [ksm] do not apply.")
+    var config: String?
 
     func validate() throws {
         if (trace == nil) == (scenario == nil) { throw ValidationError("give exactly one of --trace PATH or --scenario NAME") }
@@ -107,7 +111,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if !(proxmoxTarget > 0 && proxmoxTarget <= 100) {
             throw ValidationError("--proxmox-target must be a percentage above 0 and at most 100, got \(proxmoxTarget)")
         }
-        if !(predictionSigmas >= 0 && predictionSigmas <= 10) {
+        if let predictionSigmas, !(predictionSigmas >= 0 && predictionSigmas <= 10) {
             throw ValidationError("--prediction-sigmas must be a number from 0 to 10, got \(predictionSigmas)")
         }
         if CPUModel(rawValue: cpuModel) == nil { throw ValidationError("unknown --cpu-model '\(cpuModel)'; use quota or cfs") }
@@ -137,7 +141,8 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var (traces, options) = try load(seed: seed)
+        let balancer = try configuredBalancer()
+        var (traces, options) = try load(seed: seed, balancer: balancer)
         options.keepSeries = report != nil
         let progress = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
         let sensitivity = proxmoxSensitivity ? await ProxmoxSensitivity.run(traces: traces, options: options) : nil
@@ -147,7 +152,7 @@ struct SimulateCommand: AsyncParsableCommand {
             var densities = SeedDensity()
             var firstSweep: OvercommitSweep.Result?
             for offset in 0..<UInt64(seeds) {
-                let (seedTraces, seedOptions) = offset == 0 ? (traces, options) : try load(seed: seed &+ offset)
+                let (seedTraces, seedOptions) = offset == 0 ? (traces, options) : try load(seed: seed &+ offset, balancer: balancer)
                 let sweep = await OvercommitSweep.run(traces: seedTraces, options: seedOptions, grid: plan.grid,
                                                       refine: plan.refine) { done, total in
                     progress.show(done, total, unit: "overcommit points")
@@ -192,17 +197,33 @@ struct SimulateCommand: AsyncParsableCommand {
         try writeReport(result)
     }
 
+    /// Ballast's settings: the defaults, or `--config`'s. A config that does not load ends
+    /// the command with its problems listed, as `ballast config check` lists them (exit 2).
+    private func configuredBalancer() throws -> BalancerSettings {
+        guard let config else { return BalancerSettings() }
+        do {
+            var balancer = try ConfigLoader.load(path: config).balancer
+            // The simulated hosts are not real: what a dry run would only report is what is scored.
+            balancer.governor.dryRun = false
+            return balancer
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
     /// The traces and options of one seed (sizes, subsets, packing and scenarios depend on it).
-    private func load(seed: UInt64) throws -> ([VMTrace], ComparisonOptions) {
+    private func load(seed: UInt64, balancer: BalancerSettings) throws -> ([VMTrace], ComparisonOptions) {
         var options = ComparisonOptions(seed: seed)
+        options.ballastSettings = balancer
         options.policies = try ArgumentValues.policies(policy)
         options.host.cpuModel = CPUModel(rawValue: cpuModel) ?? .quota
         options.host.memoryMechanisms = MemoryMechanismModel(
             virtioMemBlock: try virtioMemBlock.map(ArgumentValues.byteSize), resizeLatency: resizeLatency,
             freePageReporting: freePageReporting.map { $0 == "on" }, ksmIdleShare: ksmIdleShare)
         options.proxmox = ProxmoxSettings(minimumFraction: proxmoxMinimum / 100, targetUsage: proxmoxTarget / 100)
-        options.ballastSettings.estimator.prediction.sigmas = predictionSigmas
-        options.ballastSettings.estimator.prediction.cpu = predictionCPU
+        if let predictionSigmas { options.ballastSettings.estimator.prediction.sigmas = predictionSigmas }
+        if let predictionCPU { options.ballastSettings.estimator.prediction.cpu = predictionCPU }
         let traces: [VMTrace]
         if let scenario {
             let generated = try NamedScenarios.named(scenario, seed: seed, vms: vms)

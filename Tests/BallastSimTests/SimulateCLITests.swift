@@ -79,6 +79,40 @@ import Testing
         #expect(rows.filter { $0["best"] as? Bool == true }.count == 1)
     }
 
+    /// `--config` gives the Ballast policies an operator's settings: here CPU shares as
+    /// quotas, which makes `ballast` score what `ballast-quota` scores with the defaults.
+    /// A config that does not load ends the run with its problems, as `config check` says them.
+    @Test func aConfigFileGivesBallastItsSettings() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-config-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let quota = directory.appendingPathComponent("quota.toml").path
+        try "dry_run = true\n[allocator]\ncpu_enforcement = \"quota\"\n".write(toFile: quota, atomically: true, encoding: .utf8)
+        let bad = directory.appendingPathComponent("bad.toml").path
+        try "[allocator]\ncpu_enforcement = \"cap\"\n".write(toFile: bad, atomically: true, encoding: .utf8)
+
+        func shortfalls(_ arguments: [String]) throws -> [String: Double] {
+            let result = try Self.run(["simulate", "--trace", TestPaths.gcd, "--vms", "40", "--overcommit", "4",
+                                       "--tick", "300", "--json"] + arguments)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let policies = try #require(object["policies"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: policies.compactMap { policy in
+                (policy["name"] as? String).flatMap { name in (policy["cpu_shortfall"] as? Double).map { (name, $0) } }
+            })
+        }
+        let defaults = try shortfalls(["--policy", "ballast,ballast-quota"])
+        let configured = try shortfalls(["--policy", "ballast", "--config", quota])
+        #expect(defaults["ballast"] != defaults["ballast-quota"], "\(defaults)")
+        #expect(configured["ballast"] == defaults["ballast-quota"], "\(configured) against \(defaults)")
+
+        let refused = try Self.run(["simulate", "--scenario", "demo", "--config", bad])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("allocator.cpu_enforcement") && refused.stderr.contains("found \"cap\""),
+                "\(refused.stderr)")
+    }
+
     @Test func badFlagsFailClearly() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
         let cases: [([String], String)] = [
