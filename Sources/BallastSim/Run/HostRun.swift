@@ -51,9 +51,9 @@ struct HostRun {
             // StaticPolicy keeps every allocation; skip building an observation it would ignore.
             return run(kind) { _, _, _ in [] }
         case .mom:
-            return run(kind, observing: MOMPolicy(historyLength: MOMPolicy.historyLength(tick: options.tick)))
+            return run(kind, observing: UncappedCPU(base: MOMPolicy(historyLength: MOMPolicy.historyLength(tick: options.tick))))
         case .proxmox:
-            return run(kind, observing: ProxmoxPolicy(settings: options.proxmox))
+            return run(kind, observing: UncappedCPU(base: ProxmoxPolicy(settings: options.proxmox)))
         case .ballast, .ballastPredict, .ballastQuota:
             settings.estimator.prediction.enabled = kind == .ballastPredict
             if kind == .ballastQuota { settings.allocator.cpuEnforcement = .quota }
