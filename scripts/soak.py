@@ -363,10 +363,13 @@ def judge(samples, warmup, hours, args, log_path):
         failures.append(f"the daemon's own threads (not Dispatch's workers) changed after the warm-up: {own}")
     warm = [s["dispatch_threads"] for s in samples if s["hour"] < warmup] or [first["dispatch_threads"]]
     workers = [s["dispatch_threads"] for s in settled]
-    rise = trend_rise([s["hour"] for s in settled], workers)
-    if max(workers) > max(warm) + 2 or rise >= 1:
+    # libdispatch adds a worker under a burst (a plugin restart) and may keep it: one new
+    # high is that (CI run 47: 5 -> 6 at hour 14 of 23, which a trend line reads as +1.0).
+    # A leak keeps setting new highs.
+    highs = new_highs(workers, above=max(warm))
+    if max(workers) > max(warm) + 2 or highs >= 2:
         failures.append(f"Dispatch's worker threads grew after the warm-up: {min(workers)}-{max(workers)} "
-                        f"(warm-up up to {max(warm)}, trend {rise:+.1f})")
+                        f"(warm-up up to {max(warm)}, {highs} new highs)")
     last = samples[-1]
     late = classify_late_ticks(log_path)
     if late["unexplained"]:
@@ -450,6 +453,15 @@ def classify_late_ticks(log_path):
         else:
             result["unexplained"].append(entry["ts"])
     return result
+
+
+def new_highs(values, above):
+    """How many times `values` set a new high above `above`, in order."""
+    count, high = 0, above
+    for value in values:
+        if value > high:
+            count, high = count + 1, value
+    return count
 
 
 def trend_rise(xs, ys):
