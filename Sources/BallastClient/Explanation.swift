@@ -128,7 +128,7 @@ public enum Explanation {
 
     private static func allocation(_ allocation: AllocationDocument, in state: StateDocument) -> String {
         let weight = state.cpuEnforcement == CPUEnforcement.weight.rawValue
-            ? "weight \(allocation.cpuWeight) (its CPU share: \(HumanFormat.cores(state.shareMillicores(of: allocation))) cores)"
+            ? "weight \(allocation.cpuWeight) (its CPU share with every VM busy: \(HumanFormat.cores(state.shareMillicores(of: allocation))) cores)"
             : "weight \(allocation.cpuWeight)"
         return "\(HumanFormat.cores(allocation.cpuMillicores)) cores CPU quota, \(HumanFormat.bytes(allocation.memoryBytes)) "
             + "memory, \(allocation.vcpus) vCPUs, \(weight)"

@@ -35,7 +35,7 @@ struct CLIFormattingTests {
         #expect(text.contains("memory shrink limited to 10 % per tick"))
         #expect(text.contains("because: memory above demand"))
         // Shares are weights by default: the weight is put as the share it carries.
-        #expect(text.contains("vCPUs, weight 1024 (its CPU share: 1.02 cores)"), "\(text)")
+        #expect(text.contains("vCPUs, weight 1024 (its CPU share with every VM busy: 1.02 cores)"), "\(text)")
     }
 
     @Test("explain says what a virtio-mem device was asked for and plugged, and when the guest left it unmet")

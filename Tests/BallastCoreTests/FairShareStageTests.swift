@@ -45,13 +45,14 @@ struct FairShareStageTests {
         #expect(quota.entries[0].allocation.vcpus == 6)
         #expect(quota.entries[1].allocation.vcpus == 2)   // 100 millicores, but at least minVCPUs
         #expect(quota.entries[0].allocation.cpuWeight == .standard)
-        // By weight (the default) the vCPUs follow the same share; the share is the weight.
+        // By weight (the default) the vCPUs follow the same share; the weight is the
+        // busy-host share (both VMs at their 8 cores, equal shares: half the 5.3 cores each).
         let weight = FairShareStage().propose(snapshot)
         #expect(weight.entries.map(\.allocation.vcpus) == [6, 2])
-        #expect(weight.entries.map(\.allocation.cpuWeight.value) == [5200, 100])
+        #expect(weight.entries.map(\.allocation.cpuWeight.value) == [2650, 2650])
     }
 
-    @Test func byWeightTheShareIsTheWeightAndTheQuotaTheLimit() {
+    @Test func byWeightTheWeightIsTheBusyHostShareAndTheQuotaTheLimit() {
         var limited = Fixture.spec(cpuCeiling: 8000, maxVCPUs: 8)
         limited.cpuLimit = 3000
         let views = [
@@ -59,16 +60,44 @@ struct FairShareStageTests {
                          estimate: Fixture.estimate(cpu: 2500, memory: 2 << 30, used: 2 << 30)),
             Fixture.view(2, spec: Fixture.spec(cpuCeiling: 4000, maxVCPUs: 4),
                          current: Fixture.allocation(memory: 4 << 30, cpu: 2000, vcpus: 4),
-                         estimate: Fixture.estimate(cpu: 3000, memory: 2 << 30, used: 2 << 30)),
+                         estimate: Fixture.estimate(cpu: 100, memory: 2 << 30, used: 2 << 30)),
         ]
         let snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 4000, memory: 64 << 30))
         let quota = FairShareStage(settings: AllocatorSettings(cpuEnforcement: .quota)).propose(snapshot)
         let weight = FairShareStage().propose(snapshot)
-        // The quota holds the limit (3 cores) or every vCPU (4 cores); the shares that
-        // quota mode caps at become the weights, in millicores.
+        // The quota holds the limit (3 cores) or every vCPU (4 cores). The weights are the
+        // shares with both VMs busy (each at its cap, equal shares: 2 cores each), not this
+        // tick's shares: the idle VM 2 keeps the weight that gets it 2 cores when it wakes.
         #expect(weight.entries.map(\.allocation.cpu) == [3000, 4000])
-        #expect(weight.entries.map { Int($0.allocation.cpuWeight.value) } == quota.entries.map(\.allocation.cpu))
-        #expect(quota.entries.map(\.allocation.cpu).reduce(0, +) == 4000)
+        #expect(weight.entries.map(\.allocation.cpuWeight.value) == [2000, 2000])
+        // Quota mode caps at this tick's shares: VM 1's demand, and the spare filled up to
+        // the same level for VM 2.
+        #expect(quota.entries.map(\.allocation.cpu) == [2500, 1500])
+    }
+
+    /// The busy-host shares are kept between ticks while the VMs and their specs stay the
+    /// same; a changed spec, VM set or capacity must re-weigh at once.
+    @Test func keptBusyHostSharesFollowEveryChangeOfTheirInputs() {
+        let spec = Fixture.spec(cpuCeiling: 4000, maxVCPUs: 4)
+        let views = (1...3).map {
+            Fixture.view($0, spec: spec, current: Fixture.allocation(memory: 4 << 30, cpu: 4000, vcpus: 4),
+                         estimate: Fixture.estimate(cpu: 500, memory: 2 << 30, used: 2 << 30))
+        }
+        var snapshot = Fixture.snapshot(views, capacity: ResourceVector(cpu: 6000, memory: 64 << 30))
+        let stage = FairShareStage()
+        var workspace = FairShareStage.Workspace()
+        func weights() -> [UInt32] { stage.propose(snapshot, reusing: &workspace).entries.map(\.allocation.cpuWeight.value) }
+        #expect(weights() == [2000, 2000, 2000])
+        snapshot.vms[0].spec.cpuShares = CPUWeight(clamping: 2048)
+        #expect(weights() == [3000, 1500, 1500])
+        snapshot.vms[2].spec.cpuLimit = 500
+        #expect(weights() == [3666, 1833, 500])
+        snapshot.vms[1].spec.reservation.cpu = 2500
+        #expect(weights() == [3000, 2500, 500])
+        snapshot.guestCapacity.cpu = 12_000
+        #expect(weights() == [4000, 4000, 500])
+        snapshot.vms.removeLast()
+        #expect(weights() == [4000, 4000])
     }
 
     @Test func aWeightWithinTenPercentOfTheShareStays() {

@@ -194,44 +194,71 @@ extension RealGuestTests {
             return guest
         }
 
-        /// By weight (the default), a VM's CPU share is its `cpu_shares` and no quota caps it:
-        /// two busy guests forced onto one host CPU divide it by the weights Ballast wrote,
-        /// and between them they keep the whole CPU busy (nothing is left idle by a cap).
-        @Test("CPU by weight: two busy guests on one host CPU divide it by Ballast's weights, with no quota")
+        /// By weight (the default), a VM's CFS weight is its busy-host share (its fair share
+        /// with every VM busy) and no quota caps it. Two guests forced onto one host CPU, the
+        /// guest capacity held at one core by the host reserve, shares 2:1: Ballast writes
+        /// weights 666 and 333 while the second guest is still idle (a weight that followed
+        /// its demand would be a few millicores, and starve it when it wakes), keeps them
+        /// when it wakes, and the two divide the CPU by them, leaving none of it idle.
+        @Test("CPU by weight: an idle guest already holds its busy-host weight; awake, two guests on one CPU divide it by the weights")
         func cpuByWeightDividesByTheWrittenWeights() async throws {
             try await balancingScenario {
-                let (high, low) = (Self.busyGuest("cpuw-high", shares: 4096), Self.busyGuest("cpuw-low", shares: 256))
+                let high = Self.busyGuest("cpuw-high", shares: 2048)
+                var low = Self.busyGuest("cpuw-low", shares: 1024)
+                low.workload = "cpu:burn=1,at=45"
                 try await withGuests([high, low]) {
                     for guest in [high, low] { try await Virsh.run(["vcpupin", guest.name, "0", "0", "--live"]) }
-                    let daemon = try BallastDaemonProcess(scenario: "cpu-weight", config: "interval = \"2s\"\n")
+                    // CPU estimates that fall within seconds: by the time the weights are read, a
+                    // weight that followed demand would have followed the idle guest's down.
+                    let hostCPUs = ProcessInfo.processInfo.activeProcessorCount
+                    let daemon = try BallastDaemonProcess(scenario: "cpu-weight", config: """
+                        interval = "2s"
+                        [host]
+                        reserve_cpu_millicores = \((hostCPUs - 1) * 1000)
+                        [estimator]
+                        cpu_fall_half_life = "2s"
+                        """)
+                    let started = Date()
                     func scheduler(_ name: String) async throws -> (weight: Double, quota: Int64) {
                         let info = try await Virsh.schedinfo(name)
                         return (Double(info["cpu_shares"] ?? "") ?? 0, Int64(info["vcpu_quota"] ?? "") ?? 0)
                     }
-                    // Ballast's weights (each VM's share in millicores) replace the configured 4096 and 256.
+                    // Ballast's weights (each VM's busy-host share of the one core, millicores)
+                    // replace the configured 2048 and 1024.
                     try await eventually("weights written by Ballast", within: 30, hint: "log: \(daemon.logPath)") {
                         let (h, l) = (try await scheduler(high.name), try await scheduler(low.name))
-                        return h.weight != 4096 && l.weight != 256 && h.weight > 0 && l.weight > 0
+                        return h.weight != 2048 && l.weight != 1024 && h.weight > 0 && l.weight > 0
                     }
-                    let before = (try await scheduler(high.name), try await scheduler(low.name))
                     let (highName, lowName) = (high.name, low.name)
+                    // 15 s of ticks with the second guest idle: its demand estimate is down to
+                    // its few millicores (from its vCPU, believed at the first sample).
+                    try await Task.sleep(for: .seconds(max(0, 15 - Date().timeIntervalSince(started))))
+                    let idleRate = try await Virsh.cpuRate(lowName, over: 3)
+                    let before = (try await scheduler(highName), try await scheduler(lowName))
+                    #expect(idleRate < 0.2, "the second guest was to idle until 45 s after boot; it ran \(idleRate) s/s")
+                    #expect((before.0.weight, before.1.weight) == (666, 333),
+                            "weights \(before.0.weight):\(before.1.weight) with the second guest idle; log: \(daemon.logPath)")
+                    try await eventually("the second guest wakes", within: 90, hint: "log: \(daemon.logPath)") {
+                        try await Virsh.cpuRate(lowName, over: 2) > 0.2
+                    }
                     async let highRate = Virsh.cpuRate(highName, over: 30)
                     async let lowRate = Virsh.cpuRate(lowName, over: 30)
                     let (h, l) = try await (highRate, lowRate)
-                    let after = (try await scheduler(high.name), try await scheduler(low.name))
+                    let after = (try await scheduler(highName), try await scheduler(lowName))
                     // No cap: unset quotas read -1, 0 or the kernel's "max" (17592186044415).
                     for (name, info) in [(highName, before.0), (lowName, before.1), (highName, after.0), (lowName, after.1)] {
                         #expect(info.quota <= 0 || info.quota >= 1 << 40, "\(name): vcpu_quota \(info.quota)")
                     }
-                    // The configured shares still rank them (they are read from the inactive XML,
-                    // which the live weights leave alone).
-                    #expect(before.0.weight > before.1.weight, "weights \(before.0.weight):\(before.1.weight)")
-                    // The host CPU stays busy, and is divided by the weights (their mean over the
-                    // measurement; +-30 %: TCG guests on a host shared with other work).
+                    // Demand moved; the weights did not.
+                    #expect(after.0.weight == before.0.weight && after.1.weight == before.1.weight,
+                            "weights \(before.0.weight):\(before.1.weight) idle, \(after.0.weight):\(after.1.weight) awake")
+                    // The host CPU stays busy, and is divided by the weights (+-30 %: TCG guests
+                    // on a host shared with other work).
                     #expect(h + l >= 0.8, "the two guests ran \(h + l) s/s on one host CPU")
-                    let weights = (before.0.weight / before.1.weight + after.0.weight / after.1.weight) / 2
-                    print("[cpu-weight] weights \(before.0.weight):\(before.1.weight) before, \(after.0.weight):\(after.1.weight) "
-                        + "after; quotas \(after.0.quota), \(after.1.quota); CPU \(h) and \(l) s/s (ratio \(h / l))")
+                    let weights = after.0.weight / after.1.weight
+                    print("[cpu-weight] weights \(before.0.weight):\(before.1.weight) with one guest idle (it ran \(idleRate) s/s), "
+                        + "\(after.0.weight):\(after.1.weight) awake; quotas \(after.0.quota), \(after.1.quota); "
+                        + "CPU \(h) and \(l) s/s (ratio \(h / l))")
                     #expect(l > 0 && abs(h / l / weights - 1) <= 0.3,
                             "measured CPU ratio \(h / l) (\(h) vs \(l) s/s) for weights \(weights)")
                     #expect(try await daemon.stop() == 0)

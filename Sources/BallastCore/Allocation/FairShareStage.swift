@@ -1,7 +1,8 @@
 /// The built-in first stage of the policy chain (run by `TickCore.allocate`): weighted max-min fair share
 /// of the guest capacity (`FairShareAllocator`), turned into full per-VM
-/// allocations: the CPU share as the VM's weight with its limit as the quota, or as the
-/// quota with its shares as the weight (`CPUEnforcement`), vCPUs for hot-plug VMs,
+/// allocations: the CPU share with every VM busy as the VM's weight with its limit as the
+/// quota (`BusyHostCPUShares`), or this tick's share as the quota with its shares as the
+/// weight (`CPUEnforcement`), vCPUs for hot-plug VMs,
 /// and memory for VMs whose guest reports balloon
 /// statistics (the others keep their memory and are counted at their current size).
 ///
@@ -65,8 +66,12 @@ public struct FairShareStage: Sendable {
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(snapshot.vms.count)
         snapshot.vms.withUnsafeBufferPointer { vms in
+            let busyHostShares = settings.cpuEnforcement == .weight
+                ? workspace.busyHost.shares(of: vms, capacity: snapshot.guestCapacity.cpu, settings: settings) : []
             for index in vms.indices {
-                entries.append(entry(for: vms[index], share: shares[index], target: requests[index], context: context))
+                entries.append(entry(for: vms[index], share: shares[index],
+                                     busyHostCPU: busyHostShares.isEmpty ? 0 : busyHostShares[index],
+                                     target: requests[index], context: context))
             }
         }
         workspace.requests = requests
@@ -146,14 +151,15 @@ public struct FairShareStage: Sendable {
         return min(1, Double(used) / Double(estimate.demand.memory))
     }
 
-    /// One VM's full allocation from its share.
-    private func entry(for vm: VMView, share: ResourceVector, target: AllocationRequest,
+    /// One VM's full allocation from its share (and, when shares are weights, its
+    /// busy-host CPU share for the weight).
+    private func entry(for vm: VMView, share: ResourceVector, busyHostCPU: Int, target: AllocationRequest,
                        context: ReasonContext) -> Proposal.Entry {
         var allocation = vm.current
         switch settings.cpuEnforcement {
         case .weight:
             allocation.cpu = vm.spec.effectiveCap.cpu
-            allocation.cpuWeight = CPUEnforcement.weight(forShare: share.cpu, current: vm.current.cpuWeight)
+            allocation.cpuWeight = CPUEnforcement.weight(forShare: busyHostCPU, current: vm.current.cpuWeight)
         case .quota:
             allocation.cpu = share.cpu
             allocation.cpuWeight = vm.spec.cpuShares
@@ -175,6 +181,8 @@ public struct FairShareStage: Sendable {
         var needs: [UInt64] = []
         /// The previous proposal's entries, reused when the proposal is gone.
         var lastEntries: [Proposal.Entry] = []
+        /// The CPU weights' shares, kept while the host's VMs and specs stay the same.
+        var busyHost = BusyHostCPUShares()
 
         public init() {}
     }

@@ -5,8 +5,9 @@
 ///   each `vcpu_period`): the VM's CPU share when shares are quotas, its limit when
 ///   they are weights (`CPUEnforcement`).
 /// - `vcpus`: online vCPU count.
-/// - `cpuWeight`: CFS weight (libvirt `cpu_shares`): the VM's CPU share in millicores
-///   when shares are weights, its configured shares when they are quotas.
+/// - `cpuWeight`: CFS weight (libvirt `cpu_shares`): the VM's CPU share with every VM
+///   busy, in millicores, when shares are weights (`BusyHostCPUShares`), its configured
+///   shares when they are quotas.
 public struct VMAllocation: Sendable, Hashable, Codable {
     public var memory: UInt64
     public var cpu: Int
@@ -22,8 +23,8 @@ public struct VMAllocation: Sendable, Hashable, Codable {
 
     public var resources: ResourceVector { ResourceVector(cpu: cpu, memory: memory) }
 
-    /// The VM's CPU share, millicores: its weight when shares are weights, its quota when
-    /// they are quotas (`CPUEnforcement`).
+    /// The VM's CPU share, millicores: its weight (its share with every VM busy) when
+    /// shares are weights, its quota (this tick's share) when they are quotas (`CPUEnforcement`).
     public func cpuShare(under enforcement: CPUEnforcement) -> Int {
         switch enforcement {
         case .weight: Int(cpuWeight.value)

@@ -24,8 +24,8 @@ public struct StateDocument: Sendable, Hashable, Codable {
     /// KSM as the kernel reports it and the controller decided (added within schema 1;
     /// absent from older daemons and from the simulator).
     public var ksm: KSMDocument?
-    /// Where each VM's CPU share is: `"weight"` (its `cpuWeight`, millicores) or `"quota"`
-    /// (its `cpuMillicores`); `nil` before the first tick and from older daemons (added
+    /// Where each VM's CPU share is: `"weight"` (its `cpuWeight`, millicores: its share with
+    /// every VM busy) or `"quota"` (its `cpuMillicores`: this tick's share); `nil` before the first tick and from older daemons (added
     /// within schema 1). See `shareMillicores(of:)`.
     public var cpuEnforcement: String?
 
