@@ -167,4 +167,55 @@ struct StopReleaseTests {
                                                           .vcpus(from: 3, to: 2)])
         #expect(plans.last?.changes.map(\.adjustment) == [.vcpus(from: 1, to: 2)])
     }
+
+    /// `saw` skips a tick that lists the VMs it listed last, and `record` skips the lookup
+    /// for a VM that turns, at the same place as last tick, only knobs already recorded:
+    /// neither may miss a VM that is new, or a knob turned for the first time, wherever
+    /// it comes in the list.
+    @Test func theShortcutsMissNoNewVMAndNoNewKnob() {
+        func change(_ vm: String, _ adjustment: Adjustment, _ outcome: ChangeOutcome = .applied) -> AppliedChange {
+            AppliedChange(change: Change(vm: VMID(vm), vmName: vm, adjustment, reason: "test"), outcome: outcome)
+        }
+        func vm(_ name: String, memory: UInt64) -> VMSample {
+            VMSample(id: VMID(name), name: name, state: .running,
+                     spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(8)), maxVCPUs: 4),
+                     current: VMAllocation(memory: memory, cpu: 2000, vcpus: 2, cpuWeight: .standard), cpu: nil,
+                     memory: MemoryCounters())
+        }
+        var sizes = StartingSizes()
+        sizes.saw([vm("a", memory: .gibibytes(4)), vm("b", memory: .gibibytes(4))])
+        sizes.saw([vm("a", memory: .gibibytes(3)), vm("b", memory: .gibibytes(3))])
+        sizes.saw([vm("a", memory: .gibibytes(3)), vm("c", memory: .gibibytes(5)), vm("b", memory: .gibibytes(3))])
+        sizes.saw([vm("c", memory: .gibibytes(2)), vm("b", memory: .gibibytes(3)), vm("a", memory: .gibibytes(3))])
+        sizes.record([change("a", .memory(from: .gibibytes(4), to: .gibibytes(3))),
+                      change("b", .memory(from: .gibibytes(4), to: .gibibytes(3)))])
+        // b in the same place, a knob it never turned: recorded.
+        sizes.record([change("a", .memory(from: .gibibytes(3), to: .gibibytes(3))),
+                      change("b", .vcpus(from: 2, to: 3))])
+        // c where b was, a where nothing was, a failed change in between.
+        sizes.record([change("b", .cpuQuota(from: 2000, to: 1000), .failed("refused")),
+                      change("c", .memory(from: .gibibytes(5), to: .gibibytes(2))),
+                      change("a", .cpuWeight(from: .standard, to: CPUWeight(clamping: 500)))])
+        // The same again: nothing new, nothing lost.
+        sizes.record([change("b", .cpuQuota(from: 2000, to: 1000), .failed("refused")),
+                      change("c", .memory(from: .gibibytes(5), to: .gibibytes(2))),
+                      change("a", .cpuWeight(from: .standard, to: CPUWeight(clamping: 500)))])
+        let now = VMAllocation(memory: .gibibytes(1), cpu: 1000, vcpus: 3, cpuWeight: CPUWeight(clamping: 500))
+        let plans = sizes.plan(HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0), vms: [
+            VMSample(id: VMID("a"), name: "a", state: .running, spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(8)), maxVCPUs: 4),
+                     current: now, cpu: nil, memory: MemoryCounters()),
+            VMSample(id: VMID("b"), name: "b", state: .running, spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(8)), maxVCPUs: 4),
+                     current: now, cpu: nil, memory: MemoryCounters()),
+            VMSample(id: VMID("c"), name: "c", state: .running, spec: VMSpec(ceiling: ResourceVector(cpu: 4000, memory: .gibibytes(8)), maxVCPUs: 4),
+                     current: now, cpu: nil, memory: MemoryCounters()),
+        ]))
+        #expect(plans.map(\.vm) == ["a", "b", "c"])
+        // Each back to the size it had when first seen (a and b at 4 GiB, c, first seen a
+        // tick later, at 5 GiB), only for the knobs turned.
+        #expect(plans[0].changes.map(\.adjustment) == [.memory(from: .gibibytes(1), to: .gibibytes(4)),
+                                                       .cpuWeight(from: CPUWeight(clamping: 500), to: .standard)])
+        #expect(plans[1].changes.map(\.adjustment) == [.memory(from: .gibibytes(1), to: .gibibytes(4)),
+                                                       .vcpus(from: 3, to: 2)])
+        #expect(plans[2].changes.map(\.adjustment) == [.memory(from: .gibibytes(1), to: .gibibytes(5))])
+    }
 }
