@@ -22,7 +22,9 @@ struct BusyHostCPUShares: Sendable {
         var shares: UInt32
     }
 
+    /// The claims the shares were computed from, and this call's (kept for their memory).
     private var claims: [Claim] = []
+    private var scratch: [Claim] = []
     private var capacity = -1
     private var shares: [Int] = []
     private var requests: [AllocationRequest] = []
@@ -31,34 +33,21 @@ struct BusyHostCPUShares: Sendable {
     /// The busy-host share of each VM, in the order of `vms`, millicores.
     mutating func shares(of vms: UnsafeBufferPointer<VMView>, capacity cpuCapacity: Int,
                          settings: AllocatorSettings) -> [Int] {
-        if !unchanged(vms, capacity: cpuCapacity) {
-            recompute(capacity: cpuCapacity, settings: settings)
+        scratch.removeAll(keepingCapacity: true)
+        for index in vms.indices {
+            scratch.append(Claim(cap: vms[index].spec.effectiveCap.cpu, reservation: vms[index].spec.reservation.cpu,
+                                 shares: vms[index].spec.cpuShares.value))
+        }
+        if cpuCapacity != capacity || scratch != claims {
+            swap(&claims, &scratch)
+            capacity = cpuCapacity
+            recompute(settings: settings)
         }
         return shares
     }
 
-    /// Whether the inputs are the previous call's; records them when not.
-    private mutating func unchanged(_ vms: UnsafeBufferPointer<VMView>, capacity cpuCapacity: Int) -> Bool {
-        let sameHost = cpuCapacity == capacity && claims.count == vms.count
-        capacity = cpuCapacity
-        if !sameHost { claims.removeAll(keepingCapacity: true) }
-        var same = sameHost
-        for index in vms.indices {
-            let spec = vms[index].spec
-            let claim = Claim(cap: spec.effectiveCap.cpu, reservation: spec.reservation.cpu,
-                              shares: spec.cpuShares.value)
-            if !sameHost {
-                claims.append(claim)
-            } else if claims[index] != claim {
-                claims[index] = claim
-                same = false
-            }
-        }
-        return same
-    }
-
     /// Runs the allocator on the recorded claims, every VM asking for its cap.
-    private mutating func recompute(capacity cpuCapacity: Int, settings: AllocatorSettings) {
+    private mutating func recompute(settings: AllocatorSettings) {
         requests.removeAll(keepingCapacity: true)
         requests.reserveCapacity(claims.count)
         for claim in claims {
@@ -67,7 +56,7 @@ struct BusyHostCPUShares: Sendable {
                 cap: ResourceVector(cpu: claim.cap, memory: 0), cpuShares: claim.shares, memoryShares: 0,
                 memoryActiveFraction: 1))
         }
-        let allocation = FairShareAllocator.allocate(requests, capacity: ResourceVector(cpu: cpuCapacity, memory: 0),
+        let allocation = FairShareAllocator.allocate(requests, capacity: ResourceVector(cpu: capacity, memory: 0),
                                                      settings: settings, reusing: &allocator)
         shares.removeAll(keepingCapacity: true)
         shares.reserveCapacity(allocation.count)
