@@ -54,7 +54,7 @@ public struct FairShareStage: Sendable {
                 requests.append(Self.request(for: vms[index], adding: &wanted))
             }
         }
-        reserveNeeds(snapshot, &requests, wanted: &wanted, scratch: &workspace.needs)
+        reserveNeeds(snapshot, &requests, wanted: &wanted, scratch: &workspace.needTiers)
         let shares = FairShareAllocator.allocate(requests, capacity: snapshot.guestCapacity, settings: settings,
                                                  reusing: &workspace.allocator)
         let context = ReasonContext(
@@ -82,38 +82,23 @@ public struct FairShareStage: Sendable {
     /// Reserves each guest's need (`MemoryNeed`: used + margin + climb, up to its cap) on
     /// top of its configured reservation: the governor never shrinks a guest below it, so
     /// the fair share must not hand it to anyone else. Needs come after what cannot move
-    /// (configured reservations, memory of guests without balloon statistics): when they
-    /// do not all fit beside it, each need is cut by the same fraction.
+    /// (configured reservations, memory of guests without balloon statistics), and fill
+    /// the capacity in `MemoryNeed.fit`'s tiers: every guest's firm need (used + the
+    /// margin's bytes), then every soft one (the rest of the margin, the climb), each tier
+    /// cut by one fraction when it does not fit: exactly as far as the governor will
+    /// shrink a guest.
     private func reserveNeeds(_ snapshot: TickSnapshot, _ requests: inout [AllocationRequest],
-                              wanted: inout ResourceVector, scratch extras: inout [UInt64]) {
-        extras.removeAll(keepingCapacity: true)
-        extras.reserveCapacity(requests.count)
-        var reserved: UInt64 = 0
-        var extra: UInt64 = 0
-        snapshot.vms.withUnsafeBufferPointer { vms in
-            requests.withUnsafeBufferPointer { requests in
-                for index in vms.indices {
-                    let cap = requests[index].cap.memory
-                    let base = min(requests[index].reservation.memory, cap)
-                    reserved &+= base
-                    var more: UInt64 = 0
-                    if vms[index].hasBalloonStats, let need = memoryNeed.bytes(for: vms[index].estimate) {
-                        let needed = min(need, cap)
-                        more = needed > base ? needed - base : 0
-                    }
-                    extras.append(more)
-                    extra &+= more
-                }
-            }
+                              wanted: inout ResourceVector, scratch tiers: inout [NeedTiers]) {
+        tiers.removeAll(keepingCapacity: true)
+        tiers.reserveCapacity(requests.count)
+        let fit = snapshot.vms.withUnsafeBufferPointer { vms in
+            memoryNeed.fit(vms, capacity: snapshot.guestCapacity.memory) { tiers.append($0) }
         }
-        guard extra > 0 else { return }
-        let capacity = snapshot.guestCapacity.memory
-        let left = capacity > reserved ? capacity - reserved : 0
-        let fraction = extra > left ? Double(left) / Double(extra) : 1
-        for index in requests.indices where extras[index] > 0 {
+        for index in requests.indices where tiers[index].firm > 0 || tiers[index].soft > 0 {
             let before = requests[index].memoryTarget
-            requests[index].reservation.memory = min(requests[index].reservation.memory, requests[index].cap.memory)
-                + WholeUnits.down(Double(extras[index]) * fraction)
+            requests[index].reservation.memory = tiers[index].base
+                + WholeUnits.down(Double(tiers[index].firm) * fit.firm)
+                + WholeUnits.down(Double(tiers[index].soft) * fit.soft)
             wanted.memory = wanted.memory &- before &+ requests[index].memoryTarget
         }
     }
@@ -177,8 +162,8 @@ public struct FairShareStage: Sendable {
     public struct Workspace: Sendable {
         var requests: [AllocationRequest] = []
         var allocator = FairShareAllocator.Workspace()
-        /// Each request's need above its reservation.
-        var needs: [UInt64] = []
+        /// Each request's need in tiers (`MemoryNeed.tiers(of:)`).
+        var needTiers: [NeedTiers] = []
         /// The previous proposal's entries, reused when the proposal is gone.
         var lastEntries: [Proposal.Entry] = []
         /// The CPU weights' shares, kept while the host's VMs and specs stay the same.

@@ -13,7 +13,10 @@
 ///   shrink on a low-confidence estimate; then the floor beats everything: the configured
 ///   floor always, and the guest's need (`MemoryNeed`: used + margin + climb) as a limit on
 ///   shrinking (it never forces growth, or a full guest, whose "used" is its whole
-///   balloon, would ratchet up forever); changes smaller than `minMemoryChange` are
+///   balloon, would ratchet up forever), with only the share of its soft part (a large
+///   guest's proportional margin, its climb) that the guest capacity holds beside every
+///   guest's firm need (`MemoryNeed.fit`, as the fair share reserves it), never below used +
+///   the margin's bytes; changes smaller than `minMemoryChange` are
 ///   dropped (hysteresis) unless needed to reach the configured floor or the ceiling;
 /// - host-wide: growth never takes the balanced VMs past the guest capacity, not even
 ///   while balloons move (unless `shrinksReleaseAtOnce`, the simulator): a VM that
@@ -99,6 +102,9 @@ public struct Governor: Sendable {
     public mutating func govern(_ snapshot: TickSnapshot, proposal: Proposal) -> GovernorDecision {
         let emergency = isEmergency(snapshot)
         let reclaimIdleFast = emergency || anyGuestOutgrowsItsBalloon(snapshot.vms)
+        let softShare = snapshot.vms.withUnsafeBufferPointer {
+            memoryNeed.fit($0, capacity: snapshot.guestCapacity.memory).soft
+        }
         var pending: [Pending] = []
         swap(&pending, &scratch.pending)
         pending.removeAll(keepingCapacity: true)
@@ -109,7 +115,8 @@ public struct Governor: Sendable {
                 for index in vms.indices {
                     if index < entries.count, entries[index].id == vms[index].id {
                         pending.append(governVM(vms[index], entry: entries[index], time: snapshot.time,
-                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast))
+                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast,
+                                                softShare: softShare))
                         continue
                     }
                     if byID == nil {
@@ -119,7 +126,8 @@ public struct Governor: Sendable {
                     }
                     if let position = byID?[vms[index].id] {
                         pending.append(governVM(vms[index], entry: entries[position], time: snapshot.time,
-                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast))
+                                                emergency: emergency, reclaimIdleFast: reclaimIdleFast,
+                                                softShare: softShare))
                     } else {
                         var missing = Pending(proposed: vms[index].current, final: vms[index].current,
                                               reason: ProposalReason(GovernorClamp.missingProposal))
@@ -182,7 +190,7 @@ public struct Governor: Sendable {
     // MARK: - One VM
 
     private mutating func governVM(_ vm: VMView, entry: Proposal.Entry, time: Double, emergency: Bool,
-                                   reclaimIdleFast: Bool) -> Pending {
+                                   reclaimIdleFast: Bool, softShare: Double) -> Pending {
         let proposed = entry.allocation
         let current = vm.current
         var p = Pending(proposed: proposed, final: current, reason: entry.deferredReason)
@@ -190,7 +198,7 @@ public struct Governor: Sendable {
             if proposed.memory != current.memory { p.clamps.insert(.memoryCeilingUnknown) }
         } else if vm.hasBalloonStats {
             let memory = governMemory(vm, proposed: proposed.memory, emergency: emergency,
-                                      reclaimIdleFast: reclaimIdleFast, clamps: &p.clamps)
+                                      reclaimIdleFast: reclaimIdleFast, softShare: softShare, clamps: &p.clamps)
             p.final.memory = memory.value
             p.floor = memory.floor
             p.hardFloor = memory.hardFloor
@@ -236,8 +244,18 @@ public struct Governor: Sendable {
         max(vm.spec.floor.memory, memoryNeed.bytes(for: vm.estimate) ?? 0)
     }
 
+    /// The same with only `softShare` of the guest's soft need (`NeedFit.soft`: the share
+    /// the guest capacity holds beside every guest's firm need): how far a shrink may go,
+    /// and the need growth is funded to. Never below the firm need (used + margin bytes).
+    func memoryFloor(_ vm: VMView, softShare: Double) -> UInt64 {
+        guard softShare < 1 else { return memoryFloor(vm) }
+        guard let parts = memoryNeed.parts(for: vm.estimate) else { return vm.spec.floor.memory }
+        let (need, overflow) = parts.firm.addingReportingOverflow(WholeUnits.down(Double(parts.soft) * max(softShare, 0)))
+        return max(vm.spec.floor.memory, overflow ? .max : need)
+    }
+
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool, reclaimIdleFast: Bool,
-                              clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64, need: UInt64) {
+                              softShare: Double, clamps: inout GovernorClampSet) -> (value: UInt64, floor: UInt64, hardFloor: UInt64, need: UInt64) {
         let current = vm.current.memory
         // A shrink still inflating the balloon has used its step already: this tick's step
         // goes on from its target (from the balloon, it would raise the target again).
@@ -250,7 +268,8 @@ public struct Governor: Sendable {
         }
         // Guest used + margin stops a shrink but does not force growth: a full guest's
         // "used" is its whole balloon, and a floor above it would ratchet upward forever.
-        let guestFloor = memoryFloor(vm)
+        // The soft part gives way (`softShare`) on a host without room for every guest's.
+        let guestFloor = memoryFloor(vm, softShare: softShare)
         let floor = max(hardFloor, min(guestFloor, current, ceiling), min(Self.smallestMemoryTarget, ceiling))
         // What the guest needs now (`MemoryNeed`: used + margin + climb, or the configured
         // floor): growth up to it is never refused for a policy reason, only for want of
@@ -264,8 +283,9 @@ public struct Governor: Sendable {
         let idle = vm.estimate.memoryActiveFraction < settings.idleActiveFraction
         // The rules that take memory from idle VMs for a guest outgrowing its balloon never
         // apply to that guest itself (a guest grown ahead of a fill reads as idle by its
-        // active fraction while it climbs).
-        let servesAnother = reclaimIdleFast && !outgrowsItsBalloon(vm, floor: guestFloor)
+        // active fraction while it climbs). Whether it outgrows its balloon is judged by its
+        // whole need: a full guest's use is its balloon, and only the margin shows it is full.
+        let servesAnother = reclaimIdleFast && !outgrowsItsBalloon(vm, floor: softShare < 1 ? nil : guestFloor)
         if servesAnother, idle, target > max(current, need) {
             target = max(current, need)
             clamps.insert(.memoryIdleNoGrowth)
