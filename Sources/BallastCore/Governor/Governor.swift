@@ -239,19 +239,11 @@ public struct Governor: Sendable {
     }
 
     /// The memory floor of one VM: the configured floor or what the guest needs
-    /// (`MemoryNeed`), whichever is higher.
-    public func memoryFloor(_ vm: VMView) -> UInt64 {
-        max(vm.spec.floor.memory, memoryNeed.bytes(for: vm.estimate) ?? 0)
-    }
-
-    /// The same with only `softShare` of the guest's soft need (`NeedFit.soft`: the share
-    /// the guest capacity holds beside every guest's firm need): how far a shrink may go,
-    /// and the need growth is funded to. Never below the firm need (used + margin bytes).
-    func memoryFloor(_ vm: VMView, softShare: Double) -> UInt64 {
-        guard softShare < 1 else { return memoryFloor(vm) }
-        guard let parts = memoryNeed.parts(for: vm.estimate) else { return vm.spec.floor.memory }
-        let (need, overflow) = parts.firm.addingReportingOverflow(WholeUnits.down(Double(parts.soft) * max(softShare, 0)))
-        return max(vm.spec.floor.memory, overflow ? .max : need)
+    /// (`MemoryNeed`), whichever is higher; with only `softShare` of its soft need
+    /// (`NeedFit.soft`: what the guest capacity holds beside every guest's firm need), how
+    /// far a shrink may go and the need growth is funded to.
+    public func memoryFloor(_ vm: VMView, softShare: Double = 1) -> UInt64 {
+        max(vm.spec.floor.memory, memoryNeed.bytes(for: vm.estimate, softShare: softShare) ?? 0)
     }
 
     private func governMemory(_ vm: VMView, proposed: UInt64, emergency: Bool, reclaimIdleFast: Bool,

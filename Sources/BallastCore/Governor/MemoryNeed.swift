@@ -40,10 +40,17 @@ public struct MemoryNeed: Sendable, Hashable {
         self.init(settings.governor, memoryGrowthLookahead: settings.estimator.memoryGrowthLookahead)
     }
 
-    /// Used + margin + climb, bytes; nil when the guest does not report its used memory.
-    public func bytes(for estimate: DemandEstimate) -> UInt64? {
-        guard let parts = parts(for: estimate) else { return nil }
-        let (total, overflow) = parts.firm.addingReportingOverflow(parts.soft)
+    /// Used + margin + climb, bytes, with only `softShare` of the soft part (`parts`; the
+    /// share a full host holds, `NeedFit.soft`); nil when the guest does not report its used
+    /// memory.
+    public func bytes(for estimate: DemandEstimate, softShare: Double = 1) -> UInt64? {
+        parts(for: estimate).map { Self.sum($0, softShare: softShare) }
+    }
+
+    /// `firm` + `softShare` of `soft`, saturating.
+    private static func sum(_ parts: (firm: UInt64, soft: UInt64), softShare: Double = 1) -> UInt64 {
+        let soft = softShare >= 1 ? parts.soft : WholeUnits.down(Double(parts.soft) * max(softShare, 0))
+        let (total, overflow) = parts.firm.addingReportingOverflow(soft)
         return overflow ? .max : total
     }
 
@@ -97,8 +104,7 @@ public struct MemoryNeed: Sendable, Hashable {
         let base = min(vm.spec.reservation.memory, cap)
         guard let parts = parts(for: vm.estimate) else { return NeedTiers(base: base, firm: 0, soft: 0) }
         let firm = min(parts.firm, cap)
-        let (total, overflow) = parts.firm.addingReportingOverflow(parts.soft)
-        let needed = min(overflow ? .max : total, cap)
+        let needed = min(Self.sum(parts), cap)
         let top = max(firm, base)
         return NeedTiers(base: base, firm: firm > base ? firm - base : 0, soft: needed > top ? needed - top : 0)
     }
@@ -119,12 +125,9 @@ public struct NeedFit: Sendable, Hashable {
     /// The share of each guest's soft need (the rest of its margin, its climb) that fits
     /// beside every guest's firm need.
     public var soft: Double
+}
 
-    public init(firm: Double, soft: Double) {
-        self.firm = firm
-        self.soft = soft
-    }
-
+extension NeedFit {
     /// The shares for these totals: what cannot move takes the capacity first.
     fileprivate init(capacity: UInt64, fixed: UInt64, firm: UInt64, soft: UInt64) {
         let left = capacity > fixed ? capacity - fixed : 0
