@@ -9,8 +9,10 @@ import Testing
 @Suite("fault suite: misbehaving plugins", .serialized)
 struct FaultTests {
     /// Generous scheduling margin on a shared 2-core machine, where the other suites keep
-    /// Swift's cooperative threads busy while these run (a deadline task wakes on one;
-    /// 1.79 s was seen for a 0.2 s deadline at load 7); latency numbers live in Benchmarks/.
+    /// Swift's cooperative threads busy while these run (the deadline fires on the plugins'
+    /// event loop, but the caller resumes on a cooperative thread; 1.79 s was seen for a 0.2 s
+    /// deadline at load 7, when the deadline also waited for one); latency numbers live in
+    /// Benchmarks/.
     static let margin = 2.5
     let snapshot = SyntheticSnapshot.make(vms: 8)
 

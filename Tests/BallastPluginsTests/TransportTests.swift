@@ -1,9 +1,10 @@
 import BallastCore
+import Foundation
 @testable import BallastPlugins
 import Testing
 
 /// The plugin connection over real pipes, with small inline Python plugins:
-/// each request's deadline task lives exactly as long as the request, an
+/// each request's deadline is scheduled exactly as long as the request, an
 /// expired deadline fails only its own request, and every way stdout breaks is
 /// reported by its cause.
 @Suite("plugin transport: deadlines and stdout faults", .serialized, .timeLimit(.minutes(1)))
@@ -42,12 +43,21 @@ struct TransportTests {
         }
     }
 
+    /// Whether the connection's scheduled deadlines reach none within 5 s: a cancelled
+    /// deadline completes on the event loop just after its request is resolved, while an
+    /// hour-long deadline left scheduled would keep the count up for an hour.
+    func deadlinesDrain(_ connection: PluginConnection) async throws -> Bool {
+        for _ in 0..<500 where connection.liveDeadlines != 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return connection.liveDeadlines == 0
+    }
+
     @Test func anAnsweredRequestLeavesNoDeadlineRunning() async throws {
         let connection = try await connect(Self.echo)
-        // An hour-long deadline: a timer left sleeping would hold the request (and this test) past its time limit.
         #expect(try await connection.request("first", params: Array("{}".utf8), timeout: 3600) == .string("first"))
         #expect(try await connection.request("second", params: Array("{}".utf8), timeout: 3600) == .string("second"))
-        #expect(connection.liveDeadlines == 0)
+        #expect(try await deadlinesDrain(connection))
         connection.terminate(reason: .exited(plugin: "t", detail: "test over"))
     }
 
@@ -63,7 +73,7 @@ struct TransportTests {
         let reason = PluginError.exited(plugin: "t", detail: "stopped by the test")
         connection.terminate(reason: reason)
         #expect(await waiting.value == reason)
-        #expect(connection.liveDeadlines == 0)
+        #expect(try await deadlinesDrain(connection))
     }
 
     @Test func anExpiredDeadlineFailsOnlyItsOwnRequest() async throws {
@@ -74,7 +84,37 @@ struct TransportTests {
         #expect(slow == .timeout(plugin: "t", method: "slow", seconds: 0.2))
         #expect(connection.failure == nil)
         #expect(try await connection.request("fast", params: Array("{}".utf8), timeout: 20) == .string("fast"))
-        #expect(connection.liveDeadlines == 0)
+        #expect(try await deadlinesDrain(connection))
+        connection.terminate(reason: .exited(plugin: "t", detail: "test over"))
+    }
+
+    /// A deadline is kept by the event loop that reads the answers, not by Swift's cooperative
+    /// pool: with every pool thread held busy from just after the request until after the
+    /// plugin's late answer, the request still times out (a deadline task on the pool could
+    /// only run once the answer had already been taken; CI on 6dbe86b failed so under load).
+    @Test func aDeadlineFiresOnTimeWhileTheCooperativePoolIsBusy() async throws {
+        let connection = try await connect("""
+            import sys, time
+            sys.stdin.readline()
+            time.sleep(1.0)
+            sys.stdout.write('{"jsonrpc":"2.0","id":1,"result":"late"}\\n')
+            sys.stdout.flush()
+            time.sleep(60)
+            """)
+        let waiting = Task { await failure { () async throws(PluginError) in
+            try await connection.request("x", params: Array("{}".utf8), timeout: 0.3)
+        } }
+        for _ in 0..<500 where connection.liveDeadlines == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let busyUntil = ContinuousClock.now + .seconds(1.6)
+        let threads = ProcessInfo.processInfo.activeProcessorCount + 1
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<threads {
+                group.addTask { while ContinuousClock.now < busyUntil {} }
+            }
+        }
+        #expect(await waiting.value == .timeout(plugin: "t", method: "x", seconds: 0.3))
         connection.terminate(reason: .exited(plugin: "t", detail: "test over"))
     }
 

@@ -6,14 +6,16 @@ import Synchronization
 ///
 /// One timing model: a request waits on a continuation resumed by whichever
 /// comes first, the matching answer, its deadline or the end of the
-/// connection. The deadline is a task sleeping on the continuous clock,
-/// cancelled where the request is resolved (on the event loop that read the
-/// answer, by the failure, or by itself on expiry); the request awaits the
-/// task's end before returning, so nothing of a request outlives it.
-/// (Cancelling there rather than after the caller resumes measured 20 to 40 µs
-/// less per round trip on a loaded 2-core host.) Pipe I/O never blocks a
-/// thread: `PluginPipes` runs the three pipes as NIO channels on one
-/// event-loop thread shared by all plugins. Any protocol violation (garbage, a
+/// connection. The deadline is a task scheduled on the event loop that reads
+/// the plugins' stdout, so an answer and its deadline are ordered by one
+/// thread's clock; it is cancelled where the request is resolved (on the event
+/// loop that read the answer, or by the failure), which removes it from the
+/// loop. A deadline sleeping on Swift's cooperative pool instead fired more
+/// than 1.2 s late while parallel tests kept both threads of a 2-core host
+/// busy (CI on 6dbe86b: a 0.3-s deadline lost to an answer sent after 1.5 s),
+/// and a daemon whose pool is busy would wait as long for a hung plugin. Pipe
+/// I/O never blocks a thread: `PluginPipes` runs the three pipes as NIO
+/// channels on one event-loop thread shared by all plugins. Any protocol violation (garbage, a
 /// wrong id, an oversized or partial line, a read error) poisons the
 /// connection: every pending request fails at once with the cause, and the
 /// supervisor kills and later restarts the process.
@@ -29,7 +31,7 @@ final class PluginConnection: Sendable {
     private struct Pending {
         var method: String
         var continuation: CheckedContinuation<Result<JSONValue, PluginError>, Never>
-        var deadline: Task<Void, Never>
+        var deadline: Scheduled<Void>
     }
 
     private struct State {
@@ -68,7 +70,8 @@ final class PluginConnection: Sendable {
     /// Why the connection is unusable, or `nil` while it is healthy.
     var failure: PluginError? { state.withLock { $0.failure } }
 
-    /// Deadline tasks still running (for tests): one per unresolved request, none once all are resolved.
+    /// Deadlines scheduled and neither fired nor cancelled yet (for tests): one per unresolved
+    /// request; none shortly after all are resolved (a cancellation completes on the event loop).
     var liveDeadlines: Int { deadlineCount.load(ordering: .relaxed) }
 
     /// Sends a request and waits for its answer, at most `timeout` seconds.
@@ -76,10 +79,8 @@ final class PluginConnection: Sendable {
     /// it): an abandoned request's late answer would otherwise be taken for a
     /// protocol violation.
     func request(_ method: String, params: [UInt8], timeout: Double) async throws(PluginError) -> JSONValue {
-        var deadline: Task<Void, Never>?
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSONValue, PluginError>, Never>) in
-            guard let (id, timer) = register(method, timeout: timeout, continuation) else { return }
-            deadline = timer
+            guard let id = register(method, timeout: timeout, continuation) else { return }
             let line = MessageEncoder.request(id: id, method: method, params: params)
             guard line.count <= maximumLineBytes + 1 else {
                 resolve(id, with: .failure(.invalidConfiguration(
@@ -88,8 +89,6 @@ final class PluginConnection: Sendable {
             }
             send(line)
         }
-        // Resolving cancelled the deadline; its task has ended, or ends now.
-        await deadline?.value
         return try outcome.get()
     }
 
@@ -203,21 +202,22 @@ final class PluginConnection: Sendable {
         }
     }
 
-    /// Registers a request with its deadline task and returns both, or resumes
+    /// Registers a request with its deadline and returns its id, or resumes
     /// `continuation` with the connection's failure and returns nil.
     private func register(_ method: String, timeout: Double,
-                          _ continuation: CheckedContinuation<Result<JSONValue, PluginError>, Never>) -> (Int64, Task<Void, Never>)? {
-        let registered: Result<(Int64, Task<Void, Never>), PluginError> = state.withLock { state in
+                          _ continuation: CheckedContinuation<Result<JSONValue, PluginError>, Never>) -> Int64? {
+        let registered: Result<Int64, PluginError> = state.withLock { state in
             if let failure = state.failure { return .failure(failure) }
             let id = state.nextID
             state.nextID += 1
+            // Scheduled under the lock: a deadline that fires at once waits for the entry to exist.
             let deadline = startDeadline(for: id, method: method, seconds: timeout)
             state.pending[id] = Pending(method: method, continuation: continuation, deadline: deadline)
-            return .success((id, deadline))
+            return .success(id)
         }
         switch registered {
-        case .success(let request):
-            return request
+        case .success(let id):
+            return id
         case .failure(let failure):
             continuation.resume(returning: .failure(failure))
             return nil
@@ -225,17 +225,15 @@ final class PluginConnection: Sendable {
     }
 
     /// The request's deadline: fails it with a timeout unless cancelled first.
-    private func startDeadline(for id: Int64, method: String, seconds: Double) -> Task<Void, Never> {
+    private func startDeadline(for id: Int64, method: String, seconds: Double) -> Scheduled<Void> {
         deadlineCount.add(1, ordering: .relaxed)
-        return Task { [self] in
-            defer { deadlineCount.subtract(1, ordering: .relaxed) }
-            do {
-                try await Task.sleep(for: .seconds(seconds))
-            } catch {
-                return
-            }
+        // At most ~31 years, so that the nanoseconds fit an Int64 (the configuration bounds deadlines far lower).
+        let delay = TimeAmount.nanoseconds(Int64(min(max(seconds, 0), 1e9) * 1e9))
+        let deadline = PluginPipes.eventLoop.scheduleTask(in: delay) { [self] in
             resolve(id, with: .failure(.timeout(plugin: pluginName, method: method, seconds: seconds)))
         }
+        deadline.futureResult.whenComplete { [self] _ in deadlineCount.subtract(1, ordering: .relaxed) }
+        return deadline
     }
 
     private func send(_ line: [UInt8]) {

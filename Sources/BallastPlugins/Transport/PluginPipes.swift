@@ -17,6 +17,10 @@ enum PluginPipes {
     /// Started with the first plugin, alive for the rest of the process (as NIO's own singletons).
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
+    /// The group's one event loop: the thread that reads every plugin's stdout, and so the
+    /// one on which request deadlines are scheduled (an answer and its deadline in one order).
+    static var eventLoop: any EventLoop { group.next() }
+
     /// Why a plugin's pipes could not all become channels (they are adopted in
     /// the order stdout, stdin, stderr).
     struct AdoptionFailure: Error {
