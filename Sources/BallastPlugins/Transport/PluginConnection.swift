@@ -15,10 +15,10 @@ import Synchronization
 /// busy (CI on 6dbe86b: a 0.3-s deadline lost to an answer sent after 1.5 s),
 /// and a daemon whose pool is busy would wait as long for a hung plugin. Pipe
 /// I/O never blocks a thread: `PluginPipes` runs the three pipes as NIO
-/// channels on one event-loop thread shared by all plugins. Any protocol violation (garbage, a
-/// wrong id, an oversized or partial line, a read error) poisons the
-/// connection: every pending request fails at once with the cause, and the
-/// supervisor kills and later restarts the process.
+/// channels on one event-loop thread shared by all plugins. Any protocol
+/// violation (garbage, a wrong id, an oversized or partial line, a read error)
+/// poisons the connection: every pending request fails at once with the
+/// cause, and the supervisor kills and later restarts the process.
 final class PluginConnection: Sendable {
     let pluginName: String
     let process: ChildProcess
