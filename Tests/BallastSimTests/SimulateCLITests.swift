@@ -34,17 +34,22 @@ import Testing
         #expect(object["ticks"] as? Int == 1436)
         let policies = try #require(object["policies"] as? [[String: Any]])
         #expect(policies.compactMap { $0["name"] as? String } == ["ballast", "static", "mom", "proxmox", "oracle"])
-        let keys: Set<String> = ["name", "cpu_shortfall", "memory_shortfall", "slack", "fairness", "changes_per_vm_hour",
+        let keys: Set<String> = ["name", "cpu_shortfall", "memory_shortfall", "slack", "fairness", "memory_fairness",
+                                 "cpu_fairness", "changes_per_vm_hour", "memory_changes_per_vm_hour",
                                  "reaction_p50_ticks", "reaction_p99_ticks",
                                  "memory_reaction_p50_ticks", "memory_reaction_p99_ticks", "memory_steps",
                                  "memory_steps_never_covered", "cpu_reaction_p50_ticks", "cpu_reaction_p99_ticks",
                                  "cpu_steps", "cpu_steps_never_covered"]
         for policy in policies {
             #expect(Set(policy.keys) == keys)
-            for key in ["cpu_shortfall", "memory_shortfall", "slack", "fairness"] {
+            for key in ["cpu_shortfall", "memory_shortfall", "slack", "fairness", "memory_fairness", "cpu_fairness"] {
                 let value = try #require(policy[key] as? Double)
                 #expect(value >= 0 && value <= 1)
             }
+            // The memory changes are a part of all the changes (balloon, quota, vCPUs, weight).
+            let changes = try #require(policy["changes_per_vm_hour"] as? Double)
+            let memoryChanges = try #require(policy["memory_changes_per_vm_hour"] as? Double)
+            #expect(memoryChanges >= 0 && memoryChanges <= changes)
         }
     }
 

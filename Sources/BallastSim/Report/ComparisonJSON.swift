@@ -11,7 +11,10 @@ public struct ComparisonJSON: Codable, Sendable, Hashable {
         public var memoryShortfall: Double
         public var slack: Double
         public var fairness: Double
+        public var memoryFairness: Double
+        public var cpuFairness: Double
         public var changesPerVMHour: Double
+        public var memoryChangesPerVMHour: Double
         public var reactionP50Ticks: Double
         public var reactionP99Ticks: Double
         public var memoryReactionP50Ticks: Double
@@ -28,7 +31,10 @@ public struct ComparisonJSON: Codable, Sendable, Hashable {
             case cpuShortfall = "cpu_shortfall"
             case memoryShortfall = "memory_shortfall"
             case slack, fairness
+            case memoryFairness = "memory_fairness"
+            case cpuFairness = "cpu_fairness"
             case changesPerVMHour = "changes_per_vm_hour"
+            case memoryChangesPerVMHour = "memory_changes_per_vm_hour"
             case reactionP50Ticks = "reaction_p50_ticks"
             case reactionP99Ticks = "reaction_p99_ticks"
             case memoryReactionP50Ticks = "memory_reaction_p50_ticks"
@@ -81,7 +87,9 @@ public struct ComparisonJSON: Codable, Sendable, Hashable {
             let card = policy.card
             return Policy(name: policy.policy.rawValue, cpuShortfall: card.cpuShortfall,
                           memoryShortfall: card.memoryShortfall, slack: card.slack, fairness: card.fairness,
-                          changesPerVMHour: card.changesPerVMHour, reactionP50Ticks: card.reactionP50,
+                          memoryFairness: card.memoryFairness, cpuFairness: card.cpuFairness,
+                          changesPerVMHour: card.changesPerVMHour, memoryChangesPerVMHour: card.memoryChangesPerVMHour,
+                          reactionP50Ticks: card.reactionP50,
                           reactionP99Ticks: card.reactionP99,
                           memoryReactionP50Ticks: card.memoryReaction.p50, memoryReactionP99Ticks: card.memoryReaction.p99,
                           memorySteps: card.memoryReaction.steps, memoryStepsNeverCovered: card.memoryReaction.neverCovered,
