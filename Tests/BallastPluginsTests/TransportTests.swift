@@ -43,21 +43,22 @@ struct TransportTests {
         }
     }
 
-    /// Whether the connection's scheduled deadlines reach none within 5 s: a cancelled
-    /// deadline completes on the event loop just after its request is resolved, while an
-    /// hour-long deadline left scheduled would keep the count up for an hour.
-    func deadlinesDrain(_ connection: PluginConnection) async throws -> Bool {
-        for _ in 0..<500 where connection.liveDeadlines != 0 {
+    /// Whether the connection's scheduled deadlines number `count` within 5 s: a request
+    /// registers its deadline a little after it is started, and a cancelled deadline
+    /// completes on the event loop just after its request is resolved, while an hour-long
+    /// deadline left scheduled would keep the count up for an hour.
+    func liveDeadlines(of connection: PluginConnection, reach count: Int) async throws -> Bool {
+        for _ in 0..<500 where connection.liveDeadlines != count {
             try await Task.sleep(for: .milliseconds(10))
         }
-        return connection.liveDeadlines == 0
+        return connection.liveDeadlines == count
     }
 
     @Test func anAnsweredRequestLeavesNoDeadlineRunning() async throws {
         let connection = try await connect(Self.echo)
         #expect(try await connection.request("first", params: Array("{}".utf8), timeout: 3600) == .string("first"))
         #expect(try await connection.request("second", params: Array("{}".utf8), timeout: 3600) == .string("second"))
-        #expect(try await deadlinesDrain(connection))
+        #expect(try await liveDeadlines(of: connection, reach: 0))
         connection.terminate(reason: .exited(plugin: "t", detail: "test over"))
     }
 
@@ -66,14 +67,11 @@ struct TransportTests {
         let waiting = Task { await failure { () async throws(PluginError) in
             try await connection.request("slow", params: Array("{}".utf8), timeout: 3600)
         } }
-        for _ in 0..<500 where connection.liveDeadlines == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(connection.liveDeadlines == 1)
+        #expect(try await liveDeadlines(of: connection, reach: 1))
         let reason = PluginError.exited(plugin: "t", detail: "stopped by the test")
         connection.terminate(reason: reason)
         #expect(await waiting.value == reason)
-        #expect(try await deadlinesDrain(connection))
+        #expect(try await liveDeadlines(of: connection, reach: 0))
     }
 
     @Test func anExpiredDeadlineFailsOnlyItsOwnRequest() async throws {
@@ -84,7 +82,7 @@ struct TransportTests {
         #expect(slow == .timeout(plugin: "t", method: "slow", seconds: 0.2))
         #expect(connection.failure == nil)
         #expect(try await connection.request("fast", params: Array("{}".utf8), timeout: 20) == .string("fast"))
-        #expect(try await deadlinesDrain(connection))
+        #expect(try await liveDeadlines(of: connection, reach: 0))
         connection.terminate(reason: .exited(plugin: "t", detail: "test over"))
     }
 
@@ -104,9 +102,7 @@ struct TransportTests {
         let waiting = Task { await failure { () async throws(PluginError) in
             try await connection.request("x", params: Array("{}".utf8), timeout: 0.3)
         } }
-        for _ in 0..<500 where connection.liveDeadlines == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try #require(try await liveDeadlines(of: connection, reach: 1))
         let busyUntil = ContinuousClock.now + .seconds(1.6)
         let threads = ProcessInfo.processInfo.activeProcessorCount + 1
         await withTaskGroup(of: Void.self) { group in
