@@ -18,7 +18,9 @@ extension RealGuestTests {
         static let emergencyFreeFraction = 0.3
         static var emergencyLine: UInt64 { budgetMiB * bytesPerMiB - UInt64(emergencyFreeFraction * Double(budgetMiB * bytesPerMiB)) }
         static let episodesPerRound = 3
-        static let rounds = [true, false, true, false]
+        /// One round each way: a second pair repeated the first's figures and asserted nothing
+        /// more, at 40 s of CI time.
+        static let rounds = [true, false]
 
         @Test("guests' used memory past their budget's emergency line: emergency mode entered, events on and off")
         func emergencyReaction() async throws {
