@@ -42,6 +42,7 @@ struct ConfigLoaderTests {
         [governor]
         max_shrink_fraction = 0.2
         min_memory_change = "8MiB"
+        min_growth_past_need_fraction = 0.1
         vcpu_cooldown = 30
 
         [vm."web-*"]
@@ -78,6 +79,7 @@ struct ConfigLoaderTests {
         #expect(config.balancer.allocator.distributeSurplus == false)
         #expect(config.balancer.governor.maxShrinkFraction == 0.2)
         #expect(config.balancer.governor.minMemoryChange == .mebibytes(8))
+        #expect(config.balancer.governor.minGrowthPastNeedFraction == 0.1)
         #expect(config.vmOverrides.count == 2)
         #expect(config.plugins.first?.command == ["/usr/bin/env", "python3", "p.py"])
         #expect(config.plugins.first?.deadline == 0.2)
@@ -199,6 +201,18 @@ struct ConfigLoaderTests {
         } throws: { error in
             guard let error = error as? ConfigError else { return false }
             return error.issues.contains { $0.key == "estimator.throttle_threshold" && $0.line == 2 }
+        }
+    }
+
+    @Test("min_growth_past_need_fraction outside 0...1 is an error naming its key and line")
+    func spareGrowthFractionRange() {
+        for bad in ["-0.1", "1.5", "\"5%\""] {
+            #expect("min_growth_past_need_fraction = \(bad)") {
+                try ConfigLoader.parse("[governor]\nmin_growth_past_need_fraction = \(bad)\n", file: "g.toml")
+            } throws: { error in
+                guard let error = error as? ConfigError else { return false }
+                return error.issues.contains { $0.key == "governor.min_growth_past_need_fraction" && $0.line == 2 }
+            }
         }
     }
 

@@ -96,6 +96,11 @@ public struct GovernorSettings: Sendable, Hashable, Codable {
     public var maxShrinkFraction: Double
     /// Smallest memory change worth applying (hysteresis), bytes.
     public var minMemoryChange: UInt64
+    /// Growth past what a guest needs (used + margin + climb: what the demand's headroom and
+    /// the surplus add on top) is spare memory, insurance rather than a need, and is applied
+    /// only in steps of at least this fraction of the balloon (and of `minMemoryChange`):
+    /// following every small move of the surplus was a change per VM every few minutes.
+    public var minGrowthPastNeedFraction: Double
     /// Smallest CPU quota change worth applying, millicores.
     public var minCPUChange: Int
     /// No CPU quota below this, millicores (a quota of 0 would freeze the guest).
@@ -115,13 +120,14 @@ public struct GovernorSettings: Sendable, Hashable, Codable {
 
     public init(memoryMarginBytes: UInt64 = .mebibytes(64), memoryMarginFraction: Double = 0.1,
                 maxShrinkFraction: Double = 0.1, minMemoryChange: UInt64 = .mebibytes(16),
-                minCPUChange: Int = 50, minCPU: Int = 100, vcpuCooldown: Double = 60,
+                minGrowthPastNeedFraction: Double = 0.05, minCPUChange: Int = 50, minCPU: Int = 100, vcpuCooldown: Double = 60,
                 emergencyFreeFraction: Double = 0.03, emergencyShrinkFraction: Double = 0.25,
                 idleActiveFraction: Double = 0.5, minShrinkConfidence: Double = 0.25, dryRun: Bool = false) {
         self.memoryMarginBytes = memoryMarginBytes
         self.memoryMarginFraction = memoryMarginFraction
         self.maxShrinkFraction = maxShrinkFraction
         self.minMemoryChange = minMemoryChange
+        self.minGrowthPastNeedFraction = minGrowthPastNeedFraction
         self.minCPUChange = minCPUChange
         self.minCPU = minCPU
         self.vcpuCooldown = vcpuCooldown

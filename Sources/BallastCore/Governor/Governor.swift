@@ -16,7 +16,8 @@
 ///   balloon, would ratchet up forever), with only the share of its soft part (a large
 ///   guest's proportional margin, its climb) that the guest capacity holds beside every
 ///   guest's firm need (`MemoryNeed.fit`, as the fair share reserves it), never below used +
-///   the margin's bytes; changes smaller than `minMemoryChange` are
+///   the margin's bytes; changes smaller than `minMemoryChange` (growth past the guest's
+///   need: also smaller than `minGrowthPastNeedFraction` of the balloon) are
 ///   dropped (hysteresis) unless needed to reach the configured floor or the ceiling;
 /// - host-wide: growth never takes the balanced VMs past the guest capacity, not even
 ///   while balloons move (unless `shrinksReleaseAtOnce`, the simulator): a VM that
@@ -333,12 +334,20 @@ public struct Governor: Sendable {
         if target != heading {
             let difference = target > heading ? target - heading : heading - target
             let required = current < hardFloor || current > ceiling
-            if difference < settings.minMemoryChange, !required {
+            if difference < smallestMemoryChange(from: heading, pastNeed: target > heading && heading >= need), !required {
                 target = heading
                 clamps.insert(.memoryHysteresis)
             }
         }
         return (target, floor, hardFloor, need)
+    }
+
+    /// The smallest memory change worth applying from `heading`: `minMemoryChange`, and for
+    /// growth that starts at or above the guest's need (`pastNeed`: spare memory, not a
+    /// need) also `minGrowthPastNeedFraction` of the balloon.
+    func smallestMemoryChange(from heading: UInt64, pastNeed: Bool) -> UInt64 {
+        guard pastNeed else { return settings.minMemoryChange }
+        return max(settings.minMemoryChange, Self.step(heading, settings.minGrowthPastNeedFraction))
     }
 
     /// A guest whose used memory climbs at least this fast (bytes per second, from its own

@@ -69,7 +69,8 @@ extension Governor {
             var allowed = base + WholeUnits.down(Double(neededHere) * needRatio)
                 + WholeUnits.down(Double(restHere) * restRatio)
             allowed = max(allowed, min(pending[index].hardFloor, wanted))
-            if allowed - base < settings.minMemoryChange, base >= pending[index].hardFloor {
+            if allowed - base < smallestMemoryChange(from: base, pastNeed: base >= pending[index].need),
+               base >= pending[index].hardFloor {
                 allowed = base
             }
             if borrowed, neededHere > 0, allowed > base {

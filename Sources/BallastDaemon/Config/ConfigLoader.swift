@@ -85,6 +85,9 @@ public enum ConfigLoader {
             if let v = governor.number("memory_margin_fraction", in: 0...1) { settings.governor.memoryMarginFraction = v }
             if let v = governor.number("max_shrink_fraction", in: 0.001...1) { settings.governor.maxShrinkFraction = v }
             if let v = governor.bytes("min_memory_change") { settings.governor.minMemoryChange = v }
+            if let v = governor.number("min_growth_past_need_fraction", in: 0...1) {
+                settings.governor.minGrowthPastNeedFraction = v
+            }
             if let v = governor.integer("min_cpu_change_millicores", in: 0...1_000_000) { settings.governor.minCPUChange = v }
             if let v = governor.seconds("vcpu_cooldown") { settings.governor.vcpuCooldown = v }
             if let v = governor.number("emergency_free_fraction", in: 0...0.5) { settings.governor.emergencyFreeFraction = v }
