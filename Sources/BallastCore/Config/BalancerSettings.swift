@@ -120,8 +120,8 @@ public struct GovernorSettings: Sendable, Hashable, Codable {
 
     public init(memoryMarginBytes: UInt64 = .mebibytes(64), memoryMarginFraction: Double = 0.1,
                 maxShrinkFraction: Double = 0.1, minMemoryChange: UInt64 = .mebibytes(16),
-                minGrowthPastNeedFraction: Double = 0.05, minCPUChange: Int = 50, minCPU: Int = 100, vcpuCooldown: Double = 60,
-                emergencyFreeFraction: Double = 0.03, emergencyShrinkFraction: Double = 0.25,
+                minGrowthPastNeedFraction: Double = 0.05, minCPUChange: Int = 50, minCPU: Int = 100,
+                vcpuCooldown: Double = 60, emergencyFreeFraction: Double = 0.03, emergencyShrinkFraction: Double = 0.25,
                 idleActiveFraction: Double = 0.5, minShrinkConfidence: Double = 0.25, dryRun: Bool = false) {
         self.memoryMarginBytes = memoryMarginBytes
         self.memoryMarginFraction = memoryMarginFraction
