@@ -12,11 +12,8 @@ struct GovernorSpareGrowthTests {
     static func govern(current: UInt64, proposed: UInt64, fraction: Double = 0.05,
                        capacity: UInt64 = 256 << 30) -> GovernedVM {
         var governor = Governor(settings: GovernorSettings(minGrowthPastNeedFraction: fraction))
-        let view = Fixture.view(1, current: Fixture.allocation(memory: current),
-                                estimate: Fixture.estimate(cpu: 1000, memory: 2 << 30, used: 2 << 30))
-        let snapshot = Fixture.snapshot([view], capacity: ResourceVector(cpu: 64_000, memory: capacity))
-        let decision = governor.govern(snapshot, proposal: GovernorTests.proposal(snapshot, [Fixture.allocation(memory: proposed)]))
-        return decision.vms[0]
+        return GovernorTests.one(current: Fixture.allocation(memory: current), proposed: Fixture.allocation(memory: proposed),
+                                 active: 1, capacityMemory: capacity, governor: &governor).0
     }
 
     @Test("past the need, growth smaller than 5 % of the balloon is held; a whole step is applied")

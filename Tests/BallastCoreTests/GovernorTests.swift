@@ -16,12 +16,13 @@ struct GovernorTests {
 
     static func one(current: VMAllocation, proposed: VMAllocation, used: UInt64? = 2 << 30,
                     spec: VMSpec = Fixture.spec(), balloon: Bool = true, active: Double = 0.5,
-                    confidence: Double = 1, available: UInt64? = nil,
+                    confidence: Double = 1, available: UInt64? = nil, capacityMemory: UInt64 = 256 << 30,
                     governor: inout Governor, time: Double = 100) -> (GovernedVM, [Change], Bool) {
         let view = Fixture.view(1, spec: spec, current: current,
                                 estimate: Fixture.estimate(cpu: 1000, memory: used ?? 0, used: used, active: active,
                                                            confidence: confidence), balloon: balloon)
-        let snapshot = Fixture.snapshot([view], available: available, time: time)
+        let snapshot = Fixture.snapshot([view], capacity: ResourceVector(cpu: 64_000, memory: capacityMemory),
+                                        available: available, time: time)
         let decision = governor.govern(snapshot, proposal: proposal(snapshot, [proposed]))
         return (decision.vms[0], decision.changes, decision.emergency)
     }
