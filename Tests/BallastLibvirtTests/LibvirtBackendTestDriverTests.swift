@@ -29,7 +29,18 @@ struct LibvirtBackendTestDriverTests {
         #expect(vm.cpu != nil)
         // The test driver has no cgroup on this host: said in the notes, not fatal.
         #expect(vm.sampleNotes.contains { $0.contains("cgroup") })
-        await backend.close()
+        await backend.shutdown()
+    }
+
+    /// The daemon shuts the backend down before it exits: the connection's thread has
+    /// ended when `shutdown()` returns, and a sample afterwards fails instead of reconnecting.
+    @Test func shutdownEndsTheConnectionsThreadAndLaterSamplesFail() async throws {
+        let backend = LibvirtBackend(uri: "test:///default")
+        _ = try await backend.sample()
+        let task = try await backend.connection.threadTask()
+        await backend.shutdown()
+        #expect(ThreadTask.ends(task), "\(task) still there 2 s after shutdown returned")
+        await #expect(throws: (any Error).self) { try await backend.sample() }
     }
 
     @Test func appliesWhatTheDriverAllowsAndReportsTheRest() async throws {
@@ -60,7 +71,7 @@ struct LibvirtBackendTestDriverTests {
         #expect(after.vms.first { $0.id == vm.id }?.current.memory == half)
         _ = await backend.apply([Change(vm: vm.id, vmName: vm.name, .memory(from: half, to: vm.current.memory),
                                         reason: "restore")])
-        await backend.close()
+        await backend.shutdown()
     }
 
     @Test func vcpuChangesSayWhichWayAndFallBackToACPIWithoutAnAgent() async throws {
@@ -82,7 +93,7 @@ struct LibvirtBackendTestDriverTests {
         #expect(reason.hasPrefix("idle; removed by ACPI unplug (the guest agent did not do it: "), "\(reason)")
         #expect(reason.contains("unsupported flags"), "\(reason)")
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
-        await backend.close()
+        await backend.shutdown()
     }
 
     @Test func unreachableURIIsReportedOnceAndRetried() async throws {

@@ -82,11 +82,11 @@ struct LibvirtEventTests {
                                                   reason: "test")])
         guard case .skipped(let why) = applied.first?.outcome else {
             Issue.record("an apply to a stopped domain should be skipped, got \(String(describing: applied.first?.outcome))")
-            await backend.close()
+            await backend.shutdown()
             return
         }
         #expect(why.contains(name))
-        await backend.close()
+        await backend.shutdown()
     }
 
     /// The balloon events of a shrink, in the order QEMU sends them: the first shows the
@@ -136,7 +136,7 @@ struct LibvirtEventTests {
         #expect(requests(.selfDeflate) == 1)
         await balloon(size - 192 * mib)
         #expect(requests(.memoryReleased) == 1, "a self-deflated balloon is not releasing any more")
-        await backend.close()
+        await backend.shutdown()
     }
 
     @Test func eventsForUnknownOrGoneDomainsAndABurstChangeNothingButRequests() async throws {
@@ -165,7 +165,7 @@ struct LibvirtEventTests {
         #expect(starts.count == 1000)
         let snapshot = try await backend.sample()
         #expect(snapshot.vms.contains { $0.name == "test" })
-        await backend.close()
+        await backend.shutdown()
     }
 
     @Test func aPressureFileThatRefusesATriggerIsReportedOnceAndSamplingCarriesOn() async throws {
@@ -178,7 +178,7 @@ struct LibvirtEventTests {
         for _ in 0..<3 { _ = try? await backend.sample() }
         #expect(await backend.pressureTriggerPaths.isEmpty)
         #expect(await backend.watchers.reportedTriggerFailures.count == 1)
-        await backend.close()
+        await backend.shutdown()
     }
 
     @Test func aConnectionWithEventsSubscribesWithoutNotesOnTheTestDriver() async throws {

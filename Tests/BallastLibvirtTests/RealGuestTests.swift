@@ -101,7 +101,7 @@ struct LibvirtRealGuestTests {
         guest.destroy()
         let gone = try await backend.sample()
         #expect(!gone.vms.contains { $0.id == vm.id })
-        await backend.close()
+        await backend.shutdown()
         await connection.disconnect()
     }
 }

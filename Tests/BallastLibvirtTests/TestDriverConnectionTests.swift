@@ -1,4 +1,5 @@
 import BallastCore
+import Foundation
 import Testing
 @testable import BallastLibvirt
 
@@ -24,6 +25,21 @@ struct TestDriverConnectionTests {
         #expect(test.state == .running)
         #expect(test.uuid == "6695eb01-f6a4-8304-79aa-97f2502e193f")
         #expect(test.id >= 1)
+    }
+
+    /// `shutdown()` returns once the connection's thread has ended: `ballast doctor` and
+    /// the daemon call it before exiting (a thread still ending during `exit()` corrupted
+    /// the heap); later calls fail as closed, and a second shutdown returns.
+    @Test func shutdownEndsTheConnectionsThreadBeforeItReturns() async throws {
+        let connection = LibvirtConnection(uri: Self.uri)
+        try await connection.connect()
+        let task = try await connection.threadTask()
+        #expect(access(task, F_OK) == 0)
+        await connection.shutdown()
+        #expect(ThreadTask.ends(task), "\(task) still there 2 s after shutdown returned")
+        let error = await #expect(throws: LibvirtError.self) { try await connection.listDomains() }
+        #expect(error?.message == "the libvirt connection was closed")
+        await connection.shutdown()
     }
 
     @Test func bulkStatsFallBackToPerDomainCalls() async throws {

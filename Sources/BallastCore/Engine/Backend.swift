@@ -16,6 +16,15 @@ public protocol Backend: Sendable {
     /// whose shrinks take time asks for an urgent tick once one is done; one whose
     /// shrinks are done within `apply` has nothing to do.
     func growthAwaitsRelease(_ awaiting: Bool) async
+    /// Ends the backend's connections and threads; nothing is called on it afterwards.
+    /// The daemon calls it once, after the stop's release and before the process exits,
+    /// so that no library thread is still tearing down while `exit()` runs the libraries'
+    /// destructors. Default: nothing (a backend without threads of its own).
+    func shutdown() async
+}
+
+extension Backend {
+    public func shutdown() async {}
 }
 
 /// A stage of the policy chain after the built-in fair share (`TickCore.allocate`):

@@ -39,4 +39,8 @@ public final class OverridingBackend: Backend {
     public func growthAwaitsRelease(_ awaiting: Bool) async {
         await inner.growthAwaitsRelease(awaiting)
     }
+
+    public func shutdown() async {
+        await inner.shutdown()
+    }
 }

@@ -35,12 +35,15 @@ public struct Doctor: Sendable {
         if let connection {
             let gatherer = DomainGatherer(connection: connection, layout: layout, config: config, options: options)
             findings += await gatherer.findings()
+            // Closed and its thread joined before `doctor` exits (`LibvirtConnection.shutdown`).
+            await connection.shutdown()
         }
         return DoctorReport(uri: uri, findings: findings)
     }
 
     /// A connection for the domain checks (read-write, else read-only) and the finding.
-    /// Each attempt is bounded by `connectTimeout`.
+    /// Each attempt is bounded by `connectTimeout`. A connection not handed back is shut
+    /// down here, unless its connect is still running past the deadline.
     func connect(_ uri: String) async -> (Finding, LibvirtConnection?) {
         let readWrite = LibvirtConnection(uri: uri)
         guard let attempt = await attemptConnect(readWrite) else {
@@ -49,15 +52,22 @@ public struct Doctor: Sendable {
         guard case .failure(let readWriteError) = attempt else {
             return (ConnectionCheck.finding(uri: uri, outcome: .readWrite), readWrite)
         }
+        await readWrite.shutdown()
         let readOnly = LibvirtConnection(uri: uri, readOnly: true)
-        if case .success = await attemptConnect(readOnly) {
+        switch await attemptConnect(readOnly) {
+        case .success:
             return (ConnectionCheck.finding(uri: uri, outcome: .readOnlyOnly(readWriteError: readWriteError.message)), readOnly)
+        case .failure:
+            await readOnly.shutdown()
+        case nil:
+            break
         }
         return (ConnectionCheck.finding(uri: uri, outcome: .unreachable(error: readWriteError.message)), nil)
     }
 
     /// The connect's outcome, or nil when `connectTimeout` passed first (a libvirt call
-    /// cannot be interrupted: the attempt is left to finish on its own thread).
+    /// cannot be interrupted: the attempt is left to finish on its own thread, and the
+    /// process may exit with it still blocked there).
     private func attemptConnect(_ connection: LibvirtConnection) async -> Result<Void, LibvirtError>? {
         let attempt = Task<Result<Void, LibvirtError>, any Error> {
             do throws(LibvirtError) {

@@ -34,7 +34,7 @@ public actor LibvirtBackend: Backend {
     var reconnect: ReconnectPolicy
     private var sampleCount: UInt64 = 0
     /// The event path's tasks (event stream, balloon watch) and pressure triggers, started
-    /// by the first sample; `eventLoopHeld` says whether this backend holds the event loop.
+    /// by the first sample; `holdsEventLoop` says whether this backend holds the event loop.
     var watchers = EventWatchers()
     /// The last decision's growth waits for memory a guest is still releasing: the first
     /// release done asks for an urgent tick (`growthAwaitsRelease(_:)`).
@@ -42,7 +42,7 @@ public actor LibvirtBackend: Backend {
     /// The balloon watch already asked a tick for the guests' used memory being in their
     /// budget's emergency zone (asked again only after it left the zone).
     var budgetEmergencyReported = false
-    nonisolated let eventLoopHeld: Bool
+    private var holdsEventLoop: Bool
     private var layout: Result<CgroupLayout, CgroupLayoutError>?
     var records: [String: DomainRecord] = [:]
     /// vCPU bookkeeping of the domains known before a reconnect, by UUID with the domain id
@@ -65,7 +65,7 @@ public actor LibvirtBackend: Backend {
                 held = true
             }
         }
-        self.eventLoopHeld = held
+        self.holdsEventLoop = held
         self.connection = LibvirtConnection(uri: uri, events: held)
         self.events = events
         self.logger = logger
@@ -88,14 +88,19 @@ public actor LibvirtBackend: Backend {
 
     deinit {
         watchers.stop()
-        if eventLoopHeld { LibvirtEventLoop.shared.release() }
+        if holdsEventLoop { LibvirtEventLoop.shared.release() }
     }
 
-    /// Closes the libvirt connection and stops the event path's tasks and triggers.
-    public func close() async {
+    /// Stops the event path's tasks and triggers, closes the libvirt connection and ends
+    /// its thread, then lets go of the event loop (whose thread ends with its last user).
+    public func shutdown() async {
         watchers.stop()
-        await connection.disconnect()
+        await connection.shutdown()
         connected = false
+        if holdsEventLoop {
+            holdsEventLoop = false
+            LibvirtEventLoop.shared.release()
+        }
     }
 
     public func sample() async throws -> HostSnapshot {
