@@ -98,22 +98,9 @@ public struct DaemonRunner: Sendable {
         }
         let code = await run(config: config, backend: backend, ksm: ksm, observability: observability, events: events,
                              urgent: urgent, control: control, dashboard: dashboard)
-        await shutDown(backend)
+        await BackendShutdown(logger: logger).run(backend)
         withExtendedLifetime(lock) {}
         return code
-    }
-
-    /// How long the backend may take to close before the process exits anyway.
-    static let backendShutdownTimeout = 10.0
-
-    /// Closes the backend (its libvirt connection and threads) before the process exits
-    /// (`Backend.shutdown`). Bounded: a libvirtd that stopped answering holds the close
-    /// behind its call; past the bound the process exits with the connection open.
-    private func shutDown(_ backend: any Backend) async {
-        let shutdown = Task<Void, any Error> { await backend.shutdown() }
-        if (try? await DeadlineRace.value(of: shutdown, within: Self.backendShutdownTimeout)) == nil {
-            logger.warning("the backend did not close within \(Int(Self.backendShutdownTimeout)) s (libvirtd not answering?); exiting with its connection open")
-        }
     }
 
     /// `ballast run` exit code: another live ballast holds this libvirt's lock.
