@@ -42,8 +42,7 @@ public struct Doctor: Sendable {
     }
 
     /// A connection for the domain checks (read-write, else read-only) and the finding.
-    /// Each attempt is bounded by `connectTimeout`. A connection not handed back is shut
-    /// down here, unless its connect is still running past the deadline.
+    /// Each attempt is bounded by `connectTimeout`.
     func connect(_ uri: String) async -> (Finding, LibvirtConnection?) {
         let readWrite = LibvirtConnection(uri: uri)
         guard let attempt = await attemptConnect(readWrite) else {
@@ -52,22 +51,17 @@ public struct Doctor: Sendable {
         guard case .failure(let readWriteError) = attempt else {
             return (ConnectionCheck.finding(uri: uri, outcome: .readWrite), readWrite)
         }
-        await readWrite.shutdown()
         let readOnly = LibvirtConnection(uri: uri, readOnly: true)
-        switch await attemptConnect(readOnly) {
-        case .success:
+        if case .success = await attemptConnect(readOnly) {
             return (ConnectionCheck.finding(uri: uri, outcome: .readOnlyOnly(readWriteError: readWriteError.message)), readOnly)
-        case .failure:
-            await readOnly.shutdown()
-        case nil:
-            break
         }
         return (ConnectionCheck.finding(uri: uri, outcome: .unreachable(error: readWriteError.message)), nil)
     }
 
     /// The connect's outcome, or nil when `connectTimeout` passed first (a libvirt call
     /// cannot be interrupted: the attempt is left to finish on its own thread, and the
-    /// process may exit with it still blocked there).
+    /// process may exit with it still blocked there). A connection whose connect failed is
+    /// shut down here (`LibvirtConnection.shutdown`): nobody uses it after.
     private func attemptConnect(_ connection: LibvirtConnection) async -> Result<Void, LibvirtError>? {
         let attempt = Task<Result<Void, LibvirtError>, any Error> {
             do throws(LibvirtError) {
@@ -78,6 +72,8 @@ public struct Doctor: Sendable {
             }
         }
         // The task never throws, so `try?` yields nil only when the time ran out.
-        return try? await DeadlineRace.value(of: attempt, within: options.connectTimeout)
+        let outcome = try? await DeadlineRace.value(of: attempt, within: options.connectTimeout)
+        if case .failure = outcome { await connection.shutdown() }
+        return outcome
     }
 }
