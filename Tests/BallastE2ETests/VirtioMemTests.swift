@@ -145,7 +145,11 @@ extension RealGuestTests {
                     // What stays plugged is measured once the switch is in force: a smaller size Ballast
                     // asked for just before it (its estimate follows the fill's use) may still be
                     // unplugging (CI run 52: asked 358 MiB of 462 as the switch was set; 358 stayed).
+                    // `eventually` checks at once, so the first reading is compared with one 3 s later
+                    // (CI run 62: two readings a moment apart both said 402 MiB while a request for
+                    // 344 sent before the switch was still unplugging; 344 stayed).
                     var grown = try await Self.device(guest.name)
+                    try await Task.sleep(for: .seconds(3))
                     try await eventually("the plugged size steady with unplug_online off", within: 30, every: 3,
                                          hint: "log: \(daemon.logPath)") {
                         let now = try await Self.device(guest.name)
