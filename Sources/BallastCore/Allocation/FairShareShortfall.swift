@@ -6,8 +6,8 @@ struct FairShareShortfall: Sendable {
     var memory: (share: UInt64, target: UInt64)?
     /// CPU share and target (millicores), when CPU is short.
     var cpu: (share: Int, target: Int)?
-    var memoryCommitted: Double
-    var cpuCommitted: Double
+    var memoryCommitted: Double = 0
+    var cpuCommitted: Double = 0
 
     var text: String {
         var text = "fair share: "

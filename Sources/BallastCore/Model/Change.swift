@@ -130,48 +130,45 @@ extension Change: Codable {
 /// governor imposed ("... [clamped: memory: shrink limited per tick]"), put into
 /// words only when read, because the simulator applies hundreds of changes a
 /// tick and reads none of their reasons. Equal when the texts are equal.
+///
+/// A reason given as text is a base reason with no clamps, so that this is a struct
+/// with one optional string inside (`ProposalReason` says why that matters).
 public struct ChangeReason: DeferredReason {
-    enum Storage: Sendable {
-        case text(String)
-        case governed(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?)
-    }
-
-    let storage: Storage
+    let base: ProposalReason
+    let clamps: GovernorClampSet
+    /// Named in the text when the floor clamp applied.
+    let floor: UInt64?
 
     public init(_ text: String) {
-        storage = .text(text)
+        self.init(base: ProposalReason(text), clamps: [], floor: nil)
     }
 
     /// `floor` is named in the text when the floor clamp applied.
     init(base: ProposalReason, clamps: GovernorClampSet, floor: UInt64?) {
-        storage = .governed(base: base, clamps: clamps, floor: floor)
+        self.base = base
+        self.clamps = clamps
+        self.floor = floor
     }
 
     public var text: String {
-        switch storage {
-        case .text(let text):
-            return text
-        case .governed(let base, let clamps, let floor):
-            var text = base.text
-            guard !clamps.isEmpty else { return text }
-            text += " [clamped: "
-            for (index, clamp) in clamps.texts.enumerated() {
-                if index > 0 { text += "; " }
-                text += clamp
-            }
-            text += "]"
-            if let floor, clamps.contains(.memoryFloor) {
-                text += " (floor "
-                ReasonText.appendBytes(floor, to: &text)
-                text += ")"
-            }
-            return text
+        var text = base.text
+        guard !clamps.isEmpty else { return text }
+        text += " [clamped: "
+        for (index, clamp) in clamps.texts.enumerated() {
+            if index > 0 { text += "; " }
+            text += clamp
         }
+        text += "]"
+        if let floor, clamps.contains(.memoryFloor) {
+            text += " (floor "
+            ReasonText.appendBytes(floor, to: &text)
+            text += ")"
+        }
+        return text
     }
 
     public var literalText: String? {
-        if case .text(let text) = storage { return text }
-        return nil
+        clamps.isEmpty ? base.literalText : nil
     }
 }
 
