@@ -57,6 +57,6 @@ public enum MetricsFixture {
         }
         return TickReport(snapshot: snapshot, unbalanced: [], proposal: .keepCurrent(snapshot), stages: [],
                           decision: GovernorDecision(changes: applied.map(\.change), vms: governed, emergency: false),
-                          applied: Array(applied))
+                          applied: AppliedChanges(Array(applied)))
     }
 }

@@ -18,7 +18,7 @@ final class ClosingBackend: Backend {
     struct NotSampled: Error {}
 
     func sample() async throws -> HostSnapshot { throw NotSampled() }
-    func apply(_ changes: [Change]) async -> [AppliedChange] { [] }
+    func apply(_ changes: [Change]) async -> [ChangeResult] { [] }
     var shrinksReleaseAtOnce: Bool { true }
     func growthAwaitsRelease(_ awaiting: Bool) async {}
 

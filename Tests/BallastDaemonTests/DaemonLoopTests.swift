@@ -47,9 +47,9 @@ final class RecordingBackend: Backend {
     var shrinksReleaseAtOnce: Bool { true }
     func growthAwaitsRelease(_ awaiting: Bool) async {}
 
-    func apply(_ changes: [Change]) async -> [AppliedChange] {
+    func apply(_ changes: [Change]) async -> [ChangeResult] {
         applied.withLock { $0 += changes }
-        return changes.map { AppliedChange(change: $0, outcome: .applied) }
+        return changes.map { _ in .applied }
     }
 }
 

@@ -33,10 +33,10 @@ final class SizedBackend: Backend {
     var shrinksReleaseAtOnce: Bool { true }
     func growthAwaitsRelease(_ awaiting: Bool) async {}
 
-    func apply(_ changes: [Change]) async -> [AppliedChange] {
+    func apply(_ changes: [Change]) async -> [ChangeResult] {
         applyCalls.withLock { $0 += 1 }
         switch mode.withLock({ $0 }) {
-        case .refuse: return changes.map { AppliedChange(change: $0, outcome: .failed("operation refused")) }
+        case .refuse: return changes.map { _ in ChangeResult(.failed("operation refused")) }
         case .stall: try? await Task.sleep(for: .seconds(30))
         case .obey: break
         }
@@ -50,7 +50,7 @@ final class SizedBackend: Backend {
                 }
             }
         }
-        return changes.map { AppliedChange(change: $0, outcome: .applied) }
+        return changes.map { _ in .applied }
     }
 }
 
@@ -125,10 +125,10 @@ struct StopReleaseTests {
         shrunk.cpuWeight = CPUWeight(clamping: 500)
         var sizes = StartingSizes()
         sizes.saw(["kept", "gone", "opted"].map { vm($0, SizedBackend.start) })
-        sizes.record(["kept", "gone", "opted"].map {
+        sizes.record(AppliedChanges(["kept", "gone", "opted"].map {
             AppliedChange(change: Change(vm: VMID($0), vmName: $0, .memory(from: .gibibytes(4), to: .gibibytes(2)),
                                          reason: "test"), outcome: .applied)
-        })
+        }))
         let host = HostSnapshot(host: HostSample(time: 0, capacity: .zero, memoryAvailable: 0),
                                 vms: [vm("kept", shrunk), vm("opted", shrunk, optOut: true)])
         let plans = sizes.plan(host)

@@ -54,7 +54,7 @@ struct LibvirtRealGuestTests {
             Change(vm: vm.id, vmName: vm.name, .cpuWeight(from: vm.current.cpuWeight, to: CPUWeight(clamping: 512)), reason: "test"),
             Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "test"),
         ]
-        let applied = await backend.apply(changes)
+        let applied = AppliedChanges(changes: changes, results: await backend.apply(changes))
         for result in applied { #expect(result.outcome == .applied, "\(result.change.kind): \(result.outcome)") }
         // balloon.current is the balloon's actual size: the guest gives memory back over a few seconds.
         var after = try #require(try await backend.sample().vms.first { $0.name == guest.name })
@@ -85,14 +85,16 @@ struct LibvirtRealGuestTests {
         // Lowering goes through the guest agent: the guest offlines a vCPU, the hypervisor keeps 2.
         let uuid = vm.id.uuid
         try await waitForGuestAgent(connection, uuid: uuid)
-        let lower = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 2, to: 1), reason: "test")])
+        let toOne = [Change(vm: vm.id, vmName: vm.name, .vcpus(from: 2, to: 1), reason: "test")]
+        let lower = AppliedChanges(changes: toOne, results: await backend.apply(toOne))
         #expect(lower.first?.outcome == .applied)
         #expect(lower.first?.explanation == "test; offlined in the guest through the guest agent")
         #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 1)
         #expect(try await connection.allDomainStats().first { $0.uuid == uuid }?.vcpuCurrent == 2)
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 1)
         // Raising onlines it again through the agent, no hot-plug.
-        let raise = await backend.apply([Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "test")])
+        let toTwo = [Change(vm: vm.id, vmName: vm.name, .vcpus(from: 1, to: 2), reason: "test")]
+        let raise = AppliedChanges(changes: toTwo, results: await backend.apply(toTwo))
         #expect(raise.first?.explanation == "test; onlined 1 in the guest through the guest agent")
         #expect(try await connection.guestVCPUCount(uuid: uuid, agentTimeout: 3) == 2)
         #expect(try await backend.sample().vms.first { $0.id == vm.id }?.current.vcpus == 2)

@@ -94,7 +94,7 @@ struct RendererTests {
         second.snapshot.vms.removeLast()
         second.proposal.entries.removeLast()
         second.decision.vms.removeLast()
-        second.applied.removeLast()
+        second.applied = AppliedChanges(Array(second.applied.dropLast()))
         let text = String(decoding: await rendered([first, second]), as: UTF8.self)
         #expect(text.contains(Fixtures.uuid(1)))
         #expect(!text.contains(Fixtures.uuid(2)), "the series of a VM that is gone must be dropped")

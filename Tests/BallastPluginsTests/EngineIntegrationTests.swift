@@ -22,8 +22,8 @@ struct EngineIntegrationTests {
         var shrinksReleaseAtOnce: Bool { true }
         func growthAwaitsRelease(_ awaiting: Bool) async {}
 
-        func apply(_ changes: [Change]) async -> [AppliedChange] {
-            changes.map { AppliedChange(change: $0, outcome: .applied) }
+        func apply(_ changes: [Change]) async -> [ChangeResult] {
+            changes.map { _ in .applied }
         }
     }
 

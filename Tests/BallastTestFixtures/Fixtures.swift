@@ -72,9 +72,9 @@ public enum Fixtures {
             changes.append(Change(vm: view.id, vmName: view.name, .memory(from: view.current.memory, to: final.memory),
                                   reason: "memory above demand; shrinking at the step limit"))
         }
-        let applied = changes.enumerated().map { index, change in
-            AppliedChange(change: change, outcome: index % 5 == 4 ? .failed("balloon refused") : .applied)
-        }
+        let applied = AppliedChanges(changes: changes, results: changes.indices.map { index in
+            ChangeResult(index % 5 == 4 ? .failed("balloon refused") : .applied)
+        })
         var others: [VMSample] = []
         for index in 0..<unbalanced {
             let id = VMID(uuid(100_000 + index))

@@ -3,10 +3,10 @@
 ///
 /// `sample` returns raw counters; it throws only when the host as a whole cannot
 /// be read (lost connection), in which case the tick is skipped and retried.
-/// `apply` never throws: each change reports its own outcome.
+/// `apply` never throws: it answers each change with its own outcome, in the order given.
 public protocol Backend: Sendable {
     func sample() async throws -> HostSnapshot
-    func apply(_ changes: [Change]) async -> [AppliedChange]
+    func apply(_ changes: [Change]) async -> [ChangeResult]
     /// Whether a memory shrink has released its memory when `apply` returns (the
     /// simulator). False for a hypervisor: there growth funded by a shrink waits for
     /// the release (`Governor.shrinksReleaseAtOnce`).
@@ -38,9 +38,9 @@ public protocol PolicyStage: Sendable {
     var name: String { get }
     func decide(_ snapshot: TickSnapshot, previous: Proposal) async throws -> Proposal
     /// Told what was applied at the end of the tick. Default: nothing.
-    func observe(_ snapshot: TickSnapshot, applied: [AppliedChange]) async
+    func observe(_ snapshot: TickSnapshot, applied: AppliedChanges) async
 }
 
 extension PolicyStage {
-    public func observe(_ snapshot: TickSnapshot, applied: [AppliedChange]) async {}
+    public func observe(_ snapshot: TickSnapshot, applied: AppliedChanges) async {}
 }

@@ -23,12 +23,12 @@ public struct TickReport: Sendable, Hashable, Codable {
     public var proposal: Proposal
     public var stages: [StageOutcome]
     public var decision: GovernorDecision
-    public var applied: [AppliedChange]
+    public var applied: AppliedChanges
     /// The virtio-mem devices of the VMs that have one (`VMSample.virtioMem`), for reporting.
     public var virtioMem: [VMID: VirtioMemState]
 
     public init(snapshot: TickSnapshot, unbalanced: [VMSample], proposal: Proposal, stages: [StageOutcome],
-                decision: GovernorDecision, applied: [AppliedChange], virtioMem: [VMID: VirtioMemState] = [:]) {
+                decision: GovernorDecision, applied: AppliedChanges, virtioMem: [VMID: VirtioMemState] = [:]) {
         self.snapshot = snapshot
         self.unbalanced = unbalanced
         self.proposal = proposal

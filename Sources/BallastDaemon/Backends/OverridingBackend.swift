@@ -30,7 +30,7 @@ public final class OverridingBackend: Backend {
         return snapshot
     }
 
-    public func apply(_ changes: [Change]) async -> [AppliedChange] {
+    public func apply(_ changes: [Change]) async -> [ChangeResult] {
         await inner.apply(changes)
     }
 

@@ -54,11 +54,12 @@ public actor BalancerEngine {
         }
 
         let decision = core.govern(snapshot, proposal: proposal)
-        let applied: [AppliedChange]
+        let applied: AppliedChanges
         if core.settings.governor.dryRun {
-            applied = decision.changes.map { AppliedChange(change: $0, outcome: .skipped("dry run")) }
+            applied = AppliedChanges(changes: decision.changes, all: ChangeResult(.skipped("dry run")))
         } else {
-            applied = decision.changes.isEmpty ? [] : await backend.apply(decision.changes)
+            let results = decision.changes.isEmpty ? [] : await backend.apply(decision.changes)
+            applied = AppliedChanges(changes: decision.changes, results: results)
             await backend.growthAwaitsRelease(decision.growthAwaitsRelease)
             startingSizes.record(applied)
         }
@@ -78,7 +79,7 @@ public actor BalancerEngine {
     func release() async throws -> [ReleaseOutcome] {
         let plans = startingSizes.plan(try await backend.sample())
         let changes = plans.flatMap(\.changes)
-        let applied = changes.isEmpty ? [] : await backend.apply(changes)
+        let applied = AppliedChanges(changes: changes, results: changes.isEmpty ? [] : await backend.apply(changes))
         // A backend answers each change in the order given.
         var next = applied[...]
         return plans.map { plan in

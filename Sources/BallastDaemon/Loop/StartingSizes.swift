@@ -35,33 +35,38 @@ struct StartingSizes: Sendable {
     /// writing each change into a `Set` through the dictionary allocated once per change
     /// and hashed the VM's id each time (40,000 allocations and 29 M instructions a tick at
     /// 10,000 VMs).
-    mutating func record(_ applied: [AppliedChange]) {
+    mutating func record(_ applied: AppliedChanges) {
         nextRecorded.removeAll(keepingCapacity: true)
-        var index = applied.startIndex
-        while index < applied.endIndex {
-            let first = applied[index].change
-            var kinds = Knobs()
-            while index < applied.endIndex, applied[index].change.vm == first.vm {
-                if applied[index].outcome == .applied { kinds.insert(applied[index].change.kind) }
-                index += 1
+        let results = applied.results
+        // Changes are read in place: a copy of each would retain and release its strings.
+        applied.changes.withUnsafeBufferPointer { changes in
+            var index = 0
+            while index < changes.count {
+                let first = index
+                let vm = changes[first].vm
+                var kinds = Knobs()
+                while index < changes.count, changes[index].vm == vm {
+                    if results[index].outcome == .applied { kinds.insert(changes[index].kind) }
+                    index += 1
+                }
+                let place = nextRecorded.count
+                if place < lastRecorded.count, lastRecorded[place].vm == vm,
+                   lastRecorded[place].known.isSuperset(of: kinds) {
+                    nextRecorded.append(lastRecorded[place])
+                    continue
+                }
+                guard !kinds.isEmpty else {
+                    nextRecorded.append((vm, Knobs()))
+                    continue
+                }
+                let entry = changed[vm]
+                var known = entry?.kinds ?? Knobs()
+                if !known.isSuperset(of: kinds) {
+                    known.formUnion(kinds)
+                    changed[vm] = (entry?.name ?? changes[first].vmName, known)
+                }
+                nextRecorded.append((vm, known))
             }
-            let place = nextRecorded.count
-            if place < lastRecorded.count, lastRecorded[place].vm == first.vm,
-               lastRecorded[place].known.isSuperset(of: kinds) {
-                nextRecorded.append(lastRecorded[place])
-                continue
-            }
-            guard !kinds.isEmpty else {
-                nextRecorded.append((first.vm, Knobs()))
-                continue
-            }
-            let entry = changed[first.vm]
-            var known = entry?.kinds ?? Knobs()
-            if !known.isSuperset(of: kinds) {
-                known.formUnion(kinds)
-                changed[first.vm] = (entry?.name ?? first.vmName, known)
-            }
-            nextRecorded.append((first.vm, known))
         }
         swap(&lastRecorded, &nextRecorded)
     }

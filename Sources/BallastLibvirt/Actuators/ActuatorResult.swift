@@ -7,11 +7,11 @@ enum ActuatorResult: Sendable, Hashable {
     case applied(how: String)
     case skipped(String)
 
-    /// The change with this outcome, as `apply` reports it.
-    func reported(_ change: Change) -> AppliedChange {
+    /// The outcome as `apply` reports it.
+    var reported: ChangeResult {
         switch self {
-        case .applied(let how): AppliedChange(change: change, outcome: .applied, how: how)
-        case .skipped(let why): AppliedChange(change: change, outcome: .skipped(why))
+        case .applied(let how): ChangeResult(.applied, how: how)
+        case .skipped(let why): ChangeResult(.skipped(why))
         }
     }
 }

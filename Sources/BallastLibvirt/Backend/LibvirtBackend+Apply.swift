@@ -9,15 +9,15 @@ extension LibvirtBackend {
     /// reports `.applied` (with how, where the actuator had a choice),
     /// `.skipped(why)` (the domain vanished since the sample, or no way to lower
     /// its vCPUs is left) or `.failed(libvirt error)`.
-    public func apply(_ changes: [Change]) async -> [AppliedChange] {
+    public func apply(_ changes: [Change]) async -> [ChangeResult] {
         let sorted = changes.enumerated().sorted {
             ($0.element.vm, Self.order($0.element.kind), $0.offset) < ($1.element.vm, Self.order($1.element.kind), $1.offset)
         }
-        var applied = changes.map { AppliedChange(change: $0, outcome: .skipped("not attempted")) }
+        var results = Array(repeating: ChangeResult(.skipped("not attempted")), count: changes.count)
         for (offset, change) in sorted {
-            applied[offset] = await apply(change)
+            results[offset] = await apply(change)
         }
-        return applied
+        return results
     }
 
     /// A balloon takes seconds to inflate: growth that waits for the memory being
@@ -40,11 +40,10 @@ extension LibvirtBackend {
         }
     }
 
-    private func apply(_ change: Change) async -> AppliedChange {
+    private func apply(_ change: Change) async -> ChangeResult {
         let uuid = change.vm.uuid
         guard let record = records[uuid] else {
-            return AppliedChange(change: change, outcome: .skipped(
-                "domain \(change.vmName) was not in the last sample (stopped or migrated?)"))
+            return ChangeResult(.skipped("domain \(change.vmName) was not in the last sample (stopped or migrated?)"))
         }
         do throws(LibvirtError) {
             switch change.adjustment {
@@ -59,7 +58,7 @@ extension LibvirtBackend {
                         let planned = (tracker.balloonTarget ?? tracker.bootMemory) &+ tracker.requested
                         records[uuid]?.memorySet(from: from, to: planned)
                     }
-                    return result.reported(change)
+                    return result.reported
                 }
                 try await BalloonActuator(connection: connection).apply(uuid: uuid, bytes: bytes)
                 records[uuid]?.memorySet(from: from, to: bytes)
@@ -68,7 +67,7 @@ extension LibvirtBackend {
                                             agentTimeout: options.agentTimeout)
                 var vcpus = record.vcpus
                 defer { records[uuid]?.vcpus = vcpus }
-                return try await actuator.change(&vcpus, to: count, at: elapsed()).reported(change)
+                return try await actuator.change(&vcpus, to: count, at: elapsed()).reported
             case .cpuWeight(_, let weight):
                 try await CPUWeightActuator(connection: connection).apply(uuid: uuid, weight: weight)
             case .cpuQuota(_, let millicores):
@@ -76,14 +75,14 @@ extension LibvirtBackend {
                 try await CPUQuotaActuator(connection: connection, period: options.vcpuPeriod)
                     .apply(uuid: uuid, millicores: millicores, effectiveVCPUs: vcpus)
             }
-            return AppliedChange(change: change, outcome: .applied)
+            return .applied
         } catch {
             if error.connectionLost {
                 markDisconnected(error)
             } else {
                 events.record(.backendError(operation: change.kind.rawValue, message: "\(error)"))
             }
-            return AppliedChange(change: change, outcome: .failed("\(error)"))
+            return ChangeResult(.failed("\(error)"))
         }
     }
 }

@@ -79,7 +79,7 @@ public enum MessageEncoder {
     }
 
     /// `observe` params: what was applied this tick and each change's outcome.
-    public static func observeParams(tick: UInt64, applied: [AppliedChange]) -> [UInt8] {
+    public static func observeParams(tick: UInt64, applied: AppliedChanges) -> [UInt8] {
         var writer = JSONWriter(capacity: 64 + applied.count * 160)
         writer.raw("{")
         writer.key("tick"); writer.unsigned(tick); writer.raw(",")

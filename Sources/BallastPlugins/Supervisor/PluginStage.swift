@@ -94,7 +94,7 @@ public actor PluginStage: PolicyStage {
         }
     }
 
-    public func observe(_ snapshot: TickSnapshot, applied: [AppliedChange]) async {
+    public func observe(_ snapshot: TickSnapshot, applied: AppliedChanges) async {
         guard let running, running.handshake.observes, running.connection.failure == nil else { return }
         running.connection.notify(PluginProtocol.observe, params: MessageEncoder.observeParams(tick: snapshot.tick, applied: applied))
     }

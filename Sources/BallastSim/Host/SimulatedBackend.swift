@@ -65,11 +65,11 @@ public final class SimulatedBackend: Backend {
         }
     }
 
-    public func apply(_ changes: [Change]) async -> [AppliedChange] {
+    public func apply(_ changes: [Change]) async -> [ChangeResult] {
         state.withLock { state in
             changes.map { change in
                 guard let index = state.indexByID[change.vm] else {
-                    return AppliedChange(change: change, outcome: .failed("no simulated VM with id \(change.vm)"))
+                    return ChangeResult(.failed("no simulated VM with id \(change.vm)"))
                 }
                 var allocation = state.host.allocations[index]
                 switch change.adjustment {
@@ -79,7 +79,7 @@ public final class SimulatedBackend: Backend {
                 case .cpuWeight(_, let to): allocation.cpuWeight = to
                 }
                 state.host.apply(allocation, at: index)
-                return AppliedChange(change: change, outcome: .applied)
+                return .applied
             }
         }
     }
